@@ -1,0 +1,267 @@
+"""Turn Braze Liquid source into source python-liquid can parse, keeping positions.
+
+Braze adds two things to Shopify Liquid's grammar (reference braze-liquid §1.5):
+
+* `${name}` and `ns.${name}` are attribute atoms; names may hold spaces, colons and
+  non-ASCII text, and may be followed by `.key` / `[i]`.
+* `{{ }}` may be nested inside tag markup and inside an output, even unbalanced; Braze
+  reads the contents as a plain expression.
+
+Rather than fork python-liquid's lexer, we rewrite the source before lexing:
+
+* `ns.${name}`   -> `ns["name"]`   (same length)
+* `${ident}`     -> `   ident`     (same length; a plain context variable, as Braze does)
+* `${any name}`  -> `["any name"]` (one longer: a bracketed root path)
+* `{{` / `}}` / stray braces inside markup -> spaces
+
+Text outside markup, `{% raw %}`, comments and quoted strings are never altered. Every
+edit is recorded, so an index into the rewritten text maps back to the user's original
+text (`Rewritten.original_index`); indices inside an edited region map to its start.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+#: Tags whose markup is itself a small template (URL and option values may hold `{{ }}`).
+TEMPLATE_MARKUP_TAGS = frozenset(
+    {"connected_content", "message_extras", "catalog_items", "catalog_selection_items"}
+)
+
+_IDENT = re.compile(r"\w[\w-]*\??\Z")
+_TAG_START = re.compile(r"\{%-?\s*(#|\w+)")
+_NEXT_MARKUP = re.compile(r"\{\{|\{%")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One `${...}` atom: `namespace` is None for a standard (root) attribute."""
+
+    namespace: str | None
+    name: str
+    start: int  # index of the atom in the original source (the namespace, or the `$`)
+    end: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.namespace}.${{{self.name}}}" if self.namespace else f"${{{self.name}}}"
+
+
+@dataclass(frozen=True)
+class _Edit:
+    new_start: int
+    new_end: int
+    old_start: int
+    old_end: int
+
+
+@dataclass
+class Rewritten:
+    """The rewritten text, the attribute atoms found, and the way back to the original."""
+
+    original: str
+    text: str = ""
+    attributes: list[Attribute] = field(default_factory=list)
+    edits: list[_Edit] = field(default_factory=list)
+
+    def original_index(self, index: int) -> int:
+        """Map an index into `text` to an index into `original`."""
+        if not self.edits:
+            return index
+        i = bisect.bisect_right([e.new_start for e in self.edits], index) - 1
+        if i < 0:
+            return index
+        edit = self.edits[i]
+        if index < edit.new_end:
+            return edit.old_start
+        return index - edit.new_end + edit.old_end
+
+
+class _Writer:
+    """Accumulates the rewritten text; records only edits that change length or meaning."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.length = 0  # length of the rewritten text so far
+        self.result = Rewritten(source)
+
+    def copy(self, start: int, end: int) -> None:
+        if end > start:
+            self.parts.append(self.source[start:end])
+            self.length += end - start
+
+    def replace(self, start: int, end: int, text: str) -> None:
+        self.result.edits.append(_Edit(self.length, self.length + len(text), start, end))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def blank(self, start: int, end: int) -> None:
+        """Replace delimiters with spaces: same length, so no edit needs recording."""
+        self.parts.append(" " * (end - start))
+        self.length += end - start
+
+    def finish(self) -> Rewritten:
+        self.result.text = "".join(self.parts)
+        return self.result
+
+
+def rewrite(source: str) -> Rewritten:
+    """Rewrite Braze Liquid `source` into python-liquid syntax (see module docstring)."""
+    out = _Writer(source)
+    _template(out, 0, len(source))
+    return out.finish()
+
+
+def _template(out: _Writer, start: int, end: int) -> None:
+    """Template text: copy content, rewrite each tag and output statement."""
+    pos = start
+    src = out.source
+    while pos < end:
+        m = _NEXT_MARKUP.search(src, pos, end)
+        if not m:
+            out.copy(pos, end)
+            return
+        out.copy(pos, m.start())
+        if m.group() == "{{":
+            pos = _output(out, m.start(), end)
+        else:
+            pos = _tag(out, m.start(), end)
+
+
+def _tag(out: _Writer, start: int, end: int) -> int:
+    src = out.source
+    m = _TAG_START.match(src, start, end)
+    close = src.find("%}", start + 2, end)
+    if not m or close < 0:
+        out.copy(start, start + 2)
+        return start + 2
+    name = m.group(1)
+    if name == "raw":
+        stop = _find_end_tag(src, close + 2, end, "raw", "endraw")
+        out.copy(start, stop)
+        return stop
+    if name == "comment":
+        stop = _find_end_tag(src, close + 2, end, "comment", "endcomment")
+        out.copy(start, stop)
+        return stop
+    if name == "#":
+        out.copy(start, close + 2)
+        return close + 2
+    out.copy(start, m.end())
+    if name in TEMPLATE_MARKUP_TAGS:
+        _template(out, m.end(), close)
+    else:
+        _expression(out, m.end(), close)
+    out.copy(close, close + 2)
+    return close + 2
+
+
+def _find_end_tag(src: str, pos: int, end: int, opener: str, closer: str) -> int:
+    """Index just past the `{% closer %}` that balances an already-open `opener` block."""
+    pattern = re.compile(r"\{%-?\s*(" + opener + "|" + closer + r")\b[^%]*%\}")
+    depth = 1
+    for m in pattern.finditer(src, pos, end):
+        depth += 1 if m.group(1) == opener else -1
+        if depth == 0:
+            return m.end()
+    return end
+
+
+def _output(out: _Writer, start: int, end: int) -> int:
+    """An output statement; it ends at the `}}` that balances its `{{` (Braze's nesting)."""
+    close = _balanced_close(out.source, start, end)
+    if close < 0:  # unbalanced: fall back to Liquid's own rule, the first `}}`
+        close = out.source.find("}}", start + 2, end)
+        if close < 0:
+            out.copy(start, end)
+            return end
+    out.copy(start, start + 2)
+    _expression(out, start + 2, close)
+    out.copy(close, close + 2)
+    return close + 2
+
+
+def _balanced_close(src: str, start: int, end: int) -> int:
+    depth = 0
+    pos = start
+    while pos < end - 1:
+        two = src[pos : pos + 2]
+        char = src[pos]
+        if two == "{{":
+            depth += 1
+            pos += 2
+        elif two == "}}":
+            depth -= 1
+            if depth == 0:
+                return pos
+            pos += 2
+        elif two == "${":
+            stop = src.find("}", pos + 2, end)
+            if stop < 0:
+                return -1
+            pos = stop + 1
+        elif two in ("{%", "%}"):
+            return -1
+        elif char in "'\"":
+            stop = src.find(char, pos + 1, end)
+            pos = end if stop < 0 else stop + 1
+        else:
+            pos += 1
+    return -1
+
+
+def _expression(out: _Writer, start: int, end: int) -> None:
+    """Tag or output markup: rewrite atoms, blank nested braces, keep quoted strings."""
+    src = out.source
+    pos = start
+    run = start  # start of the pending run of unchanged characters
+    while pos < end:
+        char = src[pos]
+        if char in "'\"":
+            stop = src.find(char, pos + 1, end)
+            pos = end if stop < 0 else stop + 1
+            continue
+        if char == "$" and src.startswith("${", pos):
+            stop = src.find("}", pos + 2, end)
+            if stop < 0:
+                pos += 1
+                continue
+            dotted = pos > start and src[pos - 1] == "."
+            out.copy(run, pos - 1 if dotted else pos)
+            _atom(out, pos, stop, dotted)
+            pos = run = stop + 1
+            continue
+        if char in "{}":
+            out.copy(run, pos)
+            width = 2 if src.startswith(char * 2, pos) and pos + 1 < end else 1
+            out.blank(pos, pos + width)
+            pos = run = pos + width
+            continue
+        pos += 1
+    out.copy(run, end)
+
+
+def _atom(out: _Writer, dollar: int, close: int, dotted: bool) -> None:
+    """Rewrite one `${name}` (`dotted`: preceded by `ns.`) ending at index `close`."""
+    src = out.source
+    raw = src[dollar + 2 : close]
+    name = raw.strip()
+    quote = "'" if '"' in name else '"'
+    if dotted:
+        ns_start = dollar - 1
+        while ns_start > 0 and (src[ns_start - 1].isalnum() or src[ns_start - 1] in "_-"):
+            ns_start -= 1
+        namespace = src[ns_start : dollar - 1] or None
+        out.replace(dollar - 1, close + 1, f"[{quote}{raw.strip()}{quote}]".ljust(close + 2 - dollar))
+        atom_start = ns_start
+    else:
+        namespace = None
+        atom_start = dollar
+        if _IDENT.match(name):
+            out.replace(dollar, close + 1, name.rjust(close + 1 - dollar))
+        else:
+            out.replace(dollar, close + 1, f"[{quote}{name}{quote}]")
+    out.result.attributes.append(Attribute(namespace, name, atom_start, close + 1))

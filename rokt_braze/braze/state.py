@@ -1,0 +1,52 @@
+"""What the fields of one message share while they render.
+
+Braze renders each webhook field (URL, each header, body) as its own template with its
+own variables; they share only the user, the connected_content call cache and the
+abort (reference braze-liquid §3.1 "Scope", §9). `MessageState` is that shared part.
+It reaches tags through the render context's globals under `STATE_KEY`, a name no
+template can spell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rokt_braze.connected import CallResponse, FixtureTransport, Transport
+
+if TYPE_CHECKING:
+    from liquid import RenderContext
+
+STATE_KEY = "\x00braze-state"
+
+
+@dataclass
+class Resources:
+    """Outside data a template may need: fixtures for Braze's server-side features."""
+
+    transport: Transport = field(default_factory=FixtureTransport)
+    content_blocks: Mapping[str, str] = field(default_factory=dict)
+    catalogs: Mapping[str, Mapping[str, Any]] | None = None
+    selections: Mapping[str, Mapping[str, list[Any]]] | None = None
+    promotions: Mapping[str, str] | None = None
+
+
+@dataclass
+class MessageState:
+    resources: Resources
+    #: (method, url, body) -> response; shared by every field of the message.
+    call_cache: dict[tuple[str, str, str], CallResponse] = field(default_factory=dict)
+    #: (namespace or None, name) of every `${...}` read the profile could not answer.
+    misses: set[tuple[str | None, str]] = field(default_factory=set)
+    #: key/value pairs from `message_extras`.
+    extras: dict[str, str] = field(default_factory=dict)
+    #: content block nesting depth (Braze renders two levels, the third renders nothing).
+    block_depth: int = 0
+
+
+def message_state(context: RenderContext) -> MessageState:
+    state = context.globals.get(STATE_KEY)
+    if not isinstance(state, MessageState):  # rendered outside BrazeTemplate: a fresh one
+        state = MessageState(Resources())
+    return state

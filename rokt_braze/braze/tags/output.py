@@ -1,0 +1,116 @@
+"""Output, literal content and `capture`, extended to record where output came from.
+
+Also home of `{{content_blocks.${name}}}`: Braze writes it as an output statement, but it
+inlines another template that shares the message's variables (blocks often hold shared
+`assign`s), so it renders like an include, not like a value.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import TYPE_CHECKING, TextIO
+
+from liquid.builtin.content import ContentNode, Literal
+from liquid.builtin.expressions import FilteredExpression, Path
+from liquid.builtin.output import Output, OutputNode
+from liquid.builtin.tags.capture_tag import CaptureNode, CaptureTag
+from liquid.exceptions import LiquidError
+from liquid.stringify import to_liquid_string
+
+from rokt_braze.braze.origins import OriginBuffer
+from rokt_braze.braze.state import message_state
+
+if TYPE_CHECKING:
+    from liquid import RenderContext
+    from liquid.token import Token
+
+#: Braze renders a block inside a block, and silently drops a third level.
+MAX_BLOCK_DEPTH = 2
+
+
+class TracedOutputNode(OutputNode):
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        block = _content_block_name(self.expression)
+        if block is not None:
+            return _render_content_block(block, self.token, context, buffer)
+        text = to_liquid_string(self.expression.evaluate(context), context.autoescape)
+        if isinstance(buffer, OriginBuffer):
+            return buffer.write_from(text, self.token.start_index)
+        return buffer.write(text)
+
+
+class TracedOutput(Output):
+    node_class = TracedOutputNode
+
+
+class TracedContentNode(ContentNode):
+    __slots__ = ("index",)
+
+    def __init__(self, token: Token, text: str):
+        super().__init__(token, text)
+        found = token.source.find(text, token.start_index) if text else -1
+        self.index = found if found >= 0 else token.start_index
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        if isinstance(buffer, OriginBuffer):
+            return buffer.write_from(self.text, self.index, verbatim=True)
+        return buffer.write(self.text)
+
+
+class TracedLiteral(Literal):
+    node_class = TracedContentNode
+
+
+class TracedCaptureNode(CaptureNode):
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        buf = OriginBuffer()
+        self.block.render(context, buf)
+        context.assign(self.name, buf.traced_value())
+        return 0
+
+
+class TracedCapture(CaptureTag):
+    node_class = TracedCaptureNode
+
+
+def _content_block_name(expression: object) -> str | None:
+    """`content_blocks["name"]` with no filters, or None."""
+    if not isinstance(expression, FilteredExpression) or expression.filters:
+        return None
+    left = expression.left
+    if not isinstance(left, Path) or len(left.path) != 2 or left.path[0] != "content_blocks":
+        return None
+    name = left.path[1]
+    return name if isinstance(name, str) else None
+
+
+def _render_content_block(
+    name: str, token: Token, context: RenderContext, buffer: TextIO
+) -> int:
+    """Inline the block in the caller's context; its errors point at the calling tag."""
+    from rokt_braze.braze.template import parse_template  # a block is a template too
+    from rokt_braze.errors import TemplateError
+
+    state = message_state(context)
+    if state.block_depth >= MAX_BLOCK_DEPTH:
+        return 0
+    source = state.resources.content_blocks.get(name)
+    if source is None:
+        raise LiquidError(f"content block {name!r} not found (give it as a fixture)", token=token)
+    try:
+        block = parse_template(source, name=f"content_blocks.{name}")
+    except TemplateError as err:
+        raise LiquidError(f"in content block {name!r}: {err}", token=token) from None
+    out = StringIO()
+    state.block_depth += 1
+    try:
+        for node in block.bound.nodes:
+            node.render(context, out)
+    except LiquidError as err:
+        raise LiquidError(f"in content block {name!r}: {err.message}", token=token) from None
+    finally:
+        state.block_depth -= 1
+    text = out.getvalue()
+    if isinstance(buffer, OriginBuffer):
+        return buffer.write_from(text, token.start_index)
+    return buffer.write(text)

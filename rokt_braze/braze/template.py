@@ -1,0 +1,179 @@
+"""Parse Braze Liquid once, render it many times, report positions in the user's text.
+
+`parse_template` rewrites the source (see `rewrite`), parses it with the Braze
+environment and caches the result per process. `BrazeTemplate.render` renders against
+one user's Liquid namespaces and a `MessageState`, and returns the text together with
+where each part of it came from and which `${...}` attributes the user lacked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from liquid import BoundTemplate, RenderContext
+from liquid.exceptions import LiquidError, UnknownFilterError
+
+from rokt_braze.braze.environment import braze_environment
+from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
+from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
+from rokt_braze.braze.state import STATE_KEY, MessageState, Resources
+from rokt_braze.errors import MessageAborted, TemplateError
+
+#: Namespaces a `ns.${name}` atom may use; absent from a profile means "empty".
+NAMESPACES = frozenset({
+    "custom_attribute", "event_properties", "canvas_entry_properties", "context",
+    "api_trigger_properties", "campaign", "canvas", "subscribed_state",
+    "most_recently_used_device", "targeted_device", "app", "card", "sms", "whats_app",
+})
+#: Keys python-liquid probes on any object (`x.size`, `x.first`); never an attribute read.
+_PROBES = frozenset({"size", "first", "last"})
+_UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'|unknown tag '(\w+)'")
+
+
+@dataclass
+class Rendered:
+    """One field's output, its origin marks, and the attributes the user lacked."""
+
+    text: str
+    marks: list[Mark]
+    missing: list[Attribute]
+    template: BrazeTemplate
+
+    def source_index(self, offset: int) -> int:
+        """Index into the original source that produced output `offset` (-1: unknown)."""
+        index = source_index_at(self.marks, offset)
+        return -1 if index < 0 else self.template.rewritten.original_index(index)
+
+
+@dataclass
+class BrazeTemplate:
+    source: str
+    name: str
+    rewritten: Rewritten
+    bound: BoundTemplate
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def attributes(self) -> list[Attribute]:
+        return self.rewritten.attributes
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of an index into the original source; (0, 0) if none."""
+        if index < 0:
+            return (0, 0)
+        if not self._line_starts:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
+        line = bisect.bisect_right(self._line_starts, index)
+        return line, index - self._line_starts[line - 1] + 1
+
+    def render(self, namespaces: Mapping[str, object], state: MessageState | None = None) -> Rendered:
+        """Render for one user. Raises TemplateError or MessageAborted (with positions)."""
+        state = state or MessageState(Resources())
+        misses: set[tuple[str | None, str]] = set()
+        context = RenderContext(self.bound, globals=_Globals(namespaces, state, misses))
+        buffer = OriginBuffer()
+        try:
+            self.bound.render_with_context(context, buffer)
+        except LiquidError as err:
+            raise self.error(err, default_rule="render-error") from None
+        except MessageAborted as abort:
+            if abort.index >= 0 and not abort.line:
+                abort.index = self.rewritten.original_index(abort.index)
+                abort.line, abort.column = self.position(abort.index)
+            raise
+        state.misses |= misses
+        missing = [a for a in self.attributes if (a.namespace, a.name) in misses]
+        return Rendered(buffer.getvalue(), buffer.marks, missing, self)
+
+    def error(self, err: LiquidError, *, default_rule: str) -> TemplateError:
+        """A python-liquid error as a TemplateError positioned in the original source."""
+        index = -1
+        if err.token is not None and err.token.source == self.rewritten.text:
+            index = self.rewritten.original_index(err.token.start_index)
+        line, column = self.position(index)
+        message = str(err.message or err.__class__.__name__)
+        rule = getattr(err, "rule", default_rule)
+        if isinstance(err, UnknownFilterError):
+            rule = "unknown-filter"
+        elif _UNKNOWN_TAG.search(message):
+            rule = "unknown-tag"
+        return TemplateError(
+            message, line=line, column=column, index=index, rule=rule, source_name=self.name
+        )
+
+
+class _Recording(Mapping[str, Any]):
+    """A read-only view of one namespace that notes every key it could not answer."""
+
+    __slots__ = ("_data", "_namespace", "_misses")
+
+    def __init__(
+        self, data: Mapping[str, Any], namespace: str | None, misses: set[tuple[str | None, str]]
+    ) -> None:
+        self._data = data
+        self._namespace = namespace
+        self._misses = misses
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._data[key]
+        except KeyError:
+            if key not in _PROBES:
+                self._misses.add((self._namespace, key))
+            raise
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+
+class _Globals(_Recording):
+    """Root scope: standard attributes, then namespaces (wrapped), then the message state."""
+
+    __slots__ = ("_state", "_wrapped")
+
+    def __init__(
+        self, data: Mapping[str, Any], state: MessageState, misses: set[tuple[str | None, str]]
+    ) -> None:
+        super().__init__(data, None, misses)
+        self._state = state
+        self._wrapped: dict[str, _Recording] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key == STATE_KEY:
+            return self._state
+        if key in NAMESPACES and key not in self._data:
+            value: Any = {}
+        else:
+            value = super().__getitem__(key)
+        if isinstance(value, Mapping) and key not in self._wrapped:
+            self._wrapped[key] = _Recording(value, key, self._misses)
+        return self._wrapped.get(key, value)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == STATE_KEY:
+            return self._state
+        return self._data.get(key, default)
+
+
+@lru_cache(maxsize=1024)
+def parse_template(source: str, name: str = "") -> BrazeTemplate:
+    """Parse Braze Liquid; cached, so each distinct template is parsed once per process."""
+    rewritten = rewrite(source)
+    env = braze_environment()
+    template = BrazeTemplate(source, name, rewritten, None)  # type: ignore[arg-type]
+    try:
+        template.bound = env.from_string(rewritten.text, name=name)
+    except LiquidError as err:
+        raise template.error(err, default_rule="liquid-syntax") from None
+    return template

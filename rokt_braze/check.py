@@ -1,0 +1,297 @@
+"""`check`: lint each template, render it for each profile, validate the request.
+
+The one place the layers meet: webhook files and profiles come in, `Finding`s go out,
+each positioned in the file the user edits. Per file the flow is
+
+    load -> lint (static rules, no profile) -> for each profile: render -> validate
+
+and a file whose templates do not parse is not rendered (its syntax findings say why).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rokt_braze.braze import Resources
+from rokt_braze.config import Config, expand_globs, load_config
+from rokt_braze.errors import InputError, MessageAborted, TemplateError
+from rokt_braze.findings import CheckResult, Finding, RULES
+from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
+from rokt_braze.resources import build_resources, load_fixture_file
+from rokt_braze.webhook import (
+    Field,
+    RenderResult,
+    Webhook,
+    is_template_path,
+    load_webhook,
+    parse_field,
+    render_message,
+)
+
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
+                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+ProfileLike = Profile | Mapping[str, object] | str | os.PathLike[str]
+
+
+@dataclass
+class CheckOptions:
+    """What a caller may set; everything else comes from the config."""
+
+    profiles: Sequence[ProfileLike] | None = None
+    fixtures: object = None
+    config: Config = field(default_factory=Config)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None) -> list[str]:
+    """Template files named by `paths` (files, or folders searched recursively)."""
+    found: list[str] = []
+    for raw in paths:
+        path = os.fspath(raw)
+        if os.path.isdir(path):
+            before = len(found)
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                found += [os.path.join(folder, f) for f in sorted(files) if is_template_path(f)]
+            if len(found) == before:
+                raise InputError(
+                    "no templates here (*.webhook.yaml, *.webhook.yml, *.liquid)", path=path
+                )
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise InputError("no such file or directory", path=path)
+    unique = list(dict.fromkeys(os.path.normpath(p) for p in found))
+    return [p for p in unique if not (config and config.excluded(p))]
+
+
+def check(
+    paths: Iterable[str | os.PathLike[str]] = (".",),
+    profiles: Sequence[ProfileLike] | None = None,
+    *,
+    fixtures: object = None,
+    config: Config | str | os.PathLike[str] | None = None,
+) -> CheckResult:
+    """Check templates; input problems in one file are reported and the rest still run.
+
+    Raises InputError only when nothing can be checked (bad paths, bad config, bad
+    profiles given by the caller).
+    """
+    cfg = config if isinstance(config, Config) else load_config(config)
+    files = discover(paths, cfg)
+    options = CheckOptions(
+        profiles=_caller_profiles(profiles), fixtures=fixtures, config=cfg
+    )
+    result = CheckResult(findings=[], files=files, cases=[])
+    config_fixtures = [(f, load_fixture_file(f)) for f in cfg.resolve(cfg.fixtures)]
+    for path in files:
+        try:
+            for finding in check_file(path, options, config_fixtures, result):
+                severity = cfg.rule_severity(finding.rule, finding.file)
+                if severity is not None:
+                    result.findings.append(finding.with_(severity=severity))
+        except InputError as err:
+            result.input_errors.append(str(err))
+    result.findings = _dedupe(result.findings)
+    return result
+
+
+def _caller_profiles(profiles: Sequence[ProfileLike] | None) -> list[Profile] | None:
+    if profiles is None:
+        return None
+    out: list[Profile] = []
+    for item in profiles:
+        if isinstance(item, (str, os.PathLike)):
+            out += load_profiles(item)
+        else:
+            out.append(to_profile(item))
+    return out
+
+
+def profiles_for(webhook: Webhook, options: CheckOptions) -> list[Profile]:
+    """Explicit profiles, else the file's `profiles:`, else the config's, else the sample."""
+    if options.profiles is not None:
+        return list(options.profiles)  # type: ignore[arg-type]
+    if webhook.profiles:
+        base = Path(webhook.path).parent
+        return [p for f in expand_globs(webhook.profiles, base, what=webhook.path)
+                for p in load_profiles(f)]
+    if options.config.profiles:
+        return [p for f in options.config.resolve(options.config.profiles)
+                for p in load_profiles(f)]
+    return [sample_subscriber()]
+
+
+def check_file(
+    path: str,
+    options: CheckOptions,
+    config_fixtures: list[tuple[str, object]],
+    result: CheckResult,
+) -> Iterator[Finding]:
+    webhook = load_webhook(path)
+    syntax = list(lint_file(webhook))
+    yield from syntax
+    if any(f.rule in _BLOCKING for f in syntax):
+        return
+    target = _declared_target(webhook)
+    first = True
+    for profile in profiles_for(webhook, options):
+        resources = build_resources(
+            ("fixtures", options.fixtures),
+            (profile.source or profile.name, profile.fixtures),
+            (webhook.path, webhook.fixtures),
+            *config_fixtures,
+        )
+        result.renders += 1
+        assert result.cases is not None
+        result.cases.append((path, profile.name))
+        yield from check_render(webhook, profile, resources, target, probe=first)
+        first = False
+
+
+#: Findings after which rendering is pointless.
+_BLOCKING = frozenset({"liquid-syntax", "unknown-tag", "connected-content"})
+
+
+def lint_file(webhook: Webhook) -> Iterator[Finding]:
+    """Static findings: for now, each field must parse (the lint package adds rules)."""
+    from rokt_braze.lint import lint_webhook
+
+    for fld in webhook.fields():
+        try:
+            parse_field(webhook, fld)
+        except TemplateError as err:
+            yield _finding(err.rule, err.message, webhook, err.line, err.column, fld.name)
+    yield from lint_webhook(webhook)
+
+
+def _declared_target(webhook: Webhook) -> str | None:
+    from rokt_braze.targets import TARGETS
+
+    if webhook.target is not None and webhook.target not in TARGETS:
+        raise InputError(
+            f"unknown target {webhook.target!r} (known: {', '.join(TARGETS)})", path=webhook.path
+        )
+    return webhook.target
+
+
+def check_render(
+    webhook: Webhook,
+    profile: Profile,
+    resources: Resources,
+    target: str | None,
+    *,
+    probe: bool = False,
+) -> Iterator[Finding]:
+    """Render for one profile and report everything wrong with the result."""
+    where = {"file": webhook.path, "profile": profile.name}
+    try:
+        rendered = render_message(webhook, profile.namespaces(), resources)
+    except MessageAborted as abort:
+        yield Finding("aborted", RULES["aborted"].severity,
+                      f"abort_message fired: {abort.reason or 'no reason given'}",
+                      line=abort.line, column=abort.column, field=abort.field, **where)
+        return
+    except TemplateError as err:
+        yield Finding(err.rule, RULES[err.rule].severity, err.message, line=err.line,
+                      column=err.column, field=err.field, **where)
+        return
+    for fld, attr in rendered.missing:
+        line, column = fld.position(attr.start)
+        yield Finding("missing-attribute", RULES["missing-attribute"].severity,
+                      f"{attr.path} is not set for this profile: it renders blank",
+                      line=line, column=column, field=fld.name, **where)
+    if webhook.is_liquid:
+        return
+    yield from validate(webhook, rendered, target, profile)
+    if probe:
+        yield from _event_id_probe(webhook, rendered, profile, resources, target)
+
+
+def validate(
+    webhook: Webhook, rendered: RenderResult, target: str | None, profile: Profile
+) -> Iterator[Finding]:
+    from rokt_braze.targets import detect_target
+    from rokt_braze.targets import validate as validate_request
+
+    target = target or detect_target(rendered.request.url)
+    for problem in validate_request(rendered.request, target):
+        fld = _problem_field(webhook, problem.field)
+        line = column = 0
+        if fld is not None:
+            index = -1
+            output = rendered.rendered.get(fld.name)
+            if output is not None and problem.offset >= 0:
+                index = output.source_index(_unstripped(output.text, problem.offset, fld.name))
+            line, column = fld.position(index)
+        yield Finding(problem.rule, problem.severity or RULES[problem.rule].severity,
+                      problem.message, file=webhook.path, line=line, column=column,
+                      field=problem.field, profile=profile.name)
+
+
+def _unstripped(text: str, offset: int, name: str) -> int:
+    """URL and header values are stripped before validation; body offsets are exact."""
+    return offset if name == "body" else offset + (len(text) - len(text.lstrip()))
+
+
+def _problem_field(webhook: Webhook, name: str) -> Field | None:
+    fld = webhook.field(name)
+    if fld is None and name.startswith("header:"):
+        return webhook.field("header:" + name.partition(":")[2])
+    return fld
+
+
+def _event_id_probe(
+    webhook: Webhook,
+    rendered: RenderResult,
+    profile: Profile,
+    resources: Resources,
+    target: str | None,
+) -> Iterator[Finding]:
+    """Render again for a different user: an eventId that does not change collides."""
+    from rokt_braze.targets import detect_target, event_id
+
+    target = target or detect_target(rendered.request.url)
+    if not target or not target.startswith("rokt."):
+        return
+    first = event_id(rendered.request)
+    if not first:
+        return
+    other = dict(profile.data)
+    for key in ("external_id", "braze_id", "email", "phone"):
+        other[key] = f"rokt-braze-probe-{key}"
+    try:
+        again = render_message(webhook, Profile("probe", other).namespaces(), resources)
+    except (TemplateError, MessageAborted):
+        return
+    if event_id(again.request) == first:
+        body = webhook.body
+        line, column = (0, 0)
+        if body is not None:
+            out = rendered.rendered["body"]
+            at = out.text.find(first)
+            line, column = body.position(out.source_index(at) if at >= 0 else -1)
+        yield Finding("rokt-event-id", RULES["rokt-event-id"].severity,
+                      f"eventId {first!r} is the same for every user: events collide across "
+                      "the audience (add {{${user_id}}})", file=webhook.path, line=line,
+                      column=column, field="body", profile=profile.name)
+
+
+def _finding(rule: str, message: str, webhook: Webhook, line: int, column: int,
+             fld: str) -> Finding:
+    return Finding(rule, RULES[rule].severity, message, file=webhook.path, line=line,
+                   column=column, field=fld)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        key = (f.rule, f.file, f.line, f.column, f.message, f.profile)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

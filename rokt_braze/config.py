@@ -1,0 +1,178 @@
+"""Project configuration: `[tool.rokt-braze]` in pyproject.toml, or `.rokt-braze.toml`.
+
+```toml
+[tool.rokt-braze]
+profiles = ["profiles/*.yaml"]          # default profiles (globs, relative to this file)
+fixtures = ["fixtures/*.yaml"]          # connected_content fixture files
+fail-on = "warning"                     # error (default) | warning | never
+ignore = ["rokt-event-id"]              # rules switched off everywhere
+exclude = ["drafts/**"]                 # files never checked
+
+[tool.rokt-braze.severity]              # per-rule severity: error | warning | info | off
+missing-attribute = "error"
+
+[tool.rokt-braze.per-file-ignores]      # glob -> rules
+"legacy/*.webhook.yaml" = ["rokt-notify-before"]
+```
+Secrets never live here: live mode names environment variables, not values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rokt_braze.errors import InputError
+from rokt_braze.findings import RULES, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+FAIL_LEVELS = ("error", "warning", "info", "never")
+_KEYS = frozenset(
+    {"profiles", "fixtures", "fail-on", "ignore", "exclude", "severity", "per-file-ignores",
+     "credentials", "allow-hosts", "base-urls"}
+)
+
+
+@dataclass
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    source: str = ""  # the file it came from, "" for defaults
+    profiles: list[str] = field(default_factory=list)
+    fixtures: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    ignore: set[str] = field(default_factory=set)
+    exclude: list[str] = field(default_factory=list)
+    severity: dict[str, Severity | None] = field(default_factory=dict)  # None = off
+    per_file_ignores: dict[str, set[str]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def resolve(self, patterns: list[str]) -> list[str]:
+        """Expand globs relative to the config's folder; a pattern matching nothing is an error."""
+        return expand_globs(patterns, self.root, what=f"{self.source or 'config'}")
+
+    def rule_severity(self, rule: str, path: str) -> Severity | None:
+        """The effective severity of `rule` in file `path`, or None when it is off."""
+        if rule in self.ignore:
+            return None
+        rel = _relative(path, self.root)
+        for pattern, rules in self.per_file_ignores.items():
+            if rule in rules and (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path, pattern)):
+                return None
+        return self.severity.get(rule, RULES[rule].severity)
+
+    def excluded(self, path: str) -> bool:
+        rel = _relative(path, self.root)
+        return any(fnmatch.fnmatch(rel, p) for p in self.exclude)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def expand_globs(patterns: list[str], base: Path, *, what: str) -> list[str]:
+    out: list[str] = []
+    for pattern in patterns:
+        full = pattern if os.path.isabs(pattern) else str(base / pattern)
+        matches = sorted(glob.glob(full, recursive=True))
+        if not matches:
+            raise InputError(f"{pattern!r} matches no file", path=what)
+        out += matches
+    return out
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest `.rokt-braze.toml`, or pyproject.toml with a [tool.rokt-braze] table."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        dedicated = folder / ".rokt-braze.toml"
+        if dedicated.is_file():
+            return dedicated
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool.rokt-braze" in pyproject.read_text("utf-8", "replace"):
+            return pyproject
+    return None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the given config file, or the nearest one, or the defaults."""
+    found = Path(path) if path is not None else find_config()
+    if found is None:
+        return Config()
+    try:
+        data = tomllib.loads(found.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InputError("no such config file", path=str(found)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read config: {err}", path=str(found)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"invalid TOML: {err}", path=str(found)) from None
+    table = data.get("tool", {}).get("rokt-braze", {}) if found.name == "pyproject.toml" else data
+    return parse_config(table, root=found.parent, source=str(found))
+
+
+def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:
+    def fail(message: str) -> InputError:
+        return InputError(message, path=source)
+
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise fail(f"unknown setting(s): {', '.join(unknown)}")
+    config = Config(root=root, source=source, raw=table)
+    config.profiles = _str_list(table, "profiles", fail)
+    config.fixtures = _str_list(table, "fixtures", fail)
+    config.exclude = _str_list(table, "exclude", fail)
+    config.ignore = set(_str_list(table, "ignore", fail))
+    fail_on = table.get("fail-on", "error")
+    if fail_on not in FAIL_LEVELS:
+        raise fail(f"fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}")
+    config.fail_on = fail_on
+    for rule in config.ignore:
+        _known(rule, fail)
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict):
+        raise fail("[severity] must be a table of rule = level")
+    for rule, level in severity.items():
+        _known(rule, fail)
+        if level == "off":
+            config.severity[rule] = None
+            continue
+        try:
+            config.severity[rule] = Severity.parse(str(level))
+        except ValueError as err:
+            raise fail(f"severity of {rule}: {err}") from None
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise fail("[per-file-ignores] must be a table of glob = [rules]")
+    for pattern, rules in per_file.items():
+        if not isinstance(rules, list):
+            raise fail(f"per-file-ignores {pattern!r} must list rule ids")
+        for rule in rules:
+            _known(rule, fail)
+        config.per_file_ignores[pattern] = set(rules)
+    return config
+
+
+def _str_list(table: dict[str, Any], key: str, fail: Any) -> list[str]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"{key} must be a list of strings")
+    return list(value)
+
+
+def _known(rule: str, fail: Any) -> None:
+    if rule not in RULES:
+        raise fail(f"unknown rule {rule!r}")

@@ -1,0 +1,59 @@
+"""The transport interface the `connected_content` tag talks to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    """One connected_content call, fully rendered.
+
+    Credentials are carried by *name* (`basic_auth`, `auth_credentials`): resolving a
+    name to a secret is the transport's job, so secrets never enter templates or logs.
+    """
+
+    method: str  # "GET" or "POST"
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    basic_auth: str | None = None
+    auth_credentials: str | None = None
+
+
+@dataclass(frozen=True)
+class CallResponse:
+    status: int
+    text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class CallFailed(Exception):
+    """The call produced no HTTP answer Braze would use.
+
+    `kind` is one of: "unmatched" (offline, no fixture), "not-allowed" (host not
+    allowed in live mode), "timeout", "connection", "too-large", "redirect",
+    "credentials". Only "timeout" and "connection" are worth retrying.
+    """
+
+    RETRYABLE = frozenset({"timeout", "connection"})
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in self.RETRYABLE
+
+
+class Transport(Protocol):
+    def send(self, request: CallRequest) -> CallResponse:
+        """Answer the call, or raise `CallFailed`."""
+        ...

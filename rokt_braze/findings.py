@@ -1,0 +1,145 @@
+"""What a check reports: `Finding`, its `Severity`, and the catalog of rule ids.
+
+Rule ids are a stable contract (docs, configs and CI suppressions name them), so the
+catalog below is the one place they are defined; every layer that reports a problem
+uses a rule from it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= fail_level` reads naturally."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+
+
+def _catalog(*rows: tuple[str, Severity, str]) -> dict[str, Rule]:
+    return {rid: Rule(rid, sev, summary) for rid, sev, summary in rows}
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: dict[str, Rule] = _catalog(
+    # static rules over template source
+    ("liquid-syntax", E, "a field does not parse as Braze Liquid"),
+    ("unknown-tag", E, "a tag Braze does not support"),
+    ("unknown-filter", E, "a filter Braze does not support"),
+    ("undefined-variable", W, "a variable that is never assigned and is not a Braze namespace"),
+    ("unused-assign", W, "assigned or captured, never used"),
+    ("curly-quotes", E, "typographic quotes in Liquid markup"),
+    ("placeholder-credential", E, "`:basic_auth <...>` placeholder left from the documentation"),
+    ("json-unescaped", W, "user data interpolated into a JSON string without json_escape"),
+    ("array-output", W, "an array attribute output without join"),
+    ("connected-content", E, "malformed connected_content markup or unknown option"),
+    # rendering
+    ("render-error", E, "rendering raised for this profile"),
+    ("aborted", I, "abort_message fired: the message would not be sent"),
+    ("missing-attribute", W, "the template reads a ${...} attribute this profile lacks"),
+    ("connected-content-unmatched", E, "a connected_content call with no fixture offline"),
+    # the rendered HTTP request
+    ("url-invalid", E, "URL not absolute https, empty path segment or bad characters"),
+    ("method-invalid", E, "method not allowed by the target"),
+    ("header-invalid", E, "Authorization not `Bearer <token>`, Content-Type not JSON, ..."),
+    ("body-json-invalid", E, "body is not valid JSON"),
+    # the Rokt Calendar API contract
+    ("rokt-url", E, "not a Rokt create/update URL, or empty account code"),
+    ("rokt-required-field", E, "a field the Rokt API requires is missing or empty"),
+    ("rokt-template-field", E, "a field the Braze integration requires is missing"),
+    ("rokt-field-type", E, "a field has the wrong JSON type"),
+    ("rokt-unknown-field", W, "a key the Rokt API does not define"),
+    ("rokt-timezone", E, "not a Rokt Windows timezone id"),
+    ("rokt-datetime", E, "start/end not an ISO 8601 local date-time, or an impossible date"),
+    ("rokt-event-order", E, "end before start"),
+    ("rokt-notify-before", E, "notifyBefore not a non-negative whole number of minutes"),
+    ("rokt-subscription-ids", E, "subscriptionIds missing, empty, not GUIDs or duplicated"),
+    ("rokt-event-id", W, "eventId does not vary per user"),
+    ("rokt-dst", W, "a local time that does not exist or is ambiguous in its zone"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place. Positions are 1-based; 0 means "no position"."""
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    field: str = ""
+    profile: str = ""
+
+    def with_(self, **changes: object) -> Finding:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.profile)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "profile": self.profile,
+            "message": self.message,
+        }
+
+
+def finding(rule: str, message: str, **where: object) -> Finding:
+    """Build a finding with the rule's default severity (config may change it later)."""
+    return Finding(rule, RULES[rule].severity, message, **where)  # type: ignore[arg-type]
+
+
+@dataclass
+class CheckResult:
+    """What `check` returns: every finding, plus what was looked at (for summaries)."""
+
+    findings: list[Finding]
+    files: list[str]
+    renders: int = 0
+    #: (file, profile) pairs that were rendered, for per-test-case reports such as JUnit.
+    cases: list[tuple[str, str]] | None = None
+    #: files that could not be checked at all (unreadable, bad YAML, ...), one line each
+    input_errors: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "renders": self.renders,
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+        }

@@ -1,0 +1,97 @@
+"""Assemble the outside data a render may need (fixtures) into `braze.Resources`.
+
+Fixtures come from several places — the public API's `fixtures=`, a profile file, a
+webhook file, config fixture files — and share one shape: either a list of
+connected_content fixtures, or a mapping with any of `connected_content`,
+`content_blocks` (name -> Liquid text), `catalogs` (catalog -> id -> item),
+`selections` (catalog -> selection -> [items]) and `promotions` (list -> code).
+The first source given wins on conflicts, so a user's fixtures beat the built-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from rokt_braze.braze import Resources
+from rokt_braze.connected import FixtureTransport, Transport, parse_fixtures
+from rokt_braze.errors import InputError
+
+#: Answers the Rokt OAuth call of the stock templates, so they render with no setup.
+ROKT_TOKEN_FIXTURE: dict[str, Any] = {
+    "url": "https://api.roktcalendar.com/oauth2/token",
+    "method": "POST",
+    "status": 200,
+    "json": {
+        "access_token": "offline-token-from-rokt-braze",
+        "token_type": "bearer",
+        "expires_in": 300,
+        "refresh_token": "offline-refresh-token",
+    },
+}
+BUILTIN_FIXTURES: list[dict[str, Any]] = [ROKT_TOKEN_FIXTURE]
+_SET_KEYS = frozenset({"connected_content", "content_blocks", "catalogs", "selections",
+                       "promotions"})
+
+
+def build_resources(
+    *sources: tuple[str, object], transport: Transport | None = None
+) -> Resources:
+    """Merge fixture sets, each given as `(where, fixtures)`; raise InputError on a bad one."""
+    connected: list[Any] = []
+    blocks: dict[str, str] = {}
+    tables: dict[str, dict[str, Any]] = {"catalogs": {}, "selections": {}, "promotions": {}}
+    seen_tables: set[str] = set()
+    for where, fixtures in (*sources, ("built-in fixtures", BUILTIN_FIXTURES)):
+        if fixtures is None:
+            continue
+        fset = normalise(fixtures, where)
+        try:
+            connected += parse_fixtures(fset.get("connected_content", []), where=where)
+        except ValueError as err:
+            raise InputError(str(err)) from None
+        for name, text in _mapping(fset, "content_blocks", where).items():
+            blocks.setdefault(str(name), str(text))
+        for key, table in tables.items():
+            if key in fset:
+                seen_tables.add(key)
+                for name, value in _mapping(fset, key, where).items():
+                    table.setdefault(str(name), value)
+    return Resources(
+        transport=transport or FixtureTransport(connected),
+        content_blocks=blocks,
+        catalogs=tables["catalogs"] if "catalogs" in seen_tables else None,
+        selections=tables["selections"] if "selections" in seen_tables else None,
+        promotions=tables["promotions"] if "promotions" in seen_tables else None,
+    )
+
+
+def normalise(fixtures: object, where: str) -> Mapping[str, Any]:
+    if isinstance(fixtures, list):
+        return {"connected_content": fixtures}
+    if isinstance(fixtures, Mapping):
+        unknown = sorted(str(k) for k in fixtures if k not in _SET_KEYS)
+        if unknown:
+            raise InputError(f"{where}: unknown fixture key(s) {', '.join(unknown)}")
+        return fixtures
+    raise InputError(f"{where}: fixtures must be a list or a mapping")
+
+
+def _mapping(fset: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = fset.get(key, {})
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: '{key}' must be a mapping")
+    return value
+
+
+def load_fixture_file(path: str) -> object:
+    """A YAML/JSON fixture file as data (validated when resources are built)."""
+    from rokt_braze.webhook import read_text
+
+    try:
+        return yaml.safe_load(read_text(path))
+    except yaml.YAMLError as err:
+        raise InputError(f"invalid YAML: {err}", path=path) from None
+

@@ -1,0 +1,21 @@
+"""Webhook files and rendering a whole message (knows nothing of Rokt)."""
+
+from rokt_braze.webhook.model import (
+    Field,
+    Webhook,
+    is_template_path,
+    load_webhook,
+    read_text,
+)
+from rokt_braze.webhook.render import RenderResult, parse_field, render_message
+
+__all__ = [
+    "Field",
+    "RenderResult",
+    "Webhook",
+    "is_template_path",
+    "load_webhook",
+    "parse_field",
+    "read_text",
+    "render_message",
+]

@@ -1,0 +1,201 @@
+"""The webhook file format: `*.webhook.yaml` (one webhook) or a plain `.liquid` body.
+
+```yaml
+name: Rokt Calendar - add event
+url: "{% assign ... %}https://api.roktcalendar.com/v1/subscriptionevent/{{accountCode}}"
+method: POST
+headers:
+  Authorization: "Bearer {% connected_content ... %}{{token.access_token}}"
+  Content-Type: application/json
+body: |
+  {...}
+target: rokt.create_event   # optional; detected from the URL when absent
+profiles: [profiles/*.yaml] # optional; globs relative to this file
+connected_content: []       # optional fixtures
+```
+Each template-bearing field keeps a `ScalarMap`, so positions inside it map back to
+the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rokt_braze.errors import InputError
+from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
+
+WEBHOOK_SUFFIXES = (".webhook.yaml", ".webhook.yml")
+LIQUID_SUFFIX = ".liquid"
+KNOWN_KEYS = frozenset(
+    {"name", "url", "method", "headers", "body", "target", "profiles", "connected_content",
+     "content_blocks", "catalogs", "promotions", "description"}
+)
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class Field:
+    """One template field: `name` is "url", "method", "body" or "header:<Name>"."""
+
+    name: str
+    source: str
+    map: ScalarMap | None = None  # None for a whole-file .liquid body
+    lines: LineIndex | None = None
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) in the file of index `index` of this field's text."""
+        assert self.lines is not None
+        offset = index if self.map is None else self.map.file_offset(index)
+        return self.lines.position(max(offset, 0))
+
+
+@dataclass
+class Webhook:
+    path: str
+    name: str
+    method: Field
+    url: Field | None
+    headers: list[tuple[str, Field]]
+    body: Field | None
+    target: str | None = None
+    profiles: list[str] = field(default_factory=list)
+    fixtures: dict[str, Any] = field(default_factory=dict)
+    is_liquid: bool = False
+
+    def fields(self) -> list[Field]:
+        """Template fields in the order Braze renders them: URL, headers, body."""
+        out = [self.url] if self.url else []
+        out += [f for _, f in self.headers]
+        if self.body:
+            out.append(self.body)
+        return out
+
+    def field(self, name: str) -> Field | None:
+        if name == "method":
+            return self.method
+        return next((f for f in self.fields() if f.name.lower() == name.lower()), None)
+
+
+def is_template_path(path: str | os.PathLike[str]) -> bool:
+    name = os.fspath(path)
+    return name.endswith(WEBHOOK_SUFFIXES) or name.endswith(LIQUID_SUFFIX)
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a user's text file, turning every way it can fail into an InputError."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=name) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", path=name) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"larger than {MAX_FILE_BYTES // 1_000_000} MB", path=name)
+    if b"\x00" in data:
+        raise InputError("binary file, not text", path=name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text (byte {err.start})", path=name) from None
+
+
+def load_webhook(path: str | os.PathLike[str]) -> Webhook:
+    """Load a `.webhook.yaml` or `.liquid` file; InputError for anything unreadable."""
+    name = os.fspath(path)
+    text = read_text(name)
+    if not name.endswith(WEBHOOK_SUFFIXES):
+        if name.endswith(LIQUID_SUFFIX) or not text.lstrip().startswith(("name:", "url:", "{")):
+            return _liquid_file(name, text)
+    return _webhook_file(name, text)
+
+
+def _liquid_file(path: str, text: str) -> Webhook:
+    lines = LineIndex(text)
+    return Webhook(
+        path=path,
+        name=Path(path).name,
+        method=Field("method", "POST", None, lines),
+        url=None,
+        headers=[],
+        body=Field("body", text, None, lines),
+        is_liquid=True,
+    )
+
+
+def _webhook_file(path: str, text: str) -> Webhook:
+    if not text.strip():
+        raise InputError("empty file: a webhook needs at least url and body", path=path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise InputError(f"invalid YAML: {where}{err.problem or err}", path=path) from None
+    except yaml.YAMLError as err:
+        raise InputError(f"invalid YAML: {err}", path=path) from None
+    if not isinstance(data, Mapping) or not isinstance(root, yaml.MappingNode):
+        raise InputError("a webhook file must be a YAML mapping (url, method, headers, body)",
+                         path=path)
+    unknown = sorted(str(k) for k in data if k not in KNOWN_KEYS)
+    if unknown:
+        raise InputError(f"unknown key(s): {', '.join(unknown)}", path=path)
+    lines = LineIndex(text)
+    nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+
+    def scalar(key: str, node: yaml.Node, label: str) -> Field:
+        if not isinstance(node, yaml.ScalarNode):
+            raise InputError(f"'{key}' must be a string", path=path)
+        value = "" if node.tag == "tag:yaml.org,2002:null" else str(node.value)
+        smap = ScalarMap(value, text, node.start_mark.index, node.end_mark.index, node.style)
+        return Field(label, value, smap, lines)
+
+    if "url" not in nodes:
+        raise InputError("missing 'url'", path=path)
+    url = scalar("url", nodes["url"], "url")
+    method = scalar("method", nodes["method"], "method") if "method" in nodes else Field(
+        "method", "POST", None, lines)
+    method.source = method.source.strip().upper() or "POST"
+    headers: list[tuple[str, Field]] = []
+    if "headers" in nodes:
+        hnode = nodes["headers"]
+        if isinstance(hnode, yaml.ScalarNode) and hnode.tag == "tag:yaml.org,2002:null":
+            pass
+        elif not isinstance(hnode, yaml.MappingNode):
+            raise InputError("'headers' must be a mapping of header name to value", path=path)
+        else:
+            for knode, vnode in hnode.value:
+                hname = str(knode.value)
+                headers.append((hname, scalar(f"headers.{hname}", vnode, f"header:{hname}")))
+    body = scalar("body", nodes["body"], "body") if "body" in nodes else None
+    target = data.get("target")
+    if target is not None and not isinstance(target, str):
+        raise InputError("'target' must be a string", path=path)
+    profiles = data.get("profiles") or []
+    if isinstance(profiles, str):
+        profiles = [profiles]
+    if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
+        raise InputError("'profiles' must be a list of file globs", path=path)
+    fixtures = {k: data[k] for k in ("connected_content", "content_blocks", "catalogs",
+                                     "promotions") if data.get(k) is not None}
+    return Webhook(
+        path=path,
+        name=str(data.get("name") or Path(path).name),
+        method=method,
+        url=url,
+        headers=headers,
+        body=body,
+        target=target,
+        profiles=profiles,
+        fixtures=fixtures,
+    )

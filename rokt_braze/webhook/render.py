@@ -1,0 +1,69 @@
+"""Render a whole webhook for one user, as Braze sends it.
+
+Each field (URL, each header, body) is its own template with its own variables; the
+fields share the user, the connected_content call cache and the abort
+(reference braze-liquid §3.1 "Scope", §9). Errors come out positioned in the webhook
+file, not in the field's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rokt_braze.braze import Attribute, MessageState, Rendered, Resources, parse_template
+from rokt_braze.errors import MessageAborted, TemplateError
+from rokt_braze.request import RenderedRequest
+from rokt_braze.webhook.model import Field, Webhook
+
+
+@dataclass
+class RenderResult:
+    request: RenderedRequest
+    #: field name ("url", "header:Authorization", "body") -> its rendering
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: `${...}` attributes the user lacked, with the field that read them
+    missing: list[tuple[Field, Attribute]] = field(default_factory=list)
+
+
+def parse_field(webhook: Webhook, fld: Field) -> None:
+    """Parse one field (cached); raise TemplateError positioned in the file."""
+    try:
+        parse_template(fld.source, name=f"{webhook.path}:{fld.name}")
+    except TemplateError as err:
+        raise locate(webhook, fld, err) from None
+
+
+def render_message(
+    webhook: Webhook, namespaces: Mapping[str, object], resources: Resources | None = None
+) -> RenderResult:
+    """Render every field for one user. Raises TemplateError or MessageAborted."""
+    state = MessageState(resources or Resources())
+    result = RenderResult(RenderedRequest(webhook.method.source, "", {}, ""))
+    for fld in webhook.fields():
+        try:
+            template = parse_template(fld.source, name=f"{webhook.path}:{fld.name}")
+            rendered = template.render(namespaces, state)
+        except (TemplateError, MessageAborted) as err:
+            raise locate(webhook, fld, err) from None
+        result.rendered[fld.name] = rendered
+        result.missing += [(fld, attr) for attr in rendered.missing]
+        if fld.name == "url":
+            result.request.url = rendered.text.strip()
+        elif fld.name == "body":
+            result.request.body = rendered.text
+        else:
+            result.request.headers[fld.name.partition(":")[2]] = rendered.text.strip()
+    return result
+
+
+def locate(
+    webhook: Webhook, fld: Field, err: TemplateError | MessageAborted
+) -> TemplateError | MessageAborted:
+    """The same error, its line and column now in the webhook file."""
+    line, column = fld.position(err.index)
+    if isinstance(err, MessageAborted):
+        return MessageAborted(err.reason, index=err.index, line=line, column=column,
+                              field=fld.name)
+    return TemplateError(err.message, line=line, column=column, index=err.index, rule=err.rule,
+                         source_name=webhook.path, field=fld.name)
