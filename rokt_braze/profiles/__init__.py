@@ -1,0 +1,20 @@
+"""User profiles: loading Braze user exports, `/users/track` bodies and YAML, and mapping a
+user to the Liquid globals a Braze template reads. Knows nothing of templates.
+"""
+
+from __future__ import annotations
+
+from rokt_braze.profiles.loading import ProfileError, iter_profiles, load_profiles, to_profile
+from rokt_braze.profiles.model import Profile
+from rokt_braze.profiles.sample import sample_subscriber
+from rokt_braze.profiles.times import BrazeTime
+
+__all__ = [
+    "BrazeTime",
+    "Profile",
+    "ProfileError",
+    "iter_profiles",
+    "load_profiles",
+    "sample_subscriber",
+    "to_profile",
+]

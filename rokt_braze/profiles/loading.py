@@ -1,0 +1,362 @@
+"""Reading profile files: JSON, YAML, JSON Lines, optionally gzipped; `/users/track` bodies.
+
+Formats by extension (`.gz` on top of any): `.json` - one object, or an array of objects;
+`.yaml`/`.yml` - each document one profile, a document that is a list holds many;
+`.jsonl`/`.ndjson` - one object per line, blank lines skipped; anything else - JSON when it
+starts with `{` or `[`, YAML otherwise. Any record that is a `/users/track` body (`attributes`
+/`events` at the top) stands for the users it names, one profile per user.
+
+Errors are `ProfileError` (an `InputError`) carrying the file, and `line` where known: syntax
+errors, the line of a JSON Lines record, the start of the bad record (the offending key in YAML).
+
+Streaming: JSON Lines is read line by line (memory stays flat on a multi-gigabyte export).
+`iter_profiles(path, on_error=...)` lets a caller go on past a bad record: the callback gets the
+`ProfileError` for that record and the iteration continues with the next one; without a callback
+the first bad record raises. A callback keeps the iterator's item type `Profile` (callers that
+want every profile need no isinstance checks), and reporting stays with the caller. Problems
+with the file as a whole (unreadable, binary, not gzip, empty) always raise.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any, cast
+
+import yaml
+
+from rokt_braze.errors import InputError
+from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
+from rokt_braze.profiles.model import Profile, RecordError, profile_from_record
+from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
+from rokt_braze.profiles.yaml12 import ProfileLoader
+
+__all__ = ["ProfileError", "iter_profiles", "load_profiles", "to_profile"]
+
+OnError = Callable[["ProfileError"], None]
+_SNIFF = 8192
+_JSONL = (".jsonl", ".ndjson")
+_YAML = (".yaml", ".yml")
+
+
+class ProfileError(InputError):
+    """A profile file problem. `line` (1-based, 0 = unknown) and `record` (1-based, 0 = n/a)."""
+
+    def __init__(self, message: str, *, path: str = "", line: int = 0, record: int = 0) -> None:
+        super().__init__(message, path=path)
+        self.line = line
+        self.record = record
+        if line:
+            self.args = (f"{path}:{line}: {message}" if path else f"line {line}: {message}",)
+
+
+def load_profiles(path: str | os.PathLike[str]) -> list[Profile]:
+    """Every profile in the file; the first problem raises `ProfileError`."""
+    profiles = list(iter_profiles(path))
+    if not profiles:
+        raise ProfileError("contains no profiles", path=str(path))
+    return profiles
+
+
+def iter_profiles(
+    path: str | os.PathLike[str], *, on_error: OnError | None = None
+) -> Iterator[Profile]:
+    """Yield the file's profiles one by one (JSON Lines is streamed; see the module doc)."""
+    file = Path(path)
+    source = str(path)
+    ext, gz = _extension(file)
+    stem = file.name[: len(file.name) - len(ext) - (3 if gz else 0)] or file.name
+    if ext in _JSONL:
+        yield from _iter_jsonl(file, source, stem, gz, on_error)
+        return
+    text = _read_text(file, source, gz)
+    kind = "yaml" if ext in _YAML else "json" if ext == ".json" else _sniff(text)
+    records, locate = _parse_yaml(text, source) if kind == "yaml" else _parse_json(text, source)
+    if not records:
+        raise ProfileError("contains no profiles", path=source)
+    users: list[tuple[int, Any, list[dict[str, Any]]]] = []
+    for index, record in enumerate(records):
+        try:
+            users.extend((index, user, extra) for user, extra in _expand(record))
+        except (RecordError, TrackError) as err:
+            _report(err, source, index, len(records), locate, on_error)
+    for n, (index, user, extra) in enumerate(users, 1):
+        fallback = stem if len(users) == 1 else f"{stem}#{n}"
+        try:
+            yield profile_from_record(user, fallback_name=fallback, source=source, fixtures=extra)
+        except RecordError as err:
+            _report(err, source, index, len(records), locate, on_error)
+
+
+def to_profile(obj: Profile | Mapping[str, Any] | str | os.PathLike[str] | None) -> Profile:
+    """What the public API accepts as a profile: a Profile, None (empty), a mapping, a path."""
+    if isinstance(obj, Profile):
+        return obj
+    if obj is None:
+        return Profile(name="empty", data={})
+    if isinstance(obj, Mapping):
+        try:
+            found = [
+                profile_from_record(user, fallback_name="profile", fixtures=extra)
+                for user, extra in _expand(obj)
+            ]
+        except (RecordError, TrackError) as err:
+            raise InputError(f"bad profile: {err}") from None
+        if len(found) != 1:
+            raise InputError(f"the /users/track body names {len(found)} users; give one")
+        return found[0]
+    if isinstance(obj, (str, os.PathLike)):
+        profiles = load_profiles(obj)
+        if len(profiles) != 1:
+            raise InputError(
+                f"holds {len(profiles)} profiles where one is expected", path=str(obj)
+            )
+        return profiles[0]
+    raise TypeError(f"a profile is a mapping, a path or a Profile, not {type(obj).__name__}")
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+def _expand(record: object) -> list[tuple[object, list[dict[str, Any]]]]:
+    """A record -> (export-shaped user, file-level fixtures) pairs."""
+    if not is_track_body(record):
+        return [(record, [])]
+    assert isinstance(record, Mapping)
+    try:
+        fixtures = check_fixtures(record.get("connected_content"))
+    except FixtureShapeError as err:
+        raise RecordError(str(err), key="connected_content") from None
+    return [(user, fixtures) for user in users_from_track(record)]
+
+
+def _report(
+    err: RecordError | TrackError,
+    source: str,
+    index: int,
+    total: int,
+    locate: Callable[[int, str], int],
+    on_error: OnError | None,
+) -> None:
+    key = err.key if isinstance(err, RecordError) else ""
+    prefix = f"record {index + 1}: " if total > 1 else ""
+    if isinstance(err, TrackError):
+        prefix += "/users/track body: "
+    error = ProfileError(
+        prefix + str(err), path=source, line=locate(index, key), record=index + 1
+    )
+    if on_error is None:
+        raise error from None
+    on_error(error)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _extension(file: Path) -> tuple[str, bool]:
+    suffixes = [s.lower() for s in file.suffixes]
+    gz = bool(suffixes) and suffixes[-1] == ".gz"
+    if gz:
+        suffixes.pop()
+    return (suffixes[-1] if suffixes else ""), gz
+
+
+def _open(file: Path, source: str, gz: bool) -> IO[bytes]:
+    try:
+        return cast(IO[bytes], gzip.open(file, "rb") if gz else file.open("rb"))
+    except OSError as err:
+        raise ProfileError(f"cannot read: {err.strerror or err}", path=source) from None
+
+
+def _head(file: Path, source: str, gz: bool) -> bytes:
+    """The first bytes, to turn away binary files before parsing them."""
+    with _open(file, source, gz) as fh:
+        try:
+            head = fh.read(_SNIFF)
+        except (OSError, EOFError, zlib.error) as err:
+            raise ProfileError(f"not a readable gzip file ({err})", path=source) from None
+    if b"\x00" in head:
+        raise ProfileError("binary file, not a profile (JSON, JSON Lines or YAML)", path=source)
+    return head
+
+
+def _read_text(file: Path, source: str, gz: bool) -> str:
+    _head(file, source, gz)
+    with _open(file, source, gz) as fh:
+        try:
+            raw = fh.read()
+        except (OSError, EOFError, zlib.error) as err:
+            raise ProfileError(f"not a readable gzip file ({err})", path=source) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ProfileError("not UTF-8 text", path=source, line=line) from None
+    if not text.strip():
+        raise ProfileError("empty file", path=source)
+    return text
+
+
+def _sniff(text: str) -> str:
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def _parse_json(text: str, source: str) -> tuple[list[Any], Callable[[int, str], int]]:
+    try:
+        top = json.loads(text)
+    except json.JSONDecodeError as err:
+        hint = " (several JSON values: name the file .jsonl for JSON Lines)" if (
+            err.msg == "Extra data"
+        ) else ""
+        raise ProfileError(
+            f"invalid JSON: {err.msg} at column {err.colno}{hint}", path=source, line=err.lineno
+        ) from None
+    records = top if isinstance(top, list) else [top]
+
+    def locate(index: int, key: str) -> int:
+        starts = _json_item_offsets(text) if isinstance(top, list) else [_first_char(text)]
+        return text.count("\n", 0, starts[index]) + 1 if index < len(starts) else 0
+
+    return records, locate
+
+
+def _first_char(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _json_item_offsets(text: str) -> list[int]:
+    """Offsets of the elements of a top-level JSON array (used only to report an error)."""
+    decoder = json.JSONDecoder()
+    offsets: list[int] = []
+    pos = _first_char(text) + 1  # past "["
+    while True:
+        pos += len(text[pos:]) - len(text[pos:].lstrip())
+        if pos >= len(text) or text[pos] == "]":
+            return offsets
+        offsets.append(pos)
+        _, end = decoder.raw_decode(text, pos)
+        pos = end + len(text[end:]) - len(text[end:].lstrip())
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+
+
+# -- YAML -------------------------------------------------------------------------------------
+
+
+def _parse_yaml(text: str, source: str) -> tuple[list[Any], Callable[[int, str], int]]:
+    try:
+        documents = list(yaml.load_all(text, Loader=ProfileLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        detail = " ".join(part for part in (err.context, err.problem) if part)
+        column = f" at column {mark.column + 1}" if mark else ""
+        raise ProfileError(
+            f"invalid YAML: {detail}{column}", path=source, line=mark.line + 1 if mark else 0
+        ) from None
+    except yaml.YAMLError as err:
+        raise ProfileError(f"invalid YAML: {err}", path=source) from None
+    records: list[Any] = []
+    for document in documents:
+        if isinstance(document, list):
+            records.extend(document)
+        elif document is not None:
+            records.append(document)
+
+    def locate(index: int, key: str) -> int:
+        nodes = _yaml_record_nodes(text)
+        if index >= len(nodes):
+            return 0
+        node = nodes[index]
+        if key and isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if getattr(key_node, "value", None) == key:
+                    return int(key_node.start_mark.line) + 1
+        return int(node.start_mark.line) + 1
+
+    return records, locate
+
+
+def _yaml_record_nodes(text: str) -> list[yaml.Node]:
+    """The record nodes in the order `_parse_yaml` reads records (error path only)."""
+    nodes: list[yaml.Node] = []
+    for document in yaml.compose_all(text, Loader=ProfileLoader):
+        if isinstance(document, yaml.SequenceNode):
+            nodes.extend(document.value)
+        elif document is not None and document.tag != "tag:yaml.org,2002:null":
+            nodes.append(document)
+    return nodes
+
+
+# -- JSON Lines -------------------------------------------------------------------------------
+
+
+def _iter_jsonl(
+    file: Path, source: str, stem: str, gz: bool, on_error: OnError | None
+) -> Iterator[Profile]:
+    _head(file, source, gz)
+    seen_record = False
+    n = 0
+    with _open(file, source, gz) as fh:
+        for line_no, raw in _numbered_lines(fh, source):
+            try:
+                text = raw.decode("utf-8-sig" if line_no == 1 else "utf-8").strip()
+            except UnicodeDecodeError:
+                _line_error("not UTF-8 text", source, line_no, on_error)
+                continue
+            if not text:
+                continue
+            seen_record = True
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as err:
+                _line_error(f"invalid JSON: {err.msg} at column {err.colno}", source, line_no,
+                            on_error)
+                continue
+            if not isinstance(record, dict):
+                _line_error(f"not a JSON object (got {_json_kind(record)})", source, line_no,
+                            on_error)
+                continue
+            try:
+                for user, extra in _expand(record):
+                    n += 1
+                    yield profile_from_record(
+                        user, fallback_name=f"{stem}#{n}", source=source, fixtures=extra
+                    )
+            except (RecordError, TrackError) as err:
+                _line_error(str(err), source, line_no, on_error)
+    if not seen_record:
+        raise ProfileError("empty file", path=source)
+
+
+def _numbered_lines(fh: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
+    line_no = 0
+    try:
+        for raw in fh:
+            line_no += 1
+            yield line_no, raw
+    except (OSError, EOFError, zlib.error) as err:
+        raise ProfileError(
+            f"unreadable after line {line_no} ({err})", path=source, line=line_no + 1
+        ) from None
+
+
+def _line_error(message: str, source: str, line: int, on_error: OnError | None) -> None:
+    error = ProfileError(message, path=source, line=line)
+    if on_error is None:
+        raise error
+    on_error(error)
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
+        type(value), type(value).__name__
+    )

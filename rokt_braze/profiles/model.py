@@ -1,0 +1,112 @@
+"""`Profile`, and turning one parsed record into one.
+
+A record is a user-export object (`/users/export/ids`, one element of `users`). The loader
+hands records here; shape problems are raised as `RecordError` (no file, no line) and the loader
+adds where the record came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
+from rokt_braze.profiles.namespaces import build_namespaces
+
+__all__ = ["Profile", "RecordError", "plain", "profile_from_record", "profile_name"]
+
+# Keys a profile file may carry whose value must be a mapping (namespace sources).
+_MAPPING_KEYS = (
+    "custom_attributes", "event_properties", "canvas_entry_properties", "context",
+    "api_trigger_properties", "campaign", "canvas", "card", "app", "subscribed_state",
+    "most_recently_used_device", "targeted_device", "sms", "whats_app",
+)
+
+
+@dataclass
+class Profile:
+    """One mock Braze user.
+
+    `data` is the user-export-shaped object as loaded (minus `connected_content`, which becomes
+    `fixtures`); `name` is how reports refer to it.
+    """
+
+    name: str
+    data: dict[str, Any]
+    source: str = ""
+    fixtures: list[dict[str, Any]] = field(default_factory=list)
+    _namespaces: dict[str, object] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def namespaces(self) -> dict[str, object]:
+        """The Liquid globals for this user (see `rokt_braze.profiles.namespaces`).
+
+        Computed once; each call returns a new top-level dict (the namespace dicts inside
+        are shared), so a render that writes `assign` variables into it harms no other render.
+        """
+        if self._namespaces is None:
+            self._namespaces = build_namespaces(self.data)
+        return dict(self._namespaces)
+
+
+class RecordError(ValueError):
+    """A record of the wrong shape. `key` names the offending top-level key, if any."""
+
+    def __init__(self, message: str, *, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def plain(value: Any) -> Any:
+    """A deep copy made of dicts and lists, so the caller's objects are never shared."""
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def profile_name(data: Mapping[str, Any], fallback: str) -> str:
+    """`external_id`, else `braze_id`, else `fallback`."""
+    for key in ("external_id", "braze_id"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, (Mapping, list)) and str(value) != "":
+            return str(value)
+    return fallback
+
+
+def profile_from_record(
+    record: object,
+    *,
+    fallback_name: str,
+    source: str = "",
+    fixtures: list[dict[str, Any]] | None = None,
+) -> Profile:
+    """Validate an export-shaped record and wrap it; `fixtures` are extra (file-level) ones."""
+    if not isinstance(record, Mapping):
+        raise RecordError(f"a profile must be a mapping, got {_kind(record)}")
+    data: dict[str, Any] = plain(record)
+    try:
+        own = check_fixtures(data.pop("connected_content", None))
+    except FixtureShapeError as err:
+        raise RecordError(str(err), key="connected_content") from None
+    for key in _MAPPING_KEYS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise RecordError(f"{key} must be a mapping, got {_kind(value)}", key=key)
+    return Profile(
+        name=profile_name(data, fallback_name),
+        data=data,
+        source=source,
+        fixtures=own + list(fixtures or []),
+    )
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "mapping", list: "list", str: "string", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,203 @@
+"""From a user-export object to the globals a Braze Liquid template reads.
+
+Braze's personalization tags (supported_personalization_tags, reference §1.2) name profile
+fields differently from the export (`/users/export/ids`): `${user_id}` is `external_id`,
+`${email_address}` is `email`, `${phone_number}` is `phone`, `${date_of_birth}` is `dob`,
+`${city}` is `home_city`, `${random_bucket_number}` is `random_bucket`. A profile may also give a
+standard attribute under its Liquid name; that wins over the export name.
+
+Contract with the engine:
+* a standard attribute the profile does not have (or has as null) is **absent** from the result,
+  never None, so a read of it can be reported as a missing attribute;
+* every namespace (`custom_attribute`, `event_properties`, ...) is present, empty when the
+  profile gives nothing, so `custom_attribute.${x}` on such a user is simply a missing key;
+* time values become `BrazeTime` (aware UTC `datetime`): `dob` (exported as `YYYY-MM-DD`, but
+  Braze lists `${date_of_birth}` among time values, so midnight UTC), `last_used_app_date`,
+  custom attributes and event properties whose string value is a date-time (how an export
+  writes a time attribute; a bare date stays a string), and `{"$time": ...}` objects anywhere
+  inside custom attributes (the `/users/track` form for nested dates). A null custom attribute
+  is unset, so it is left out. Everything else passes through unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rokt_braze.profiles.times import BrazeTime, parse_time
+
+__all__ = ["NAMESPACE_KEYS", "STANDARD_ATTRIBUTES", "build_namespaces"]
+
+# Liquid name -> export field names, in order of preference (the Liquid name itself first).
+_STANDARD_SOURCES: dict[str, tuple[str, ...]] = {
+    "user_id": ("user_id", "external_id"),
+    "braze_id": ("braze_id",),
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "email_address": ("email_address", "email"),
+    "phone_number": ("phone_number", "phone"),
+    "date_of_birth": ("date_of_birth", "dob"),
+    "city": ("city", "home_city"),
+    "country": ("country",),
+    "language": ("language",),
+    "gender": ("gender",),
+    "time_zone": ("time_zone",),
+    "most_recent_locale": ("most_recent_locale",),
+    "most_recent_location": ("most_recent_location",),
+    "last_used_app_date": ("last_used_app_date",),
+    "most_recent_app_version": ("most_recent_app_version",),
+    "random_bucket_number": ("random_bucket_number", "random_bucket"),
+}
+STANDARD_ATTRIBUTES = frozenset(_STANDARD_SOURCES)
+
+# Namespaces read as `ns.${key}`; each is a mapping in the profile when given.
+NAMESPACE_KEYS = (
+    "custom_attribute", "event_properties", "canvas_entry_properties", "context",
+    "api_trigger_properties", "campaign", "canvas", "card", "app", "subscribed_state",
+    "most_recently_used_device", "targeted_device", "sms", "whats_app",
+)
+
+# Export device fields -> `most_recently_used_device.${...}` names (reference §1.2).
+_DEVICE_FIELDS = {
+    "id": ("id", "device_id", "idfv"),
+    "browser": ("browser",),
+    "carrier": ("carrier",),
+    "ad_tracking_enabled": ("ad_tracking_enabled",),
+    "idfa": ("idfa",),
+    "google_ad_id": ("google_ad_id",),
+    "roku_ad_id": ("roku_ad_id",),
+    "model": ("model",),
+    "os": ("os",),
+    "platform": ("platform",),
+    "foreground_push_enabled": ("foreground_push_enabled",),
+}
+
+
+def build_namespaces(data: Mapping[str, Any]) -> dict[str, object]:
+    """The Liquid globals for one export-shaped user object."""
+    out: dict[str, object] = {}
+    for name, sources in _STANDARD_SOURCES.items():
+        value = _first_present(data, sources)
+        if value is not None:
+            out[name] = value
+    _derive_from_apps(data, out)
+    for name in ("date_of_birth", "last_used_app_date"):
+        if isinstance(out.get(name), str):
+            out[name] = parse_time(str(out[name]), date_only=True) or out[name]
+
+    out["custom_attribute"] = _custom_attributes(data.get("custom_attributes"))
+    out["event_properties"] = _event_properties(data.get("event_properties"))
+    entry = _mapping(data.get("canvas_entry_properties"))
+    context = _mapping(data.get("context"))
+    # `context` replaced `canvas_entry_properties`; one given -> both names read it.
+    out["canvas_entry_properties"] = entry if "canvas_entry_properties" in data else context
+    out["context"] = context if "context" in data else entry
+    for name in ("api_trigger_properties", "campaign", "canvas", "card", "app", "sms",
+                 "whats_app", "targeted_device"):
+        out[name] = _mapping(data.get(name))
+    out["subscribed_state"] = _subscribed_state(data)
+    out["most_recently_used_device"] = _device(data)
+    return out
+
+
+def _first_present(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if data.get(key) is not None:
+            return data[key]
+    return None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _derive_from_apps(data: Mapping[str, Any], out: dict[str, object]) -> None:
+    """`last_used_app_date` / `most_recent_app_version` from the export's `apps` list.
+
+    The export has no such fields; each `apps` entry has `last_used` and `version`, so the
+    most recently used app gives both (only when the profile does not set them itself).
+    """
+    apps = data.get("apps")
+    if not isinstance(apps, list):
+        return
+    latest: tuple[BrazeTime, Mapping[str, Any]] | None = None
+    for app in apps:
+        if not isinstance(app, Mapping) or not isinstance(app.get("last_used"), str):
+            continue
+        when = parse_time(app["last_used"], date_only=True)
+        if when is not None and (latest is None or when >= latest[0]):
+            latest = (when, app)
+    if latest is None:
+        return
+    out.setdefault("last_used_app_date", latest[0])
+    if latest[1].get("version") is not None:
+        out.setdefault("most_recent_app_version", latest[1]["version"])
+
+
+def _custom_attributes(value: object) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in _mapping(value).items():
+        if item is None:
+            continue
+        if isinstance(item, str):
+            out[key] = parse_time(item) or item
+        else:
+            out[key] = _times_inside(item)
+    return out
+
+
+def _event_properties(value: object) -> dict[str, Any]:
+    # Datetime event properties are stored as times (event object page); nested objects
+    # are ingested as strings and arrays cannot hold dates, so only the top level converts.
+    return {
+        key: (parse_time(item) or item) if isinstance(item, str) else item
+        for key, item in _mapping(value).items()
+    }
+
+
+def _times_inside(value: Any) -> Any:
+    """Replace `{"$time": "..."}` objects at any depth by `BrazeTime`."""
+    if isinstance(value, Mapping):
+        if set(value) == {"$time"} and isinstance(value["$time"], str):
+            return parse_time(value["$time"], date_only=True) or value["$time"]
+        return {key: _times_inside(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_times_inside(item) for item in value]
+    return value
+
+
+def _subscribed_state(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`subscribed_state.${email_global}` and `.${<subscription group id>}`.
+
+    Given directly, or derived: `email_global` from the export's `email_subscribe`, group ids
+    from `/users/track`'s `subscription_groups` entries.
+    """
+    if isinstance(data.get("subscribed_state"), Mapping):
+        return dict(data["subscribed_state"])
+    out: dict[str, Any] = {}
+    if data.get("email_subscribe") is not None:
+        out["email_global"] = data["email_subscribe"]
+    groups = data.get("subscription_groups")
+    for group in groups if isinstance(groups, list) else []:
+        if isinstance(group, Mapping) and group.get("subscription_group_id") is not None:
+            out[str(group["subscription_group_id"])] = group.get("subscription_state")
+    return out
+
+
+def _device(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`most_recently_used_device`: given directly, or the first entry of `devices`.
+
+    The export does not say how `devices` is ordered; put the most recent device first.
+    """
+    if isinstance(data.get("most_recently_used_device"), Mapping):
+        return dict(data["most_recently_used_device"])
+    devices = data.get("devices")
+    if not isinstance(devices, list) or not devices or not isinstance(devices[0], Mapping):
+        return {}
+    device = devices[0]
+    out: dict[str, Any] = {}
+    for name, sources in _DEVICE_FIELDS.items():
+        value = _first_present(device, sources)
+        if value is not None:
+            out[name] = value
+    return out
