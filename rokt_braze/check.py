@@ -233,8 +233,14 @@ def validate(
 
 
 def _unstripped(text: str, offset: int, name: str) -> int:
-    """URL and header values are stripped before validation; body offsets are exact."""
-    return offset if name == "body" else offset + (len(text) - len(text.lstrip()))
+    """The output offset of a problem: URL and header values were stripped before
+    validation; in the body, a string value is located by its first character, not its
+    opening quote, so a captured value points at the capture."""
+    if name != "body":
+        return offset + (len(text) - len(text.lstrip()))
+    if text[offset : offset + 2] not in ('""', '"') and text[offset : offset + 1] == '"':
+        return offset + 1
+    return offset
 
 
 def _problem_field(webhook: Webhook, name: str) -> Field | None:

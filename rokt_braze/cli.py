@@ -104,6 +104,8 @@ def run_check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     result = check(args.paths, args.profile, config=config)
     fail_on = args.fail_on or config.fail_on
+    for message in result.input_errors:
+        _error(message)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as out:
@@ -112,8 +114,6 @@ def run_check(args: argparse.Namespace) -> int:
             raise InputError(f"cannot write report: {err.strerror}", path=args.output) from None
     else:
         write_report(result, args.format, sys.stdout)
-    for message in result.input_errors:
-        _error(message)
     if result.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if fails(result, fail_on) else EXIT_OK

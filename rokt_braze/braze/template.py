@@ -95,6 +95,11 @@ class BrazeTemplate:
         index = -1
         if err.token is not None and err.token.source == self.rewritten.text:
             index = self.rewritten.original_index(err.token.start_index)
+        elif self.bound is None:  # a block left open has no token: find the opening tag
+            unclosed = braze_environment().analyze_tags_from_string(self.rewritten.text)
+            spans = [span for spans in unclosed.unclosed_tags.values() for span in spans]
+            if spans:
+                index = self.rewritten.original_index(min(s.index for s in spans))
         line, column = self.position(index)
         message = str(err.message or err.__class__.__name__)
         rule = getattr(err, "rule", default_rule)

@@ -20,8 +20,12 @@ def write(result: CheckResult, stream: TextIO) -> None:
     s = result.summary()
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
     renders = f"{s['renders']} render{'s' if s['renders'] != 1 else ''}"
+    unreadable = len(result.input_errors)
+    if unreadable:
+        stream.write(f"{unreadable} of {files} could not be checked (see the errors).\n")
     if not result.findings:
-        stream.write(f"All checks passed ({files}, {renders}).\n")
+        if not unreadable:
+            stream.write(f"All checks passed ({files}, {renders}).\n")
         return
     parts = [f"{s[k]} {k[:-1] if s[k] == 1 else k}" for k in ("errors", "warnings", "infos")
              if s[k]]

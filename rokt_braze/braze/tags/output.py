@@ -17,7 +17,7 @@ from liquid.builtin.tags.capture_tag import CaptureNode, CaptureTag
 from liquid.exceptions import LiquidError
 from liquid.stringify import to_liquid_string
 
-from rokt_braze.braze.origins import OriginBuffer
+from rokt_braze.braze.origins import OriginBuffer, TracedStr
 from rokt_braze.braze.state import message_state
 
 if TYPE_CHECKING:
@@ -33,7 +33,10 @@ class TracedOutputNode(OutputNode):
         block = _content_block_name(self.expression)
         if block is not None:
             return _render_content_block(block, self.token, context, buffer)
-        text = to_liquid_string(self.expression.evaluate(context), context.autoescape)
+        value = self.expression.evaluate(context)
+        # A captured value keeps its marks, so findings point at the capture's text.
+        text = value if isinstance(value, TracedStr) else to_liquid_string(
+            value, context.autoescape)
         if isinstance(buffer, OriginBuffer):
             return buffer.write_from(text, self.token.start_index)
         return buffer.write(text)
