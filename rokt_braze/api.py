@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Union
 
 from rokt_braze.braze import MessageState, parse_template
-from rokt_braze.check import check
+from rokt_braze.checking import check
 from rokt_braze.profiles import Profile, to_profile
 from rokt_braze.request import RenderedRequest
 from rokt_braze.resources import build_resources

@@ -97,7 +97,7 @@ def _error(message: str) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from rokt_braze.check import check
+    from rokt_braze.checking import check
     from rokt_braze.config import load_config
     from rokt_braze.report import write_report
 

@@ -18,6 +18,7 @@ from typing import Any
 from liquid import BoundTemplate, RenderContext
 from liquid.exceptions import LiquidError, UnknownFilterError
 
+from rokt_braze.braze.blank import rubify_blank
 from rokt_braze.braze.environment import braze_environment
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
 from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
@@ -181,4 +182,5 @@ def parse_template(source: str, name: str = "") -> BrazeTemplate:
         template.bound = env.from_string(rewritten.text, name=name)
     except LiquidError as err:
         raise template.error(err, default_rule="liquid-syntax") from None
+    rubify_blank(template.bound.nodes)
     return template

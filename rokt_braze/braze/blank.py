@@ -1,0 +1,80 @@
+"""`x == blank` as Ruby Liquid (and so Braze) means it: nil, unset and `false` are blank.
+
+python-liquid answers `false` for an undefined value or `false` compared with `blank`;
+Ruby Liquid uses `blank?`, and Braze documents "blank matches unset, whitespace-only
+string, or false". After parsing, comparisons against the `blank` literal are switched
+to a subclass with Ruby's semantics; everything else is python-liquid's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from liquid import is_undefined
+from liquid.builtin.expressions.logical import EqExpression, NeExpression
+from liquid.builtin.expressions.primitive import Blank
+
+if TYPE_CHECKING:
+    from liquid import Node, RenderContext
+    from liquid.expression import Expression
+
+
+def is_blank(value: object) -> bool:
+    if value is None or value is False or is_undefined(value):
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        return not value
+    return False
+
+
+def _blank_side(left: Expression, right: Expression) -> Expression | None:
+    if isinstance(right, Blank):
+        return left
+    if isinstance(left, Blank):
+        return right
+    return None
+
+
+class BlankEqExpression(EqExpression):
+    __slots__ = ()
+
+    def evaluate(self, context: RenderContext) -> object:
+        other = _blank_side(self.left, self.right)
+        assert other is not None
+        return is_blank(other.evaluate(context))
+
+
+class BlankNeExpression(NeExpression):
+    __slots__ = ()
+
+    def evaluate(self, context: RenderContext) -> object:
+        other = _blank_side(self.left, self.right)
+        assert other is not None
+        return not is_blank(other.evaluate(context))
+
+
+def rubify_blank(nodes: Iterable[Node]) -> None:
+    """Switch every `== blank` / `!= blank` in the parsed nodes to Ruby's semantics."""
+    for expression in _expressions(nodes):
+        if isinstance(expression, (EqExpression, NeExpression)) and _blank_side(
+            expression.left, expression.right
+        ) is not None:
+            if type(expression) is EqExpression:
+                expression.__class__ = BlankEqExpression
+            elif type(expression) is NeExpression:
+                expression.__class__ = BlankNeExpression
+
+
+def _expressions(nodes: Iterable[Node]) -> Iterator[Expression]:
+    stack: list[object] = list(nodes)
+    while stack:
+        item = stack.pop()
+        if hasattr(item, "render_to_output"):  # a Node
+            stack.extend(item.expressions())  # type: ignore[attr-defined]
+            stack.extend(item.children(None, include_partials=False))  # type: ignore[attr-defined]
+        else:
+            yield item  # type: ignore[misc]
+            stack.extend(item.children())  # type: ignore[attr-defined]
