@@ -1,0 +1,42 @@
+"""A local fake of the Rokt Calendar API, for end-to-end tests of Braze→Rokt webhooks.
+
+Standard library HTTP server + SQLite + `icalendar` (the optional `fake` extra). It
+implements the behaviour of rokt-api.md §8.2; where Rokt documents nothing, the fake
+makes a choice, listed here so tests do not mistake it for Rokt's behaviour:
+
+* `POST /oauth2/token`: client credentials by HTTP Basic or by form fields; replies and
+  errors per RFC 6749 (400 `invalid_request` / `unsupported_grant_type` / `invalid_grant`,
+  401 `invalid_client`). `grant_type=refresh_token` works with the issued refresh token
+  (60 minutes). Access tokens expire after `expires_in` seconds of the injected clock.
+* Event endpoints: 401 for a missing, unknown or expired bearer token; 404 for an
+  account code not configured (any code is accepted when none are configured); 400 with
+  Rokt's Error Model `{"Code", "Reason"}` when the project validator finds a Rokt error
+  (see `events`) - `Code` is the validator's rule id; otherwise 202 with an empty body.
+  The change is applied at once (Rokt queues it for minutes).
+* Create with an eventId that exists replaces its fields and adds the new subscriptions.
+  Update replaces every field (absent optional fields are cleared), keeps the
+  subscriptions, and answers 404 for an eventId never created. Update accepts the wrapped
+  and the flat body. Delete answers 404 for an unknown eventId.
+* Subscriptions exist once an event names them (the fake has no subscribe endpoint);
+  their ids are GUIDs compared case-insensitively.
+* `GET /calendars/{subscriptionId}.ics` is the subscriber's feed (no auth, like a webcal
+  link); 404 for a subscription never named. Offsets or `Z` on start/end are ignored:
+  they are local wall-clock times in the event's zone.
+* `GET /health` answers 200.
+
+Credentials never reach recorded requests or log lines (see `redact`).
+"""
+
+from rokt_braze.fake_rokt.clock import ManualClock
+from rokt_braze.fake_rokt.models import EventDetails, RecordedRequest, StoredEvent
+from rokt_braze.fake_rokt.server import DEFAULT_CLIENTS, FakeRokt, running_fake_rokt
+
+__all__ = [
+    "DEFAULT_CLIENTS",
+    "EventDetails",
+    "FakeRokt",
+    "ManualClock",
+    "RecordedRequest",
+    "StoredEvent",
+    "running_fake_rokt",
+]

@@ -1,0 +1,144 @@
+"""`rokt-braze fake-rokt`: run the fake Rokt Calendar API in the foreground.
+
+Everything goes to stderr (a banner, then one redacted line per request), so stdout
+stays free. Secrets are shown only with `--show-secrets`; Ctrl-C stops without a trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from rokt_braze.errors import InputError
+from rokt_braze.fake_rokt.redact import REDACTED
+
+if TYPE_CHECKING:
+    from rokt_braze.fake_rokt.server import FakeRokt
+
+DEMO_CLIENT_ID = "demo-client"
+
+
+def _client(text: str) -> tuple[str, str]:
+    client_id, colon, secret = text.partition(":")
+    if not colon or not client_id or not secret:
+        raise argparse.ArgumentTypeError("expected ID:SECRET, both non-empty")
+    return client_id, secret
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return int(text)
+
+
+def build_parser(prog: str = "rokt-braze fake-rokt") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Serve a local fake of the Rokt Calendar API (OAuth token, create/update/"
+        "delete subscription events, and an iCalendar feed per subscription).",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="SQLite file that keeps state across restarts (default: in memory)",
+    )
+    parser.add_argument(
+        "--client", metavar="ID:SECRET", type=_client, action="append", default=[],
+        help="an OAuth client (repeatable; default: one demo client with a random secret)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--account", metavar="CODE", action="append", default=[],
+        help="an account code the fake knows (repeatable; default: accept any code)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--expires-in",
+        type=_positive,
+        default=300,
+        metavar="SECONDS",
+        help="access-token lifetime (default 300)",
+    )
+    parser.add_argument(
+        "--show-secrets", action="store_true", help="print client secrets in the banner"
+    )
+    return parser
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _log(line: str) -> None:
+    _say(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse has already printed
+        return exc.code if isinstance(exc.code, int) else 2
+
+    from rokt_braze.fake_rokt.server import FakeRokt  # after parsing: --help stays fast
+
+    clients = dict(args.client) or {DEMO_CLIENT_ID: secrets.token_urlsafe(18)}
+    try:
+        fake = FakeRokt(
+            clients=clients,
+            accounts=args.account or None,
+            expires_in=args.expires_in,
+            db=args.db,
+            host=args.host,
+            port=args.port,
+            log=_log,
+        )
+    except (ImportError, InputError) as exc:
+        _say(f"rokt-braze fake-rokt: {exc}")
+        return 2
+    try:
+        try:
+            fake.bind()
+        except OSError as exc:
+            reason = exc.strerror or exc
+            _say(f"rokt-braze fake-rokt: cannot listen on {args.host}:{args.port}: {reason}")
+            return 2
+        _banner(fake, clients, args.account, args.db, args.show_secrets)
+        fake.serve_forever()
+    except KeyboardInterrupt:
+        _say("stopped")
+    finally:
+        fake.stop()
+    return 0
+
+
+def _banner(
+    fake: FakeRokt, clients: dict[str, str], accounts: list[str], db: str | None, show: bool
+) -> None:
+    base = fake.base_url
+    _say(f"fake Rokt Calendar API on {base}")
+    _say(f"  token:     POST {base}/oauth2/token")
+    _say(f"  events:    POST {base}/v1/subscriptionevent/{{accountCode}}[/update]")
+    _say(f"  feed:      GET  {base}/calendars/{{subscriptionId}}.ics")
+    for client_id, secret in clients.items():
+        shown = secret if show else f"{REDACTED} (--show-secrets prints it)"
+        _say(f"  client:    {client_id}:{shown}")
+    _say(f"  accounts:  {', '.join(accounts) if accounts else 'any'}")
+    _say(f"  database:  {db or 'in memory (lost at exit)'}")
+    _say("Press Ctrl-C to stop.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
