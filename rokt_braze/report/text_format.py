@@ -8,7 +8,9 @@ from rokt_braze.findings import CheckResult, Finding, Severity
 
 
 def line_of(f: Finding) -> str:
-    where = f"{f.file}:{f.line}:{f.column}" if f.line else f.file
+    where = f.file
+    if f.line:
+        where += f":{f.line}:{f.column}" if f.column else f":{f.line}"
     tag = "" if f.severity == Severity.ERROR else f" ({f.severity})"
     who = f" [{f.profile}]" if f.profile else ""
     return f"{where}: {f.rule}{tag} {f.message}{who}"
@@ -17,16 +19,24 @@ def line_of(f: Finding) -> str:
 def write(result: CheckResult, stream: TextIO) -> None:
     for f in result.findings:
         stream.write(line_of(f) + "\n")
+    for line in summary_lines(result):
+        stream.write(line + "\n")
+
+
+def summary_lines(result: CheckResult) -> list[str]:
+    """The closing lines every human-facing format ends with."""
+    out: list[str] = []
     s = result.summary()
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
     renders = f"{s['renders']} render{'s' if s['renders'] != 1 else ''}"
     unreadable = len(result.input_errors)
     if unreadable:
-        stream.write(f"{unreadable} of {files} could not be checked (see the errors).\n")
+        out.append(f"{unreadable} of {files} could not be checked (see the errors).")
     if not result.findings:
         if not unreadable:
-            stream.write(f"All checks passed ({files}, {renders}).\n")
-        return
+            out.append(f"All checks passed ({files}, {renders}).")
+        return out
     parts = [f"{s[k]} {k[:-1] if s[k] == 1 else k}" for k in ("errors", "warnings", "infos")
              if s[k]]
-    stream.write(f"Found {', '.join(parts)} in {files} ({renders}).\n")
+    out.append(f"Found {', '.join(parts)} in {files} ({renders}).")
+    return out

@@ -1,0 +1,53 @@
+"""Validations per second of the stock Rokt create body (as Braze renders it).
+
+Run: python bench/validate.py [seconds]. The validator runs once per user of an audience,
+so this is the number that bounds a dry run over millions of profiles.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from rokt_braze.request import RenderedRequest
+from rokt_braze.targets import detect_target, event_id, validate
+
+URL = "https://api.roktcalendar.com/v1/subscriptionevent/brazetest"
+HEADERS = {"Authorization": "Bearer 9f8e7d6c5b4a", "Content-Type": "application/json"}
+BODY = (
+    "\n" * 9
+    + """{
+  "event": {
+    "eventId": "Event_0001_%d",
+    "title": "Event Title",
+    "description": "Event Description",
+    "location": "Event Location",
+    "start": "2019-02-21T15:00:00",
+    "end": "2019-02-21T15:00:00",
+    "timezone": "Eastern Standard Time",
+    "notifyBefore": "15"
+  },
+  "subscriptionIds": ["06423672-b6ba-4536-aa36-70788a7a0a36","..."]
+}"""
+)
+
+
+def main(seconds: float) -> None:
+    # distinct users: own eventId and second subscription id
+    bodies = [
+        BODY.replace('"..."', f'"{i:08x}-0000-4000-8000-000000000000"') % i for i in range(1000)
+    ]
+    requests = [RenderedRequest("POST", URL, HEADERS, body) for body in bodies]
+    assert validate(requests[0], detect_target(URL)) == []
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for request in requests:
+            validate(request, detect_target(request.url))
+            event_id(request)
+        count += len(requests)
+    elapsed = time.perf_counter() - started
+    print(f"{count / elapsed:,.0f} validations/s (stock create body, {count} runs)")
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 3.0)

@@ -1,0 +1,238 @@
+"""Value rules for a Rokt event body, after the schema has checked the structure.
+
+Each rule looks only at values of the right JSON type (a wrong type is already a
+`rokt-field-type` problem), so one defect yields one problem. Facts come from
+rokt-api.md §2, §5, §8.1 and §9.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from rokt_braze.findings import Severity
+from rokt_braze.targets.jsonpos import JsonDoc, Path
+from rokt_braze.targets.problem import Problem, problem, show
+from rokt_braze.targets.rokt import timezones
+from rokt_braze.targets.rokt.schema import display
+
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?"
+)
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_MINUTES = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_EXAMPLE = "YYYY-MM-DDTHH:MM:SS, e.g. 2019-02-21T15:00:00"
+
+
+class Stamp(NamedTuple):
+    """A parsed date-time: the wall-clock value and any offset suffix ("" when local)."""
+
+    local: datetime
+    suffix: str
+
+
+def parse_datetime(value: str) -> Stamp:
+    """Parse `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±hh:mm]`; ValueError says what is wrong."""
+    match = _DATETIME.fullmatch(value)
+    if not match:
+        raise ValueError(f"is not an ISO 8601 date-time; use {_EXAMPLE}")
+    year, month, day, hour, minute, second, fraction, suffix = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        local = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
+        )
+    except ValueError as err:
+        raise ValueError(f"is not a real date and time ({err})") from None
+    return Stamp(local, suffix or "")
+
+
+class _Checker:
+    """Collects problems for one body; `at` is where the event object sits."""
+
+    def __init__(self, doc: JsonDoc, event: Mapping[str, object], at: Path) -> None:
+        self.doc, self.event, self.at = doc, event, at
+        self.out: list[Problem] = []
+
+    def report(self, rule: str, message: str, key: str, severity: Severity | None = None) -> None:
+        offset = self.doc.value_offset((*self.at, key))
+        self.out.append(
+            problem(rule, f"{display((*self.at, key))} {message}", "body", offset, severity)
+        )
+
+    def string(self, key: str) -> str | None:
+        value = self.event.get(key)
+        return value if isinstance(value, str) else None
+
+    def run(self) -> list[Problem]:
+        for key in ("eventId", "title", "start", "timezone"):
+            value = self.string(key)
+            if value is not None and not value.strip():
+                self.report("rokt-required-field", "is empty; the Rokt API requires a value", key)
+        event_id = self.string("eventId")
+        if event_id and event_id.strip() and event_id.endswith("_"):
+            message = f"{show(event_id)} ends in '_': the user id part rendered empty"
+            self.report("rokt-required-field", message, "eventId")
+        zone_id = self.timezone()
+        start = self.local_datetime("start")
+        end = self.local_datetime("end")
+        if start and end and end.local < start.local:
+            message = f"{end.local.isoformat()} is before start {start.local.isoformat()}"
+            self.report("rokt-event-order", message, "end")
+        if zone_id:
+            for key, stamp in (("start", start), ("end", end)):
+                if stamp and not stamp.suffix:
+                    self.dst(key, stamp.local, zone_id)
+        self.notify_before()
+        self.template_values()
+        self.optional_fields()
+        return self.out
+
+    def timezone(self) -> str | None:
+        value = self.string("timezone")
+        if not value or not value.strip():
+            return None
+        verdict = timezones.check(value)
+        if verdict.message:
+            severity = Severity.WARNING if verdict.case_only else None
+            self.report("rokt-timezone", verdict.message, "timezone", severity)
+        return verdict.zone_id
+
+    def local_datetime(self, key: str) -> Stamp | None:
+        value = self.string(key)
+        if not value or not value.strip():
+            return None  # empty: reported as a required/template field
+        try:
+            stamp = parse_datetime(value)
+        except ValueError as err:
+            self.report("rokt-datetime", f"{show(value)} {err}", key)
+            return None
+        if stamp.suffix:
+            message = (f"{show(value)} has the offset {stamp.suffix!r}, but Rokt reads it as "
+                       "local time in event.timezone; drop the offset")  # fmt: skip
+            self.report("rokt-datetime", message, key, Severity.WARNING)
+        return stamp
+
+    def dst(self, key: str, local: datetime, zone_id: str) -> None:
+        zone = timezones.zone_for(zone_id)
+        first = local.replace(tzinfo=zone, fold=0)
+        if first.utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
+            return
+        back = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+        where = f"{zone_id} ({zone.key})"
+        if back != local:
+            message = (
+                f"does not exist in {where}: clocks spring forward; pick a time outside the gap"
+            )
+        else:
+            message = f"happens twice in {where}: clocks fall back; pick a time outside that hour"
+        message = f"{local.isoformat()} {message}"
+        self.report("rokt-dst", message, key)
+
+    def notify_before(self) -> None:
+        value = self.event.get("notifyBefore")
+        if value is None or isinstance(value, bool):
+            return  # null is documented; a boolean is a type problem
+        if isinstance(value, str):
+            if not value.strip():
+                return  # reported by template_values
+            if value.isascii() and value.isdigit():
+                return  # "15" is what the Braze template sends; Rokt's binder coerces it
+            if not _MINUTES.fullmatch(value):
+                self._minutes(f"{show(value)} is not a number of minutes; use a whole number")
+                return
+            number: float = int(value) if "." not in value else float(value)
+        elif isinstance(value, int | float):
+            number = value
+        else:
+            return  # object/array: a type problem
+        if number < 0:
+            self._minutes(f"{show(value)} is negative; use 0 or more minutes")
+        elif isinstance(number, float) and not number.is_integer():
+            self._minutes(f"{show(value)} is not a whole number of minutes")
+
+    def _minutes(self, message: str) -> None:
+        self.report("rokt-notify-before", message, "notifyBefore")
+
+    def template_values(self) -> None:
+        """`end` and `notifyBefore` present but empty: as good as missing for Braze's page."""
+        if "end" in self.event and self.event["end"] is None:
+            self.report("rokt-template-field", "is null; the Braze integration sends one", "end")
+        for key in ("end", "notifyBefore"):
+            value = self.string(key)
+            if value is not None and not value.strip():
+                message = (
+                    "is empty; the Braze integration sends a value (capture rendered nothing?)"
+                )
+                self.report("rokt-template-field", message, key)
+
+    def optional_fields(self) -> None:
+        iana = self.string("timezoneIanaId")
+        if iana is not None and timezones.iana_zone(iana) is None:
+            message = f"{show(iana)} is not an IANA time-zone name (e.g. America/New_York)"
+            self.report("rokt-timezone", message, "timezoneIanaId")
+        visible = self.string("visibleFromDateTimeUtc")
+        if visible is not None:
+            try:
+                stamp = parse_datetime(visible)
+            except ValueError as err:
+                self.report("rokt-datetime", f"{show(visible)} {err}", "visibleFromDateTimeUtc")
+            else:
+                if not stamp.suffix:
+                    message = f"{show(visible)} has no 'Z': this field is UTC (…T15:00:00Z)"
+                    self.report("rokt-datetime", message, "visibleFromDateTimeUtc")
+
+
+def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Problem]:
+    """Value rules for the event object found at path `at` of `doc`."""
+    return _Checker(doc, event, at).run()
+
+
+def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[Problem]:
+    """`rokt-subscription-ids`: on create a non-empty list of distinct GUIDs; none on update.
+
+    A missing key is the schema's `rokt-required-field`; wrong types are `rokt-field-type`.
+    """
+    if "subscriptionIds" not in root:
+        return []
+    ids = root["subscriptionIds"]
+    if update:
+        message = ("subscriptionIds is not part of the update body (Rokt updates every "
+                   "subscription holding the event); remove it")  # fmt: skip
+        at = doc.key_offset(("subscriptionIds",))
+        return [problem("rokt-subscription-ids", message, "body", at, Severity.WARNING)]
+    if not isinstance(ids, list):
+        return []
+    if not ids:
+        message = "subscriptionIds is empty; the event would reach no subscription"
+        at = doc.value_offset(("subscriptionIds",))
+        return [problem("rokt-subscription-ids", message, "body", at)]
+    out = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if not isinstance(value, str):
+            continue
+        severity = None
+        if not value:
+            message = (
+                'is empty: the template\'s join renders [""] for a user without '
+                "rokt:subscription_id; keep such users out of the audience or abort_message"
+            )
+        elif not _GUID.fullmatch(value):
+            hint = " (several ids in one string: join with '\",\"')" if "," in value else ""
+            message = f"{show(value)} is not a GUID (8-4-4-4-12 hex digits){hint}"
+        elif value.lower() in seen:
+            message = f"repeats subscriptionIds[{seen[value.lower()]}]; list each id once"
+            severity = Severity.WARNING
+        else:
+            seen[value.lower()] = index
+            continue
+        at = doc.value_offset(("subscriptionIds", index))
+        out.append(
+            problem(
+                "rokt-subscription-ids", f"subscriptionIds[{index}] {message}", "body", at, severity
+            )
+        )
+    return out

@@ -1,0 +1,165 @@
+"""The JSON Schemas of the create/update bodies, and their errors as `Problem`s.
+
+The schemas (`*.schema.json` next to this file) hold the structure: required keys,
+JSON types, known keys. Each is compiled once (Draft 2020-12). Value rules live in
+`rules.py`, which skips values of the wrong type so that one defect is reported once.
+
+Speed: the schemas look only at keys and JSON types, never at values, so the outcome is
+a function of the body's *shape*. Every user of an audience renders the same shape, so
+the translated errors are memoized by shape and only the offsets are looked up per body.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any, NamedTuple
+
+from jsonschema import Draft202012Validator
+
+from rokt_braze.targets.jsonpos import JsonDoc, Path
+from rokt_braze.targets.problem import Problem, problem
+
+# Required by Braze's integration page, optional for the Rokt API (rokt-api.md §9).
+TEMPLATE_FIELDS = frozenset({"end", "notifyBefore"})
+_TYPE_NAMES = {
+    "object": "an object", "array": "an array", "string": "a string", "boolean": "a boolean",
+    "integer": "a number", "number": "a number", "null": "null",
+}  # fmt: skip
+# The schemas reach at most body.event.field / body.subscriptionIds[i]; deeper values
+# only need their type.
+_SHAPE_DEPTH = 3
+_MEMO_SIZE = 1024
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """The schema `<name>.schema.json` ("create_event" or "update_event") as a dict."""
+    text = (files("rokt_braze.targets.rokt") / f"{name}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    schema = load(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@cache
+def event_fields() -> frozenset[str]:
+    """Keys the event object may carry (the same in both schemas)."""
+    return frozenset(load("create_event")["$defs"]["event"]["properties"])
+
+
+def display(path: Path) -> str:
+    """`event.start`, `subscriptionIds[0]`; `body` for the root."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return text.lstrip(".") or "body"
+
+
+class _Found(NamedTuple):
+    """A schema problem before it has an offset: at the key or the value of `path`."""
+
+    rule: str
+    message: str
+    path: Path
+    at_key: bool
+
+
+def _same(path: Path) -> Path:
+    return path
+
+
+_memo: dict[Hashable, tuple[_Found, ...]] = {}
+
+
+def schema_problems(
+    doc: JsonDoc, instance: object, name: str, relocate: Callable[[Path], Path] = _same
+) -> list[Problem]:
+    """Validate `instance` against schema `name`; `relocate` maps an error's path to where
+    that value sits in `doc` (they differ when a flat body is checked as wrapped)."""
+    key = (name, relocate, _shape(instance, 0))
+    found = _memo.get(key)
+    if found is None:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        found = _memo[key] = tuple(_translate(name, instance, relocate))
+    return [
+        problem(f.rule, f.message, "body",
+                doc.key_offset(f.path) if f.at_key else doc.value_offset(f.path))
+        for f in found
+    ]  # fmt: skip
+
+
+def _shape(value: object, depth: int) -> Hashable:
+    """Everything about `value` the schemas can see: keys in order, JSON types."""
+    if isinstance(value, dict):
+        if depth >= _SHAPE_DEPTH:
+            return "object"
+        return ("{", tuple((k, _shape(v, depth + 1)) for k, v in value.items()))
+    if isinstance(value, list):
+        return (
+            "array" if depth >= _SHAPE_DEPTH else ("[", tuple(_shape(v, depth + 1) for v in value))
+        )
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    return type(value).__name__  # str, int, bool, NoneType
+
+
+def _translate(name: str, instance: object, relocate: Callable[[Path], Path]) -> Iterator[_Found]:
+    required_done: set[Path] = set()
+    for error in validator(name).iter_errors(instance):
+        path = relocate(tuple(error.absolute_path))
+        keyword = error.validator
+        if keyword == "required" and path not in required_done:
+            required_done.add(path)
+            yield from _missing(path, error.validator_value, error.instance)
+        elif keyword == "additionalProperties":
+            yield from _unknown(path, error.instance, error.schema.get("properties", {}))
+        elif keyword == "type":
+            wanted = error.validator_value
+            names = [wanted] if isinstance(wanted, str) else wanted
+            *others, last = dict.fromkeys(_TYPE_NAMES[t] for t in names)
+            expected = f"{', '.join(others)} or {last}" if others else last
+            got = _TYPE_NAMES[_json_type(error.instance)]
+            yield _Found("rokt-field-type", f"{display(path)} must be {expected}, not {got}",
+                         path, False)  # fmt: skip
+        elif keyword != "required":  # a keyword the schema files do not use today
+            yield _Found("rokt-field-type", f"{display(path)}: {error.message}", path, False)
+
+
+def _json_type(value: object) -> str:
+    for kind, types in (("boolean", bool), ("object", dict), ("array", list), ("string", str),
+                        ("number", (int, float))):  # fmt: skip
+        if isinstance(value, types):
+            return kind
+    return "null"
+
+
+def _missing(path: Path, required: list[str], obj: Mapping[str, object]) -> Iterator[_Found]:
+    for key in required:
+        if key in obj:
+            continue
+        field = display((*path, key))
+        if key in TEMPLATE_FIELDS:
+            message = f"{field} is missing; the Braze integration sends it (Rokt: optional)"
+            yield _Found("rokt-template-field", message, path, True)
+        else:
+            yield _Found("rokt-required-field", f"{field} is missing; the Rokt API requires it",
+                         path, True)  # fmt: skip
+
+
+def _unknown(path: Path, obj: Mapping[str, object], known: Mapping[str, object]
+             ) -> Iterator[_Found]:  # fmt: skip
+    for key in obj:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+        message = f"{display((*path, key))} is not a Rokt API field and is ignored; {hint}"
+        yield _Found("rokt-unknown-field", message, (*path, key), True)

@@ -1,0 +1,57 @@
+"""Sample requests for the target tests: the stock Rokt bodies as Braze renders them.
+
+braze-liquid.md §6.3/§6.5: eight capture lines and a blank line leave nine newlines before
+the JSON; notifyBefore is the string "15"; subscriptionIds is the joined attribute array.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rokt_braze.request import RenderedRequest
+
+CREATE_URL = "https://api.roktcalendar.com/v1/subscriptionevent/brazetest"
+UPDATE_URL = CREATE_URL + "/update"
+HEADERS = {
+    "Authorization": "Bearer offline-token-from-rokt-braze",
+    "Content-Type": "application/json",
+}
+GUID_1 = "06423672-b6ba-4536-aa36-70788a7a0a36"
+GUID_2 = "9d2c7f4e-1b3a-4c5d-8e6f-ff10919f1078"
+
+_EVENT = """  "event": {
+    "eventId": "Event_0001_user-42",
+    "title": "Event Title",
+    "description": "Event Description",
+    "location": "Event Location",
+    "start": "2019-02-21T15:00:00",
+    "end": "2019-02-21T15:00:00",
+    "timezone": "Eastern Standard Time",
+    "notifyBefore": "15"
+  }"""
+STOCK_CREATE = (
+    "\n" * 9 + "{\n" + _EVENT + ",\n" + (f'  "subscriptionIds": ["{GUID_1}","{GUID_2}"]\n') + "}\n"
+)
+STOCK_UPDATE = "\n" * 9 + "{\n" + _EVENT + "\n}\n"
+
+
+def stock_event() -> dict[str, Any]:
+    """The stock event object, to be changed by a test and rendered with `body`."""
+    event: dict[str, Any] = json.loads(STOCK_CREATE)["event"]
+    return event
+
+
+def body(event: object = None, *, ids: object = (GUID_1, GUID_2), **top: object) -> str:
+    """A create body (pass ids=None to leave subscriptionIds out), rendered like Braze's."""
+    root: dict[str, object] = {"event": stock_event() if event is None else event}
+    if ids is not None:
+        root["subscriptionIds"] = list(ids) if isinstance(ids, tuple) else ids
+    root.update(top)
+    return "\n" * 9 + json.dumps(root, indent=2, ensure_ascii=False) + "\n"
+
+
+def request(
+    text: str, url: str = CREATE_URL, method: str = "POST", headers: dict[str, str] | None = None
+) -> RenderedRequest:
+    return RenderedRequest(method, url, dict(HEADERS if headers is None else headers), text)

@@ -1,0 +1,120 @@
+"""Target detection from the rendered URL, and the rokt-url rule (rokt-api.md §8.1)."""
+
+from __future__ import annotations
+
+import pytest
+from rokt_samples import STOCK_CREATE, STOCK_UPDATE, request
+
+from rokt_braze.findings import Severity
+from rokt_braze.targets import detect_target, validate
+from rokt_braze.targets.rokt.url import CREATE, UPDATE, check_url
+
+BASE = "https://api.roktcalendar.com/v1/subscriptionevent"
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        (f"{BASE}/brazetest", CREATE),
+        (f"{BASE}/brazetest/update", UPDATE),
+        (f"{BASE}/", CREATE),  # empty account code: detected so rokt-url can say so
+        (f"{BASE}", CREATE),
+        (f"{BASE}//update", UPDATE),
+        (f"{BASE}/update", CREATE),  # an account code that happens to be "update"
+        ("http://api.roktcalendar.com/v1/subscriptionevent/brazetest", CREATE),
+        ("https://api.calreply.net/v1/subscriptionevent/brazetest/update", UPDATE),
+        ("https://API.RoktCalendar.com/v1/subscriptionevent/brazetest", CREATE),
+        (f"  {BASE}/brazetest\n", CREATE),
+        (f"{BASE}/brazetest?x=1", CREATE),
+        ("https://api.roktcalendar.com/oauth2/token", None),
+        ("https://api.roktcalendar.com/v1/subscriptionevents/brazetest", None),
+        ("https://example.com/v1/subscriptionevent/brazetest", None),
+        ("", None),
+    ],
+)
+def test_detect_target(url: str, target: str | None) -> None:
+    assert detect_target(url) == target
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        (f"{BASE}/brazetest", CREATE),
+        (f"{BASE}/brazetest/update", UPDATE),
+        (f"{BASE}/my-account-2", CREATE),
+    ],
+)
+def test_valid_urls_are_quiet(url: str, target: str) -> None:
+    assert check_url(url, target) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "target", "at", "words", "severity"),
+    [
+        (f"{BASE}/", CREATE, len(BASE) + 1, "account code is empty", None),
+        (f"{BASE}//update", UPDATE, len(BASE) + 1, "account code is empty", None),
+        (f"{BASE}", CREATE, len(BASE), "account code missing", None),
+        (f"{BASE}/brazetest/f5733866ade2", CREATE, len(BASE) + 10, "suffix", Severity.WARNING),
+        (
+            f"{BASE}/brazetest%2Ff5733866ade2/update",
+            UPDATE,
+            len(BASE) + 10,
+            "suffix",
+            Severity.WARNING,
+        ),
+        (f"{BASE}/braze_test", CREATE, len(BASE) + 6, "'_'", Severity.WARNING),
+        (
+            "http://api.roktcalendar.com/v1/subscriptionevent/brazetest",
+            CREATE,
+            0,
+            "HTTPS only",
+            None,
+        ),
+        ("https://api.calreply.net/v1/subscriptionevent/brazetest", CREATE, 8, "Calreply", None),
+        ("https://example.com/v1/subscriptionevent/brazetest", CREATE, 8, "is not api.rokt", None),
+        (
+            "https://api.roktcalendar.com/v2/subscriptionevent/brazetest",
+            CREATE,
+            28,
+            "is not /v1/subscriptionevent",
+            None,
+        ),
+        (f"{BASE}/brazetest/update", CREATE, len(BASE) + 10, "drop /update", None),
+        (f"{BASE}/brazetest", UPDATE, len(BASE) + 10, "ends in /update", None),
+        (f"{BASE}/brazetest/", CREATE, len(BASE) + 11, "unexpected path", None),
+        (f"{BASE}/brazetest?token=1", CREATE, len(BASE) + 10, "unexpected '?'", None),
+        ("not a url", CREATE, 0, "not the Rokt endpoint", None),
+    ],
+)
+def test_rokt_url_problems(
+    url: str, target: str, at: int, words: str, severity: Severity | None
+) -> None:
+    problems = check_url(url, target)
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert (problem.rule, problem.field, problem.offset) == ("rokt-url", "url", at)
+    assert words in problem.message
+    assert problem.severity == severity
+
+
+def test_url_chars_that_are_already_url_invalid_are_not_reported_twice() -> None:
+    url = f"{BASE}/braze test"
+    problems = validate(request(STOCK_CREATE, url=url), CREATE)
+    assert [(p.rule, p.offset) for p in problems] == [("url-invalid", len(BASE) + 6)]
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "target"),
+    [
+        (f"{BASE}/", STOCK_CREATE, CREATE),
+        (f"{BASE}//update", STOCK_UPDATE, UPDATE),
+        ("http://api.roktcalendar.com/v1/subscriptionevent/brazetest", STOCK_CREATE, CREATE),
+    ],
+)
+def test_the_specific_rokt_url_problem_replaces_the_generic_one(
+    url: str, body: str, target: str
+) -> None:
+    """The empty segment / http scheme is one defect: reported once, as rokt-url."""
+    problems = validate(request(body, url=url), detect_target(url))
+    assert [p.rule for p in problems] == ["rokt-url"]
+    assert detect_target(url) == target
