@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Union
 
 from rokt_braze.braze import MessageState, parse_template
 from rokt_braze.checking import check
@@ -17,7 +16,7 @@ from rokt_braze.request import RenderedRequest
 from rokt_braze.resources import build_resources
 from rokt_braze.webhook import load_webhook, render_message
 
-ProfileArg = Union[Profile, Mapping[str, object], str, os.PathLike[str], None]
+ProfileArg = Profile | Mapping[str, object] | str | os.PathLike[str] | None
 
 __all__ = ["check", "render_liquid", "render_webhook"]
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from rokt_braze.braze import Resources
 from rokt_braze.config import Config, expand_globs, load_config
+from rokt_braze.connected import Transport
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
-from rokt_braze.findings import CheckResult, Finding, RULES
+from rokt_braze.findings import RULES, CheckResult, Finding, Severity
 from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
 from rokt_braze.resources import build_resources, load_fixture_file
 from rokt_braze.webhook import (
@@ -44,6 +45,8 @@ class CheckOptions:
     profiles: Sequence[ProfileLike] | None = None
     fixtures: object = None
     config: Config = field(default_factory=Config)
+    #: None: offline fixtures; a live transport makes real calls
+    transport: Transport | None = None
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None) -> list[str]:
@@ -74,6 +77,7 @@ def check(
     *,
     fixtures: object = None,
     config: Config | str | os.PathLike[str] | None = None,
+    transport: Transport | None = None,
 ) -> CheckResult:
     """Check templates; input problems in one file are reported and the rest still run.
 
@@ -83,7 +87,7 @@ def check(
     cfg = config if isinstance(config, Config) else load_config(config)
     files = discover(paths, cfg)
     options = CheckOptions(
-        profiles=_caller_profiles(profiles), fixtures=fixtures, config=cfg
+        profiles=_caller_profiles(profiles), fixtures=fixtures, config=cfg, transport=transport
     )
     result = CheckResult(findings=[], files=files, cases=[])
     config_fixtures = [(f, load_fixture_file(f)) for f in cfg.resolve(cfg.fixtures)]
@@ -144,6 +148,7 @@ def check_file(
             (profile.source or profile.name, profile.fixtures),
             (webhook.path, webhook.fixtures),
             *config_fixtures,
+            transport=options.transport,
         )
         result.renders += 1
         assert result.cases is not None
@@ -191,14 +196,26 @@ def check_render(
     try:
         rendered = render_message(webhook, profile.namespaces(), resources)
     except MessageAborted as abort:
-        yield Finding("aborted", RULES["aborted"].severity,
-                      f"abort_message fired: {abort.reason or 'no reason given'}",
-                      line=abort.line, column=abort.column, field=abort.field, **where)
+        if abort.cause == "retry":  # not the template's choice: a call kept failing
+            yield Finding("render-error", RULES["render-error"].severity,
+                          f"{abort.reason}; Braze would abort the message",
+                          line=abort.line, column=abort.column, field=abort.field, **where)
+        else:
+            yield Finding("aborted", RULES["aborted"].severity,
+                          f"abort_message fired: {abort.reason or 'no reason given'}",
+                          line=abort.line, column=abort.column, field=abort.field, **where)
         return
     except TemplateError as err:
         yield Finding(err.rule, RULES[err.rule].severity, err.message, line=err.line,
                       column=err.column, field=err.field, **where)
         return
+    for fld, call in rendered.calls:
+        if call.status is not None and not 200 <= call.status < 300:
+            line, column = fld.position(call.index)
+            yield Finding("render-error", Severity.WARNING,
+                          f"connected_content {call.method} {call.url} answered {call.status}: "
+                          "nothing is saved from it", line=line, column=column,
+                          field=fld.name, **where)
     for fld, attr in rendered.missing:
         line, column = fld.position(attr.start)
         yield Finding("missing-attribute", RULES["missing-attribute"].severity,

@@ -13,10 +13,16 @@ import os
 import shlex
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
 from rokt_braze.errors import InputError, MessageAborted, RoktBrazeError, TemplateError
 from rokt_braze.findings import CheckResult, Severity
+
+if TYPE_CHECKING:
+    from rokt_braze.config import Config
+    from rokt_braze.connected.live import LiveTransport
+    from rokt_braze.request import RenderedRequest
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 REDACTED = "********"
@@ -52,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="config file (default: nearest "
                        ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    _live_options(check)
 
     render = sub.add_parser("render", help="print the request a webhook renders to")
     render.add_argument("file", metavar="FILE")
@@ -61,7 +68,35 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--show-secrets", action="store_true",
                         help="print Authorization values and credentials unredacted")
     render.add_argument("--fixtures", metavar="FILE", help="connected_content fixture file")
+    render.add_argument("--config", metavar="FILE", help="config file")
+    _live_options(render)
+
+    send = sub.add_parser("send", help="render a webhook (live connected_content) and send it, "
+                          "like Braze's Send Test")
+    send.add_argument("file", metavar="WEBHOOK")
+    send.add_argument("--profile", metavar="FILE", help="profile file (default: the bundled "
+                      "sample Rokt subscriber)")
+    send.add_argument("--to", metavar="BASE", help="send to this origin instead of the URL's "
+                      "(e.g. http://127.0.0.1:8080 for `rokt-braze fake-rokt`); connected_content "
+                      "calls to the URL's origin go there too")
+    send.add_argument("--show-secrets", action="store_true")
+    send.add_argument("--config", metavar="FILE", help="config file")
+    _live_options(send, always_live=True)
+
+    sub.add_parser("fake-rokt", help="run a local fake of the Rokt Calendar API "
+                   "(rokt-braze fake-rokt --help)", add_help=False)
     return parser
+
+
+def _live_options(parser: argparse.ArgumentParser, *, always_live: bool = False) -> None:
+    if not always_live:
+        parser.add_argument("--live", action="store_true",
+                            help="make real connected_content calls (to allowed hosts only)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="host live calls may go to (repeatable; .example.com for a domain)")
+    parser.add_argument("--base-url", action="append", default=[], metavar="FROM=TO",
+                        help="send calls for origin FROM to origin TO, e.g. "
+                        "https://api.roktcalendar.com=http://127.0.0.1:8080")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args)
+        if args.command == "send":
+            return run_send(args)
         return run_render(args)
     except (InputError, UsageError) as err:
         _error(str(err))
@@ -102,7 +139,8 @@ def run_check(args: argparse.Namespace) -> int:
     from rokt_braze.report import write_report
 
     config = load_config(args.config)
-    result = check(args.paths, args.profile, config=config)
+    transport = live_transport(args, config) if args.live else None
+    result = check(args.paths, args.profile, config=config, transport=transport)
     fail_on = args.fail_on or config.fail_on
     for message in result.input_errors:
         _error(message)
@@ -126,7 +164,29 @@ def fails(result: CheckResult, fail_on: str) -> bool:
     return any(f.severity >= level for f in result.findings)
 
 
-def run_render(args: argparse.Namespace) -> int:
+def live_transport(args: argparse.Namespace, config: Config) -> LiveTransport:
+    """A live transport from the config plus --allow-host / --base-url / --to."""
+    from rokt_braze.connected.live import Credential, LiveTransport
+
+    base_urls = dict(config.base_urls)
+    for item in args.base_url:
+        origin, sep, target = item.partition("=")
+        if not sep or not origin or not target:
+            raise UsageError(f"--base-url {item!r}: expected FROM=TO")
+        base_urls[origin] = target
+    hosts = set(config.allow_hosts) | set(args.allow_host)
+    hosts |= {urlsplit(origin).hostname or "" for origin in base_urls}
+    credentials = {
+        name: Credential(str(spec.get("username", "")), str(spec.get("password", "")),
+                         {str(k): str(v) for k, v in dict(spec.get("headers", {})).items()})
+        for name, spec in config.credentials.items()
+    }
+    return LiveTransport(allow_hosts=frozenset(h for h in hosts if h), base_urls=base_urls,
+                         credentials=credentials)
+
+
+def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> RenderedRequest:
+    """Render the webhook for one profile; MessageAborted/TemplateError reach the caller."""
     from rokt_braze.profiles import load_profiles, sample_subscriber
     from rokt_braze.resources import build_resources, load_fixture_file
     from rokt_braze.webhook import load_webhook, render_message
@@ -135,29 +195,98 @@ def run_render(args: argparse.Namespace) -> int:
     if args.profile:
         profiles = load_profiles(args.profile)
         if len(profiles) != 1:
-            raise UsageError(f"{args.profile}: holds {len(profiles)} profiles; render takes one")
+            raise UsageError(f"{args.profile}: holds {len(profiles)} profiles; "
+                             f"{args.command} takes one")
         profile = profiles[0]
     else:
         profile = sample_subscriber()
-    fixtures = load_fixture_file(args.fixtures) if args.fixtures else None
-    resources = build_resources((args.fixtures or "", fixtures),
+    fixture_file = getattr(args, "fixtures", None)
+    fixtures = load_fixture_file(fixture_file) if fixture_file else None
+    resources = build_resources((fixture_file or "", fixtures),
                                 (profile.source or profile.name, profile.fixtures),
-                                (webhook.path, webhook.fixtures))
+                                (webhook.path, webhook.fixtures), transport=transport)
     try:
-        request = render_message(webhook, profile.namespaces(), resources).request
-    except MessageAborted as abort:
-        where = f"{webhook.path}:{abort.line}:{abort.column}: " if abort.line else ""
-        _error(f"{where}message aborted: {abort.reason or 'abort_message called'} "
+        return render_message(webhook, profile.namespaces(), resources).request
+    except (MessageAborted, TemplateError) as err:
+        err.source_name = webhook.path  # type: ignore[union-attr]
+        raise
+
+
+def _report_render_failure(path: str, err: MessageAborted | TemplateError) -> int:
+    where = f"{path}:{err.line}:{err.column}: " if err.line else f"{path}: "
+    if isinstance(err, MessageAborted):
+        _error(f"{where}message aborted: {err.reason or 'abort_message called'} "
                "(Braze would send nothing)")
-        return EXIT_FINDINGS
-    except TemplateError as err:
-        _error(f"{webhook.path}:{err.line}:{err.column}: {err.rule} {err.message}")
-        return EXIT_FINDINGS
+    else:
+        _error(f"{where}{err.rule} {err.message}")
+    return EXIT_FINDINGS
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from rokt_braze.config import load_config
+
+    transport = live_transport(args, load_config(args.config)) if args.live else None
+    try:
+        request = _render_one(args, transport)
+    except (MessageAborted, TemplateError) as err:
+        return _report_render_failure(args.file, err)
     headers = dict(request.headers)
     if not args.show_secrets:
         headers = {k: redact_header(k, v) for k, v in headers.items()}
     print_request(request.method, request.url, headers, request.body, args.as_, sys.stdout)
     return EXIT_OK
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """Render with live connected_content, send, print the answer; 1 on a non-2xx."""
+    import requests
+
+    from rokt_braze.config import load_config
+    from rokt_braze.webhook import load_webhook
+
+    webhook = load_webhook(args.file)  # a bad file fails here, before any call
+    config = load_config(args.config)
+    if args.to:
+        origin = _url_origin(webhook.url.source if webhook.url else "")
+        if origin:
+            args.base_url = [*args.base_url, f"{origin}={args.to}"]
+    transport = live_transport(args, config)
+    try:
+        request = _render_one(args, transport)
+    except (MessageAborted, TemplateError) as err:
+        return _report_render_failure(args.file, err)
+    target = request.url
+    if args.to:
+        target = _replace_origin(target, args.to)
+    try:
+        response = requests.request(request.method, target, headers=request.headers,
+                                    data=request.body.encode("utf-8"), timeout=90,
+                                    allow_redirects=False)
+    except requests.RequestException as err:
+        from rokt_braze.connected.live import _reason
+
+        _error(f"{request.method} {target}: {_reason(err)}")
+        return EXIT_FINDINGS
+    out = sys.stdout
+    out.write(f"HTTP {response.status_code} {response.reason}\n")
+    for key, value in response.headers.items():
+        out.write(f"{key}: {value if args.show_secrets else redact_header(key, value)}\n")
+    out.write("\n" + response.text + ("\n" if response.text and not response.text.endswith("\n")
+                                       else ""))
+    return EXIT_OK if 200 <= response.status_code < 300 else EXIT_FINDINGS
+
+
+def _url_origin(template: str) -> str:
+    """The origin a URL template names (read from its text, before rendering)."""
+    import re
+
+    m = re.search(r"https?://[^/\s{}\"']+", template)
+    return m.group() if m else ""
+
+
+def _replace_origin(url: str, base: str) -> str:
+    parts = urlsplit(url)
+    return base.rstrip("/") + url[len(f"{parts.scheme}://{parts.netloc}"):]
 
 
 def redact_header(name: str, value: str) -> str:

@@ -13,6 +13,13 @@ missing-attribute = "error"
 
 [tool.rokt-braze.per-file-ignores]      # glob -> rules
 "legacy/*.webhook.yaml" = ["rokt-notify-before"]
+
+# live mode (--live): where calls may go, and where credentials come from
+allow-hosts = ["api.roktcalendar.com"]
+[tool.rokt-braze.base-urls]
+"https://api.roktcalendar.com" = "http://127.0.0.1:8080"
+[tool.rokt-braze.credentials]            # names of environment variables, never values
+Rokt-Calendar-API = { username = "ROKT_CLIENT_ID", password = "ROKT_CLIENT_SECRET" }
 ```
 Secrets never live here: live mode names environment variables, not values.
 """
@@ -53,6 +60,10 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, Severity | None] = field(default_factory=dict)  # None = off
     per_file_ignores: dict[str, set[str]] = field(default_factory=dict)
+    #: live mode: hosts calls may go to, origin rewrites, credential name -> env var names
+    allow_hosts: list[str] = field(default_factory=list)
+    base_urls: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, patterns: list[str]) -> list[str]:
@@ -134,6 +145,19 @@ def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:
     config.fixtures = _str_list(table, "fixtures", fail)
     config.exclude = _str_list(table, "exclude", fail)
     config.ignore = set(_str_list(table, "ignore", fail))
+    config.allow_hosts = _str_list(table, "allow-hosts", fail)
+    base_urls = table.get("base-urls", {})
+    if not isinstance(base_urls, dict) or not all(isinstance(v, str) for v in base_urls.values()):
+        raise fail("[base-urls] must map an origin to an origin")
+    config.base_urls = dict(base_urls)
+    credentials = table.get("credentials", {})
+    if not isinstance(credentials, dict) or not all(
+        isinstance(v, dict) and all(isinstance(x, (str, dict)) for x in v.values())
+        for v in credentials.values()
+    ):
+        raise fail("[credentials] must map a credential name to environment variable names, "
+                   'e.g. Rokt-Calendar-API = { username = "ROKT_ID", password = "ROKT_SECRET" }')
+    config.credentials = credentials
     fail_on = table.get("fail-on", "error")
     if fail_on not in FAIL_LEVELS:
         raise fail(f"fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}")

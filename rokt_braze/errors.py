@@ -53,11 +53,20 @@ class MessageAborted(RoktBrazeError):
     """`abort_message` fired (or connected_content retries ran out): Braze sends nothing."""
 
     def __init__(
-        self, reason: str, *, index: int = -1, line: int = 0, column: int = 0, field: str = ""
+        self,
+        reason: str,
+        *,
+        index: int = -1,
+        line: int = 0,
+        column: int = 0,
+        field: str = "",
+        cause: str = "abort_message",
     ) -> None:
         super().__init__(reason or "abort_message called")
         self.reason = reason
         self.field = field
+        #: "abort_message", or "retry" when connected_content :retry gave up
+        self.cause = cause
         self.index = index
         self.line = line
         self.column = column

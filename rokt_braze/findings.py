@@ -40,7 +40,7 @@ def _catalog(*rows: tuple[str, Severity, str]) -> dict[str, Rule]:
     return {rid: Rule(rid, sev, summary) for rid, sev, summary in rows}
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice
 
 RULES: dict[str, Rule] = _catalog(
     # static rules over template source
@@ -56,7 +56,7 @@ RULES: dict[str, Rule] = _catalog(
     ("connected-content", E, "malformed connected_content markup or unknown option"),
     # rendering
     ("render-error", E, "rendering raised for this profile"),
-    ("aborted", I, "abort_message fired: the message would not be sent"),
+    ("aborted", N, "abort_message fired: the message would not be sent"),
     ("missing-attribute", W, "the template reads a ${...} attribute this profile lacks"),
     ("connected-content-unmatched", E, "a connected_content call with no fixture offline"),
     # the rendered HTTP request

@@ -125,10 +125,8 @@ def _template(out: _Writer, start: int, end: int) -> None:
             out.copy(pos, end)
             return
         out.copy(pos, m.start())
-        if m.group() == "{{":
-            pos = _output(out, m.start(), end)
-        else:
-            pos = _tag(out, m.start(), end)
+        at = m.start()
+        pos = _output(out, at, end) if m.group() == "{{" else _tag(out, at, end)
 
 
 def _tag(out: _Writer, start: int, end: int) -> int:
@@ -255,7 +253,8 @@ def _atom(out: _Writer, dollar: int, close: int, dotted: bool) -> None:
         while ns_start > 0 and (src[ns_start - 1].isalnum() or src[ns_start - 1] in "_-"):
             ns_start -= 1
         namespace = src[ns_start : dollar - 1] or None
-        out.replace(dollar - 1, close + 1, f"[{quote}{raw.strip()}{quote}]".ljust(close + 2 - dollar))
+        bracketed = f"[{quote}{name}{quote}]".ljust(close + 2 - dollar)
+        out.replace(dollar - 1, close + 1, bracketed)
         atom_start = ns_start
     else:
         namespace = None

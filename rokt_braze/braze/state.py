@@ -22,6 +22,17 @@ STATE_KEY = "\x00braze-state"
 
 
 @dataclass
+class CallRecord:
+    """One connected_content call as made: `status` None when no answer came back."""
+
+    method: str
+    url: str
+    status: int | None
+    index: int  # where the tag is (rewritten-source index until the template maps it)
+    failure: str = ""
+
+
+@dataclass
 class Resources:
     """Outside data a template may need: fixtures for Braze's server-side features."""
 
@@ -41,6 +52,8 @@ class MessageState:
     misses: set[tuple[str | None, str]] = field(default_factory=set)
     #: key/value pairs from `message_extras`.
     extras: dict[str, str] = field(default_factory=dict)
+    #: every connected_content call made: (method, url, status or None, source index)
+    calls: list[CallRecord] = field(default_factory=list)
     #: content block nesting depth (Braze renders two levels, the third renders nothing).
     block_depth: int = 0
 

@@ -72,24 +72,35 @@ class BrazeTemplate:
         line = bisect.bisect_right(self._line_starts, index)
         return line, index - self._line_starts[line - 1] + 1
 
-    def render(self, namespaces: Mapping[str, object], state: MessageState | None = None) -> Rendered:
+    def render(
+        self, namespaces: Mapping[str, object], state: MessageState | None = None
+    ) -> Rendered:
         """Render for one user. Raises TemplateError or MessageAborted (with positions)."""
         state = state or MessageState(Resources())
         misses: set[tuple[str | None, str]] = set()
         context = RenderContext(self.bound, globals=_Globals(namespaces, state, misses))
         buffer = OriginBuffer()
+        calls_before = len(state.calls)
         try:
             self.bound.render_with_context(context, buffer)
         except LiquidError as err:
+            self._map_calls(state, calls_before)
             raise self.error(err, default_rule="render-error") from None
         except MessageAborted as abort:
+            self._map_calls(state, calls_before)
             if abort.index >= 0 and not abort.line:
                 abort.index = self.rewritten.original_index(abort.index)
                 abort.line, abort.column = self.position(abort.index)
             raise
+        self._map_calls(state, calls_before)
         state.misses |= misses
         missing = [a for a in self.attributes if (a.namespace, a.name) in misses]
         return Rendered(buffer.getvalue(), buffer.marks, missing, self)
+
+    def _map_calls(self, state: MessageState, start: int) -> None:
+        """Calls this render made now point into the original source."""
+        for call in state.calls[start:]:
+            call.index = self.rewritten.original_index(call.index)
 
     def error(self, err: LiquidError, *, default_rule: str) -> TemplateError:
         """A python-liquid error as a TemplateError positioned in the original source."""
@@ -116,7 +127,7 @@ class BrazeTemplate:
 class _Recording(Mapping[str, Any]):
     """A read-only view of one namespace that notes every key it could not answer."""
 
-    __slots__ = ("_data", "_namespace", "_misses")
+    __slots__ = ("_data", "_misses", "_namespace")
 
     def __init__(
         self, data: Mapping[str, Any], namespace: str | None, misses: set[tuple[str | None, str]]

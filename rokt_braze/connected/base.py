@@ -20,6 +20,8 @@ class CallRequest:
     body: str | None = None
     basic_auth: str | None = None
     auth_credentials: str | None = None
+    #: seconds a transport may cache the answer for (None: do not cache)
+    cache_ttl: int | None = None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def _parse_one(entry: object, where: str) -> Fixture:
     headers: Any = entry.get("headers", {})
     if not isinstance(headers, Mapping):
         raise ValueError(f"{where}: 'headers' must be a mapping")
-    return Fixture(method, url, CallResponse(status, text, {str(k): str(v) for k, v in headers.items()}))
+    response = CallResponse(status, text, {str(k): str(v) for k, v in headers.items()})
+    return Fixture(method, url, response)
 
 
 class FixtureTransport:

@@ -113,9 +113,8 @@ def load_webhook(path: str | os.PathLike[str]) -> Webhook:
     """Load a `.webhook.yaml` or `.liquid` file; InputError for anything unreadable."""
     name = os.fspath(path)
     text = read_text(name)
-    if not name.endswith(WEBHOOK_SUFFIXES):
-        if name.endswith(LIQUID_SUFFIX) or not text.lstrip().startswith(("name:", "url:", "{")):
-            return _liquid_file(name, text)
+    if name.endswith(LIQUID_SUFFIX):
+        return _liquid_file(name, text)
     return _webhook_file(name, text)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rokt_braze.braze import Attribute, MessageState, Rendered, Resources, parse_template
+from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.request import RenderedRequest
 from rokt_braze.webhook.model import Field, Webhook
@@ -24,6 +25,8 @@ class RenderResult:
     rendered: dict[str, Rendered] = field(default_factory=dict)
     #: `${...}` attributes the user lacked, with the field that read them
     missing: list[tuple[Field, Attribute]] = field(default_factory=list)
+    #: connected_content calls made, with the field that made them
+    calls: list[tuple[Field, CallRecord]] = field(default_factory=list)
 
 
 def parse_field(webhook: Webhook, fld: Field) -> None:
@@ -41,6 +44,7 @@ def render_message(
     state = MessageState(resources or Resources())
     result = RenderResult(RenderedRequest(webhook.method.source, "", {}, ""))
     for fld in webhook.fields():
+        before = len(state.calls)
         try:
             template = parse_template(fld.source, name=f"{webhook.path}:{fld.name}")
             rendered = template.render(namespaces, state)
@@ -48,6 +52,7 @@ def render_message(
             raise locate(webhook, fld, err) from None
         result.rendered[fld.name] = rendered
         result.missing += [(fld, attr) for attr in rendered.missing]
+        result.calls += [(fld, call) for call in state.calls[before:]]
         if fld.name == "url":
             result.request.url = rendered.text.strip()
         elif fld.name == "body":
@@ -64,6 +69,6 @@ def locate(
     line, column = fld.position(err.index)
     if isinstance(err, MessageAborted):
         return MessageAborted(err.reason, index=err.index, line=line, column=column,
-                              field=fld.name)
+                              field=fld.name, cause=err.cause)
     return TemplateError(err.message, line=line, column=column, index=err.index, rule=err.rule,
                          source_name=webhook.path, field=fld.name)

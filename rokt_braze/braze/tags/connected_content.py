@@ -19,7 +19,7 @@ from liquid import Node, Tag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.origins import OriginBuffer
-from rokt_braze.braze.state import message_state
+from rokt_braze.braze.state import CallRecord, message_state
 from rokt_braze.braze.tags import take_markup
 from rokt_braze.connected import CallFailed, CallRequest, CallResponse
 from rokt_braze.errors import MessageAborted
@@ -36,6 +36,7 @@ VALUED = frozenset(
 )
 OPTIONS = FLAGS | VALUED
 MAX_RETRIES = 5
+MIN_CACHE, MAX_CACHE = 300, 14_400  # seconds, Braze's bounds for :cache_max_age
 
 
 class ConnectedContentError(LiquidError):
@@ -174,7 +175,8 @@ class ConnectedContentNode(Node):
             try:
                 parsed = json.loads(raw_headers)
             except json.JSONDecodeError as err:
-                raise LiquidError(f":headers is not valid JSON: {err.msg}", token=self.token) from None
+                message = f":headers is not valid JSON: {err.msg}"
+                raise LiquidError(message, token=self.token) from None
             if not isinstance(parsed, dict):
                 raise LiquidError(":headers must be a JSON object", token=self.token)
             headers = {str(k): str(v) for k, v in parsed.items()}
@@ -197,7 +199,21 @@ class ConnectedContentNode(Node):
             body=body,
             basic_auth=self._value("basic_auth", context),
             auth_credentials=self._value("auth_credentials", context),
+            cache_ttl=self._cache_ttl(method, context),
         )
+
+    def _cache_ttl(self, method: str, context: RenderContext) -> int | None:
+        """Braze caches GETs 5 minutes unless :no_cache; POSTs only with :cache_max_age."""
+        raw = self._value("cache_max_age", context) or self._value("cache", context)
+        if raw is not None:
+            try:
+                return min(max(int(raw), MIN_CACHE), MAX_CACHE)
+            except ValueError:
+                raise LiquidError(f":cache_max_age needs seconds, not {raw!r}",
+                                  token=self.token) from None
+        if method == "GET" and "no_cache" not in self.markup.options:
+            return MIN_CACHE
+        return None
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         request = self.build_request(context)
@@ -228,14 +244,13 @@ class ConnectedContentNode(Node):
     def _call(self, request: CallRequest, context: RenderContext) -> CallResponse | None:
         state = message_state(context)
         transport = state.resources.transport
-        opts = self.markup.options
         cache_key = (request.method, request.url, request.body or "")
-        cacheable = (request.method == "GET" and "no_cache" not in opts) or (
-            "cache_max_age" in opts or "cache" in opts
-        )
+        cacheable = request.cache_ttl is not None
         if cacheable and cache_key in state.call_cache:
             return state.call_cache[cache_key]
-        retry = "retry" in opts
+        record = CallRecord(request.method, request.url, None, self.token.start_index)
+        state.calls.append(record)
+        retry = "retry" in self.markup.options
         response: CallResponse | None = None
         failure = ""
         for attempt in range(1 + (MAX_RETRIES if retry else 0)):
@@ -246,15 +261,19 @@ class ConnectedContentNode(Node):
             try:
                 response = transport.send(request)
             except CallFailed as err:
+                record.failure = err.message
                 if not err.retryable:
-                    rule = "connected-content-unmatched" if err.kind == "unmatched" else "render-error"
+                    rule = ("connected-content-unmatched"
+                            if err.kind in ("unmatched", "not-allowed") else "render-error")
                     raise ConnectedContentError(
                         f"connected_content: {err.message}", token=self.token, rule=rule
                     ) from None
                 response, failure = None, err.message
                 continue
+            record.status = response.status
             if response.status >= 500:
                 failure = f"{request.method} {request.url} answered {response.status}"
+                record.failure = failure
                 continue
             break
         else:
@@ -262,6 +281,7 @@ class ConnectedContentNode(Node):
                 raise MessageAborted(
                     f"connected_content :retry gave up after {MAX_RETRIES} retries: {failure}",
                     index=self.token.start_index,
+                    cause="retry",
                 )
         if response is not None and cacheable and len(response.text) <= 1_000_000:
             state.call_cache[cache_key] = response
@@ -289,5 +309,6 @@ def _compile(env: Environment, text: str, token: Token) -> list[Node]:
     try:
         return list(env.from_string(text).nodes)
     except LiquidSyntaxError as err:
-        raise LiquidSyntaxError(f"in connected_content markup: {err.message}", token=token) from None
+        message = f"in connected_content markup: {err.message}"
+        raise LiquidSyntaxError(message, token=token) from None
 
