@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rokt_braze.braze import Resources
@@ -286,8 +286,9 @@ def _event_id_probe(
     other = dict(profile.data)
     for key in ("external_id", "braze_id", "email", "phone"):
         other[key] = f"rokt-braze-probe-{key}"
+    body_only = replace(webhook, url=None, headers=[])  # the eventId lives in the body
     try:
-        again = render_message(webhook, Profile("probe", other).namespaces(), resources)
+        again = render_message(body_only, Profile("probe", other).namespaces(), resources)
     except (TemplateError, MessageAborted):
         return
     if event_id(again.request) == first:

@@ -177,6 +177,9 @@ class _Globals(_Recording):
             self._wrapped[key] = _Recording(value, key, self._misses)
         return self._wrapped.get(key, value)
 
+    def __bool__(self) -> bool:  # never "empty": RenderContext replaces a falsy globals
+        return True
+
     def get(self, key: str, default: Any = None) -> Any:
         if key == STATE_KEY:
             return self._state
