@@ -1,0 +1,43 @@
+"""docs/rules.md: every rule has a failing and a passing example, and each does what it says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import rokt_braze
+from rokt_braze.findings import RULES
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+SECTION = re.compile(r"^## ([a-z-]+)\n(.*?)(?=^## |\Z)", re.M | re.S)
+BLOCK = re.compile(r"^```(?:yaml|liquid) (fails|passes)\n(.*?)^```", re.M | re.S)
+
+
+def examples() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for m in SECTION.finditer(DOC.read_text(encoding="utf-8")):
+        out[m.group(1)] = {kind: text for kind, text in BLOCK.findall(m.group(2))}
+    return out
+
+
+def test_every_rule_is_documented_with_both_examples() -> None:
+    found = examples()
+    assert sorted(found) == sorted(RULES)
+    for rule, blocks in found.items():
+        assert set(blocks) == {"fails", "passes"}, rule
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_examples_do_what_the_page_says(rule: str, tmp_path: Path) -> None:
+    blocks = examples()[rule]
+    rules_of = {}
+    for kind, text in blocks.items():
+        path = tmp_path / f"{kind}.webhook.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = rokt_braze.check([path])
+        assert not result.input_errors, result.input_errors
+        rules_of[kind] = {f.rule for f in result.findings}
+    assert rule in rules_of["fails"], rules_of["fails"]
+    assert rule not in rules_of["passes"], rules_of["passes"]
