@@ -22,6 +22,7 @@ from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, CheckResult, Finding, Severity
 from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
 from rokt_braze.resources import build_resources, load_fixture_file
+from rokt_braze.secrets import redact, secret_values
 from rokt_braze.webhook import (
     Field,
     RenderResult,
@@ -235,6 +236,7 @@ def validate(
     from rokt_braze.targets import validate as validate_request
 
     target = target or detect_target(rendered.request.url)
+    secrets = secret_values(rendered.request.headers)
     for problem in validate_request(rendered.request, target):
         fld = _problem_field(webhook, problem.field)
         line = column = 0
@@ -245,8 +247,10 @@ def validate(
                 index = output.source_index(_unstripped(output.text, problem.offset, fld.name))
             line, column = fld.position(index)
         yield Finding(problem.rule, problem.severity or RULES[problem.rule].severity,
-                      problem.message, file=webhook.path, line=line, column=column,
-                      field=problem.field, profile=profile.name)
+                      redact(problem.message, secrets), file=webhook.path, line=line,
+                      column=column, field=problem.field, profile=profile.name)
+
+
 
 
 def _unstripped(text: str, offset: int, name: str) -> int:

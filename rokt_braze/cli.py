@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from rokt_braze.errors import InputError, MessageAborted, RoktBrazeError, TemplateError
 from rokt_braze.findings import CheckResult, Severity
+from rokt_braze.secrets import redact_header
 
 if TYPE_CHECKING:
     from rokt_braze.config import Config
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     from rokt_braze.request import RenderedRequest
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-REDACTED = "********"
-#: Header names whose values are credentials.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "api-key",
-                            "cookie", "x-auth-token"})
 
 
 class UsageError(Exception):
@@ -287,16 +284,6 @@ def _url_origin(template: str) -> str:
 def _replace_origin(url: str, base: str) -> str:
     parts = urlsplit(url)
     return base.rstrip("/") + url[len(f"{parts.scheme}://{parts.netloc}"):]
-
-
-def redact_header(name: str, value: str) -> str:
-    """Keep the scheme (`Bearer`, `Basic`) so the shape stays checkable; hide the secret."""
-    if name.lower() not in SECRET_HEADERS or not value:
-        return value
-    scheme, _, secret = value.partition(" ")
-    if secret and scheme.isalpha():
-        return f"{scheme} {REDACTED}" if secret.strip() else value
-    return REDACTED
 
 
 def print_request(method: str, url: str, headers: dict[str, str], body: str, style: str,
