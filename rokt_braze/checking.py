@@ -175,9 +175,11 @@ def lint_file(webhook: Webhook) -> Iterator[Finding]:
 
 
 def _declared_target(webhook: Webhook) -> str | None:
+    if webhook.target is None:
+        return None
     from rokt_braze.targets import TARGETS
 
-    if webhook.target is not None and webhook.target not in TARGETS:
+    if webhook.target not in TARGETS:
         raise InputError(
             f"unknown target {webhook.target!r} (known: {', '.join(TARGETS)})", path=webhook.path
         )

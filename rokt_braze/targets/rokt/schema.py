@@ -16,12 +16,13 @@ import json
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from functools import cache
 from importlib.resources import files
-from typing import Any, NamedTuple
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 # Required by Braze's integration page, optional for the Rokt API (rokt-api.md §9).
 TEMPLATE_FIELDS = frozenset({"end", "notifyBefore"})
@@ -45,6 +46,9 @@ def load(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    """Compiled once; jsonschema is imported only when a body is first validated."""
+    from jsonschema import Draft202012Validator
+
     schema = load(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
