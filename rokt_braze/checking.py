@@ -11,6 +11,7 @@ and a file whose templates do not parse is not rendered (its syntax findings say
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from rokt_braze.config import Config, expand_globs, load_config
 from rokt_braze.connected import Transport
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, CheckResult, Finding, Severity
+from rokt_braze.lint import filter_suppressed, lint_webhook, unknown_tag_message
 from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
 from rokt_braze.resources import build_resources, load_fixture_file
 from rokt_braze.secrets import redact, secret_values
@@ -95,7 +97,7 @@ def check(
     for path in files:
         try:
             for finding in check_file(path, options, config_fixtures, result):
-                severity = cfg.rule_severity(finding.rule, finding.file)
+                severity = cfg.rule_severity(finding.rule, finding.file, finding.severity)
                 if severity is not None:
                     result.findings.append(finding.with_(severity=severity))
         except InputError as err:
@@ -136,10 +138,21 @@ def check_file(
     config_fixtures: list[tuple[str, object]],
     result: CheckResult,
 ) -> Iterator[Finding]:
+    """Every finding for one file, inline suppressions applied."""
     webhook = load_webhook(path)
-    syntax = list(lint_file(webhook))
-    yield from syntax
-    if any(f.rule in _BLOCKING for f in syntax):
+    yield from filter_suppressed(webhook, _file_findings(webhook, options, config_fixtures, result))
+
+
+def _file_findings(
+    webhook: Webhook,
+    options: CheckOptions,
+    config_fixtures: list[tuple[str, object]],
+    result: CheckResult,
+) -> Iterator[Finding]:
+    parse_errors = list(parse_errors_of(webhook))
+    yield from parse_errors
+    yield from lint_webhook(webhook)
+    if parse_errors:  # nothing renders until every field parses
         return
     target = _declared_target(webhook)
     first = True
@@ -153,25 +166,31 @@ def check_file(
         )
         result.renders += 1
         assert result.cases is not None
-        result.cases.append((path, profile.name))
+        result.cases.append((webhook.path, profile.name))
         yield from check_render(webhook, profile, resources, target, probe=first)
         first = False
 
 
-#: Findings after which rendering is pointless.
-_BLOCKING = frozenset({"liquid-syntax", "unknown-tag", "connected-content"})
-
-
 def lint_file(webhook: Webhook) -> Iterator[Finding]:
-    """Static findings: for now, each field must parse (the lint package adds rules)."""
-    from rokt_braze.lint import lint_webhook
+    """The static findings of a file: fields that do not parse, then the lint rules."""
+    yield from parse_errors_of(webhook)
+    yield from lint_webhook(webhook)
 
+
+def parse_errors_of(webhook: Webhook) -> Iterator[Finding]:
+    """One finding per field that does not parse as Braze Liquid."""
     for fld in webhook.fields():
         try:
             parse_field(webhook, fld)
         except TemplateError as err:
-            yield _finding(err.rule, err.message, webhook, err.line, err.column, fld.name)
-    yield from lint_webhook(webhook)
+            message = err.message
+            tag = _UNEXPECTED_TAG.search(message)
+            if err.rule == "unknown-tag" and tag:
+                message = unknown_tag_message(tag.group(1))
+            yield _finding(err.rule, message, webhook, err.line, err.column, fld.name)
+
+
+_UNEXPECTED_TAG = re.compile(r"unexpected tag '(\w+)'")
 
 
 def _declared_target(webhook: Webhook) -> str | None:

@@ -70,15 +70,21 @@ class Config:
         """Expand globs relative to the config's folder; a pattern matching nothing is an error."""
         return expand_globs(patterns, self.root, what=f"{self.source or 'config'}")
 
-    def rule_severity(self, rule: str, path: str) -> Severity | None:
-        """The effective severity of `rule` in file `path`, or None when it is off."""
+    def rule_severity(
+        self, rule: str, path: str, default: Severity | None = None
+    ) -> Severity | None:
+        """The severity a finding of `rule` in `path` gets, or None when the rule is off.
+
+        `default` is the finding's own severity (a rule may report some cases as warnings);
+        a configured severity overrides it.
+        """
         if rule in self.ignore:
             return None
         rel = _relative(path, self.root)
         for pattern, rules in self.per_file_ignores.items():
             if rule in rules and (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path, pattern)):
                 return None
-        return self.severity.get(rule, RULES[rule].severity)
+        return self.severity.get(rule, default or RULES[rule].severity)
 
     def excluded(self, path: str) -> bool:
         rel = _relative(path, self.root)

@@ -1,0 +1,52 @@
+"""`array-output`: a whole array attribute written out, rather than joined or indexed.
+
+How Braze prints an array is undocumented (Shopify Liquid runs the elements together:
+`["a","b"]` renders `ab`; reference §5.8), so outputting one is a bug whatever it shows.
+
+Without a profile the linter cannot see a value's type, so an attribute counts as an
+array only on evidence from the same webhook (any field) or from Rokt:
+
+* the attribute is indexed (`custom_attribute.${x}[0]`), iterated (`for v in ...`) or
+  given an array filter (`join`, `first`, `last`, `map`, `uniq`, `sort`, ...) somewhere
+  in the webhook, directly or through a plain `assign` alias;
+* it is a Rokt attribute (`custom_attribute.${rokt:...}`): Rokt writes one value per
+  calendar subscription, so these are arrays (reference §6.1).
+
+An output is reported when its value is such an attribute (or an alias of it) and every
+filter applied keeps it an array (`compact`, `sort`, `uniq`, `default`, ...; see
+`model.ARRAY_KEEPING`). Reading `.size`, `[0]` or `| join` does not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rokt_braze.findings import Finding
+from rokt_braze.lint.base import Lint
+from rokt_braze.lint.model import AttrKey, Output
+
+
+def is_rokt_array(key: AttrKey) -> bool:
+    return key[0] == "custom_attribute" and key[1].startswith("rokt:")
+
+
+def array_output(lint: Lint) -> Iterator[Finding]:
+    """Outputs of whole array attributes (see module doc for what counts as an array)."""
+    evidence: set[AttrKey] = set()
+    for _, model in lint.parsed():
+        evidence |= model.array_evidence
+    for fl, model in lint.parsed():
+        for event in model.events:
+            if not isinstance(event, Output):
+                continue
+            key = event.expr.array
+            if key is None or not (key in evidence or is_rokt_array(key)):
+                continue
+            head = event.expr.head
+            assert head is not None
+            path = f"{key[0]}.${{{key[1]}}}" if key[0] else f"${{{key[1]}}}"
+            why = ("Rokt writes it as an array" if is_rokt_array(key)
+                   else "it is used as an array elsewhere in this webhook")
+            yield fl.at(head.index, "array-output",
+                        f"{path} is an array ({why}): output whole, its elements run together; "
+                        f"use | join: ',' or an index such as [0]")
