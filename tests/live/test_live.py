@@ -148,7 +148,7 @@ class _Misbehaving(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path == "/slow":
             time.sleep(2.6)
             self._json({"late": True})
