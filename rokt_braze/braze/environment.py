@@ -10,14 +10,14 @@ from functools import lru_cache
 
 from liquid import Environment, Mode, Undefined
 from liquid.exceptions import LiquidError
-from liquid.token import Token
+from liquid.token import TOKEN_EXPRESSION, Token
 
 from rokt_braze.braze.filters import register_filters
 from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
-from rokt_braze.braze.tags.output import TracedCapture, TracedLiteral, TracedOutput
+from rokt_braze.braze.tags.output import BlockOutput, TracedCapture, TracedLiteral, TracedOutput
 from rokt_braze.braze.tags.promotion import PromotionTag
 
 #: Standard tags python-liquid has that a Braze message cannot use.
@@ -34,16 +34,24 @@ BRAZE_TAGS = (
 
 
 class BrazeEnvironment(Environment):
-    """Lax like Braze: undefined values render blank; unknown filters are errors."""
+    """Lax like Braze: undefined values render blank; unknown filters are errors.
 
-    def __init__(self) -> None:
+    `traced`: output, text and `capture` record where their output came from (see
+    `origins`). That costs a Python call per statement, so templates render with an
+    untraced environment and are parsed again with a traced one only when asked where
+    their output came from.
+    """
+
+    def __init__(self, *, traced: bool = False) -> None:
+        self.traced = traced  # read by setup_tags_and_filters, which __init__ calls
         super().__init__(tolerance=Mode.STRICT, undefined=Undefined, strict_filters=True)
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
         super().setup_tags_and_filters(extra=False)
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
-        for tag in (*BRAZE_TAGS, TracedOutput, TracedLiteral, TracedCapture):
+        statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
+        for tag in (*BRAZE_TAGS, *statements):
             self.add_tag(tag)
         register_filters(self)
 
@@ -57,11 +65,33 @@ class BrazeEnvironment(Environment):
         if isinstance(exc, LiquidError) and token is not None and (
             exc.token is None or exc.token.start_index < 0
         ):
-            exc.token = token
+            exc.token = expression_end(token)
         super().error(exc, msg, token)
 
 
-@lru_cache(maxsize=1)
-def braze_environment() -> BrazeEnvironment:
-    """One environment per process: python-liquid caches its lexer and parser on it."""
-    return BrazeEnvironment()
+def expression_end(token: Token) -> Token:
+    """Where the markup of the statement at or just before `token` ends.
+
+    python-liquid reports "expected ..., found end of expression" with no position and
+    hands over the token its parser is on: the expression itself when the statement has
+    not consumed it yet, else the token after the statement. Either way the error is
+    just past the last non-blank character of that statement's markup.
+    """
+    src = token.source
+    if token.kind == TOKEN_EXPRESSION and src.startswith(token.value, token.start_index):
+        end = token.start_index + len(token.value.rstrip())
+    else:
+        close = max(src.rfind("%}", 0, token.start_index), src.rfind("}}", 0, token.start_index))
+        if close < 0:
+            return token
+        if src[close - 1 : close] == "-":
+            close -= 1
+        end = len(src[:close].rstrip())
+    return Token(token.kind, token.value, end, src)
+
+
+@lru_cache(maxsize=2)
+def braze_environment(*, traced: bool = False) -> BrazeEnvironment:
+    """One environment (of each kind) per process: python-liquid caches its lexer and
+    parser on it."""
+    return BrazeEnvironment(traced=traced)

@@ -31,30 +31,28 @@ class TracedStr(str):
 
 
 class OriginBuffer(StringIO):
-    """A StringIO that records marks as statements write to it."""
+    """A StringIO that records marks as statements write to it.
+
+    Plain `write` is StringIO's own (no Python frame per write); a statement's offset is
+    read with `tell()` when it marks, which keeps the Braze layer cheap at render time.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.marks: list[Mark] = []
-        self.length = 0
-
-    def write(self, text: str) -> int:
-        self.length += len(text)
-        return super().write(text)
-
-    def _mark(self, at: int, index: int, verbatim: bool) -> None:
-        if self.marks and self.marks[-1][0] == at:
-            self.marks[-1] = (at, index, verbatim)
-        else:
-            self.marks.append((at, index, verbatim))
 
     def write_from(self, text: str, index: int, *, verbatim: bool = False) -> int:
-        """Write `text` produced by the statement at source `index`."""
-        base = self.length
-        self._mark(base, index, verbatim)
-        for offset, inner, inner_verbatim in getattr(text, "marks", ()):
-            if offset < len(text):
-                self._mark(base + offset, inner, inner_verbatim)
+        """Write `text` produced by the statement at source `index`.
+
+        Marks are appended, never merged: of several marks at one offset (empty writes)
+        `source_index_at` takes the last, as it should.
+        """
+        base = self.tell()
+        self.marks.append((base, index, verbatim))
+        inner = getattr(text, "marks", None)
+        if inner:
+            size = len(text)
+            self.marks += [(base + offset, at, v) for offset, at, v in inner if offset < size]
         return self.write(text)
 
     def traced_value(self) -> TracedStr:

@@ -30,7 +30,14 @@ TEMPLATE_MARKUP_TAGS = frozenset(
     {"connected_content", "message_extras", "catalog_items", "catalog_selection_items"}
 )
 
-_IDENT = re.compile(r"\w[\w-]*\??\Z")
+#: A root name that can stand bare; a trailing `-` would read as `-}}` whitespace control.
+_IDENT = re.compile(r"[^\W\d](?:[\w-]*\w)?\??\Z")
+#: Words python-liquid's expression lexer reads as keywords: `${nil}` must stay a name.
+_KEYWORDS = frozenset(
+    {"true", "false", "nil", "null", "empty", "blank", "and", "or", "not", "contains", "in",
+     "offset", "limit", "reversed", "cols", "continue", "with", "for", "as", "if", "else",
+     "required"}
+)
 _TAG_START = re.compile(r"\{%-?\s*(#|\w+)")
 _NEXT_MARKUP = re.compile(r"\{\{|\{%")
 
@@ -259,7 +266,7 @@ def _atom(out: _Writer, dollar: int, close: int, dotted: bool) -> None:
     else:
         namespace = None
         atom_start = dollar
-        if _IDENT.match(name):
+        if _IDENT.match(name) and name not in _KEYWORDS:
             out.replace(dollar, close + 1, name.rjust(close + 1 - dollar))
         else:
             out.replace(dollar, close + 1, f"[{quote}{name}{quote}]")

@@ -10,10 +10,16 @@ template can spell.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from rokt_braze.connected import CallResponse, FixtureTransport, Transport
+from rokt_braze.connected import (
+    CallFailed,
+    CallRequest,
+    CallResponse,
+    FixtureTransport,
+    Transport,
+)
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -56,6 +62,26 @@ class MessageState:
     calls: list[CallRecord] = field(default_factory=list)
     #: content block nesting depth (Braze renders two levels, the third renders nothing).
     block_depth: int = 0
+    #: (method, url, body) -> the answer each call got, cached or not, so that a traced
+    #: re-render (`replay`) reuses it instead of calling again.
+    answers: dict[tuple[str, str, str], CallResponse] = field(default_factory=dict)
+
+    def replay(self) -> MessageState:
+        """A fresh state for rendering a field again: each call gets its first answer."""
+        return MessageState(replace(self.resources, transport=_Replay(self.answers)))
+
+
+class _Replay:
+    """The transport of a re-render: answers from a first render, never calls out."""
+
+    def __init__(self, answers: Mapping[tuple[str, str, str], CallResponse]) -> None:
+        self.answers = answers
+
+    def send(self, request: CallRequest) -> CallResponse:
+        try:
+            return self.answers[(request.method, request.url, request.body or "")]
+        except KeyError:  # it got no answer the first time either
+            raise CallFailed("connection", f"no answer for {request.url}") from None
 
 
 def message_state(context: RenderContext) -> MessageState:

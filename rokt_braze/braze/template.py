@@ -3,7 +3,14 @@
 `parse_template` rewrites the source (see `rewrite`), parses it with the Braze
 environment and caches the result per process. `BrazeTemplate.render` renders against
 one user's Liquid namespaces and a `MessageState`, and returns the text together with
-where each part of it came from and which `${...}` attributes the user lacked.
+which `${...}` attributes the user lacked and, on demand, where each part of the text
+came from.
+
+Recording origins costs a Python call per statement written, which alone would make the
+Braze layer dearer than the Liquid it wraps; most renders never need them (only a
+finding does). So a render writes plain text, and the first question about origins
+renders the field again with the traced environment into an `OriginBuffer`
+(`BrazeTemplate.trace`), its connected_content calls answered as the first render's were.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from io import StringIO
 from typing import Any
 
 from liquid import BoundTemplate, RenderContext
@@ -31,19 +39,31 @@ NAMESPACES = frozenset({
     "api_trigger_properties", "campaign", "canvas", "subscribed_state",
     "most_recently_used_device", "targeted_device", "app", "card", "sms", "whats_app",
 })
-#: Keys python-liquid probes on any object (`x.size`, `x.first`); never an attribute read.
+#: Keys python-liquid answers itself when a mapping lacks them (`x.size` is its length,
+#: `x.first` its first entry). In a namespace they are attribute names: `${size}` absent
+#: is nil, as `["size"]` is in Ruby Liquid, not the number of custom attributes.
 _PROBES = frozenset({"size", "first", "last"})
 _UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'|unknown tag '(\w+)'")
 
 
 @dataclass
 class Rendered:
-    """One field's output, its origin marks, and the attributes the user lacked."""
+    """One field's output, the attributes the user lacked, and (traced on demand) where
+    each part of the output came from."""
 
     text: str
-    marks: list[Mark]
     missing: list[Attribute]
     template: BrazeTemplate
+    namespaces: Mapping[str, object] = field(default_factory=dict, repr=False)
+    state: MessageState | None = field(default=None, repr=False)
+    _marks: list[Mark] | None = field(default=None, repr=False)
+
+    @property
+    def marks(self) -> list[Mark]:
+        """Origin marks (see `origins`); the first read re-renders the field, traced."""
+        if self._marks is None:
+            self._marks = self.template.trace(self.namespaces, self.state)
+        return self._marks
 
     def source_index(self, offset: int) -> int:
         """Index into the original source that produced output `offset` (-1: unknown)."""
@@ -58,6 +78,7 @@ class BrazeTemplate:
     rewritten: Rewritten
     bound: BoundTemplate
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _traced: BoundTemplate | None = field(default=None, repr=False)
 
     @property
     def attributes(self) -> list[Attribute]:
@@ -79,7 +100,7 @@ class BrazeTemplate:
         state = state or MessageState(Resources())
         misses: set[tuple[str | None, str]] = set()
         context = RenderContext(self.bound, globals=_Globals(namespaces, state, misses))
-        buffer = OriginBuffer()
+        buffer = StringIO()
         calls_before = len(state.calls)
         try:
             self.bound.render_with_context(context, buffer)
@@ -93,9 +114,28 @@ class BrazeTemplate:
                 abort.line, abort.column = self.position(abort.index)
             raise
         self._map_calls(state, calls_before)
-        state.misses |= misses
         missing = [a for a in self.attributes if (a.namespace, a.name) in misses]
-        return Rendered(buffer.getvalue(), buffer.marks, missing, self)
+        state.misses |= {(a.namespace, a.name) for a in missing}
+        return Rendered(buffer.getvalue(), missing, self, namespaces, state)
+
+    def trace(
+        self, namespaces: Mapping[str, object], state: MessageState | None = None
+    ) -> list[Mark]:
+        """Render again into an `OriginBuffer` for the origin marks ([] if that fails).
+
+        Calls are answered as `state`'s render was answered, nothing is sent, and the
+        shared state is untouched. A `'now'` that ticked in between may shift marks.
+        """
+        if self._traced is None:
+            self._traced = _bind(self.rewritten.text, self.name, traced=True)
+        replay = state.replay() if state else MessageState(Resources())
+        context = RenderContext(self._traced, globals=_Globals(namespaces, replay, set()))
+        buffer = OriginBuffer()
+        try:
+            self._traced.render_with_context(context, buffer)
+        except (LiquidError, MessageAborted):
+            return []
+        return buffer.marks
 
     def _map_calls(self, state: MessageState, start: int) -> None:
         """Calls this render made now point into the original source."""
@@ -140,8 +180,9 @@ class _Recording(Mapping[str, Any]):
         try:
             return self._data[key]
         except KeyError:
-            if key not in _PROBES:
-                self._misses.add((self._namespace, key))
+            self._misses.add((self._namespace, key))
+            if key in _PROBES:
+                return None
             raise
 
     def __iter__(self) -> Iterator[str]:
@@ -190,11 +231,21 @@ class _Globals(_Recording):
 def parse_template(source: str, name: str = "") -> BrazeTemplate:
     """Parse Braze Liquid; cached, so each distinct template is parsed once per process."""
     rewritten = rewrite(source)
-    env = braze_environment()
     template = BrazeTemplate(source, name, rewritten, None)  # type: ignore[arg-type]
     try:
-        template.bound = env.from_string(rewritten.text, name=name)
+        template.bound = _bind(rewritten.text, name)
     except LiquidError as err:
-        raise template.error(err, default_rule="liquid-syntax") from None
-    rubify_blank(template.bound.nodes)
+        # python-liquid wraps a tag's non-syntax LiquidError in a position-less
+        # "unexpected liquid parsing error"; the tag's own error says more.
+        cause = err.__cause__
+        raise template.error(
+            cause if isinstance(cause, LiquidError) else err, default_rule="liquid-syntax"
+        ) from None
     return template
+
+
+def _bind(text: str, name: str, *, traced: bool = False) -> BoundTemplate:
+    """Parse rewritten text with a Braze environment, with Ruby's `blank` (see `blank`)."""
+    bound = braze_environment(traced=traced).from_string(text, name=name)
+    rubify_blank(bound.nodes)
+    return bound

@@ -283,8 +283,10 @@ class ConnectedContentNode(Node):
                     index=self.token.start_index,
                     cause="retry",
                 )
-        if response is not None and cacheable and len(response.text) <= 1_000_000:
-            state.call_cache[cache_key] = response
+        if response is not None:
+            state.answers[cache_key] = response
+            if cacheable and len(response.text) <= 1_000_000:
+                state.call_cache[cache_key] = response
         return response
 
 

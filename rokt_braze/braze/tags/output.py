@@ -1,4 +1,5 @@
-"""Output, literal content and `capture`, extended to record where output came from.
+"""Output, literal content and `capture`, extended to record where output came from
+(the traced environment), and output that knows content blocks (both environments).
 
 Also home of `{{content_blocks.${name}}}`: Braze writes it as an output statement, but it
 inlines another template that shares the message's variables (blocks often hold shared
@@ -22,17 +23,36 @@ from rokt_braze.braze.state import message_state
 
 if TYPE_CHECKING:
     from liquid import RenderContext
+    from liquid.expression import Expression
     from liquid.token import Token
 
 #: Braze renders a block inside a block, and silently drops a third level.
 MAX_BLOCK_DEPTH = 2
 
 
-class TracedOutputNode(OutputNode):
+class BlockOutputNode(OutputNode):
+    """An output statement that may be a content block (untraced renders)."""
+
+    __slots__ = ("block",)
+
+    def __init__(self, token: Token, expression: Expression) -> None:
+        super().__init__(token, expression)
+        self.block = _content_block_name(expression)  # once, not on every render
+
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        block = _content_block_name(self.expression)
-        if block is not None:
-            return _render_content_block(block, self.token, context, buffer)
+        if self.block is not None:
+            return _render_content_block(self.block, self.token, context, buffer)
+        return buffer.write(to_liquid_string(self.expression.evaluate(context), context.autoescape))
+
+
+class BlockOutput(Output):
+    node_class = BlockOutputNode
+
+
+class TracedOutputNode(BlockOutputNode):
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        if self.block is not None:
+            return _render_content_block(self.block, self.token, context, buffer)
         value = self.expression.evaluate(context)
         # A captured value keeps its marks, so findings point at the capture's text.
         text = value if isinstance(value, TracedStr) else to_liquid_string(
