@@ -52,7 +52,7 @@ def main() -> None:
     stages.append(timed("semantic", lambda: [
         rules.check_event(d, d.value["event"], ("event",))
         + rules.check_subscription_ids(d, d.value, False) for d in docs]))
-    label, total = timed("end to end", lambda: [
+    _, total = timed("end to end", lambda: [
         list(check_render(webhook, p, resources, "rokt.create_event")) for p in profiles])
     assert results and not list(check_render(webhook, profiles[0], resources,
                                              "rokt.create_event"))

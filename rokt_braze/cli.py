@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--config", metavar="FILE", help="config file")
     _live_options(send, always_live=True)
 
+    from rokt_braze.fuzz.cli import add_parser as add_fuzz_parser
+
+    add_fuzz_parser(sub)
+    from rokt_braze.audience.cli import add_parser as add_audience
+
+    add_audience(sub)
+
     sub.add_parser("fake-rokt", help="run a local fake of the Rokt Calendar API "
                    "(rokt-braze fake-rokt --help)", add_help=False)
     return parser
@@ -109,6 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         if args.command == "send":
             return run_send(args)
+        if args.command == "audience":
+            from rokt_braze.audience.cli import run as run_audience
+
+            return run_audience(args)
+        if args.command == "fuzz":
+            from rokt_braze.fuzz.cli import run as run_fuzz
+
+            return run_fuzz(args)
         return run_render(args)
     except (InputError, UsageError) as err:
         _error(str(err))

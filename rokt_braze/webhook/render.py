@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rokt_braze.braze import Attribute, MessageState, Rendered, Resources, parse_template
+from rokt_braze.braze import (
+    Attribute,
+    BrazeTemplate,
+    MessageState,
+    Rendered,
+    Resources,
+    parse_template,
+)
 from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.request import RenderedRequest
@@ -38,15 +45,24 @@ def parse_field(webhook: Webhook, fld: Field) -> None:
 
 
 def render_message(
-    webhook: Webhook, namespaces: Mapping[str, object], resources: Resources | None = None
+    webhook: Webhook,
+    namespaces: Mapping[str, object],
+    resources: Resources | None = None,
+    *,
+    templates: Mapping[str, BrazeTemplate] | None = None,
 ) -> RenderResult:
-    """Render every field for one user. Raises TemplateError or MessageAborted."""
+    """Render every field for one user. Raises TemplateError or MessageAborted.
+
+    `templates` (field name -> template) replaces the parsed source of those fields; an
+    audience run passes templates specialised to render only what varies per user.
+    """
     state = MessageState(resources or Resources())
     result = RenderResult(RenderedRequest(webhook.method.source, "", {}, ""))
     for fld in webhook.fields():
         before = len(state.calls)
         try:
-            template = parse_template(fld.source, name=f"{webhook.path}:{fld.name}")
+            template = (templates or {}).get(fld.name) or parse_template(
+                fld.source, name=f"{webhook.path}:{fld.name}")
             rendered = template.render(namespaces, state)
         except (TemplateError, MessageAborted) as err:
             raise locate(webhook, fld, err) from None

@@ -168,7 +168,7 @@ def test_bad_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: lis
 def test_bad_profiles_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str,
                              message: str) -> None:
     profile = write(tmp_path, "prof.yaml", content)
-    code, out, err = run(capsys, "check", str(CREATE), "--profile", str(profile))
+    code, _, err = run(capsys, "check", str(CREATE), "--profile", str(profile))
     assert code == 2 and message in err and "Traceback" not in err
     assert err.startswith("rokt-braze: ")
 

@@ -1,0 +1,231 @@
+"""Reading a Braze user export as a stream of chunks for the workers.
+
+Two forms, optionally gzipped (told by the gzip magic bytes, whatever the name):
+
+* **JSON Lines** - one user object per line (Braze's segment export). Chunks are blocks of
+  whole lines, about a megabyte each, passed on undecoded: the parent only finds the last
+  newline, so parsing, like rendering, happens on all cores.
+* **a JSON array** of user objects, or the `/users/export/ids` answer `{"users": [...]}`.
+  It is decoded here element by element (`JSONDecoder.raw_decode` over a sliding buffer), so
+  memory stays flat however long the array; a syntax error ends the read, as nothing after
+  it can be trusted.
+
+Problems with the file as a whole (missing, unreadable, binary, not gzip, empty) raise
+`ProfileError`; problems with one record are the caller's to report, with the line number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from rokt_braze.profiles import ProfileError
+
+__all__ = ["Chunk", "ExportReader"]
+
+CHUNK_BYTES = 1 << 20
+ARRAY_CHUNK_RECORDS = 500
+#: An array element still incomplete after this many characters is taken as malformed.
+MAX_RECORD_CHARS = 16 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
+_ENVELOPE = re.compile(r'\s*\{\s*"users"\s*:\s*\[')
+_WS = re.compile(r"\s*")
+
+
+@dataclass
+class Chunk:
+    """Consecutive input: whole JSON Lines (`data`), or decoded array elements (`records`)."""
+
+    first_line: int
+    data: bytes = b""
+    records: list[tuple[int, object]] = field(default_factory=list)  # (line, element)
+    #: (line, message) for input the reader could not turn into a record
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def last_line(self) -> int:
+        if self.records:
+            return self.records[-1][0]
+        lines = self.data.count(b"\n") + (0 if self.data.endswith(b"\n") else 1)
+        return self.first_line + max(lines - 1, 0)
+
+
+class ExportReader:
+    """Opens an export, checks it is one, and yields `Chunk`s (`chunks()`)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        try:
+            self._raw: IO[bytes] = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+        except OSError as err:
+            raise ProfileError(f"cannot read: {err.strerror or err}", path=self.path) from None
+        self.size = os.fstat(self._raw.fileno()).st_size
+        self.gzipped = self._raw.read(2) == _GZIP_MAGIC
+        self._raw.seek(0)
+        self._stream: IO[bytes] = (
+            gzip.GzipFile(fileobj=self._raw, mode="rb")  # type: ignore[assignment]
+            if self.gzipped else self._raw
+        )
+        self._head = self._read(8192)
+        if b"\x00" in self._head:
+            self.close()
+            raise ProfileError("binary file, not a user export (JSON Lines or a JSON array)",
+                               path=self.path)
+        start = self._head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not start:
+            self.close()
+            raise ProfileError("empty file", path=self.path)
+        self.is_array = start[:1] == b"[" or bool(
+            _ENVELOPE.match(start[:200].decode("utf-8", "replace"))
+        )
+        #: set when an array could not be read to its end: (line, message)
+        self.stopped: tuple[int, str] | None = None
+
+    def __enter__(self) -> ExportReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def position(self) -> int:
+        """Bytes of the file (as stored, compressed or not) read so far."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return self.size
+
+    def _read(self, size: int, line: int = 0) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (OSError, EOFError, zlib.error) as err:
+            where = f"unreadable after line {line}" if line else "not a readable gzip file"
+            raise ProfileError(f"{where} ({err})", path=self.path) from None
+
+    def _blocks(self) -> Iterator[bytes]:
+        head, self._head = self._head, b""
+        if head:
+            yield head
+        while block := self._read(CHUNK_BYTES):
+            yield block
+
+    def chunks(self) -> Iterator[Chunk]:
+        return self._array_chunks() if self.is_array else self._line_chunks()
+
+    # -- JSON Lines -----------------------------------------------------------------------
+
+    def _line_chunks(self) -> Iterator[Chunk]:
+        line = 1
+        pending = b""
+        for block in self._blocks():
+            pending += block
+            if len(pending) < CHUNK_BYTES:
+                continue
+            cut = pending.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a chunk: read on to its end
+                continue
+            chunk, pending = pending[:cut], pending[cut:]
+            yield Chunk(line, chunk)
+            line += chunk.count(b"\n")
+        if pending:
+            yield Chunk(line, pending)
+
+    # -- JSON array -----------------------------------------------------------------------
+
+    def _array_chunks(self) -> Iterator[Chunk]:
+        decode = codecs.getincrementaldecoder("utf-8-sig")("strict").decode
+        decoder = json.JSONDecoder()
+        blocks = self._blocks()
+        text = ""
+        pos = 0  # where the next token starts in `text`
+        line = 1  # line number at `pos`
+        counted = 0  # `line` counts newlines in text[:counted]
+        eof = False
+        chunk = Chunk(1)
+
+        def more() -> bool:
+            nonlocal text, pos, counted, eof
+            if eof:
+                return False
+            block = next(blocks, None)
+            try:
+                added = decode(block or b"", final=block is None)
+            except UnicodeDecodeError:
+                raise ProfileError(f"not UTF-8 text (after line {line})",
+                                   path=self.path) from None
+            eof = block is None
+            text = text[pos:] + added
+            counted -= pos
+            pos = 0
+            return True
+
+        def skip_ws() -> None:
+            nonlocal pos
+            while True:
+                match = _WS.match(text, pos)
+                assert match is not None
+                pos = match.end()
+                if pos < len(text) or not more():
+                    return
+
+        def advance(to: int) -> None:
+            nonlocal pos, line, counted
+            line += text.count("\n", counted, to)
+            counted = pos = to
+
+        more()
+        envelope = _ENVELOPE.match(text)
+        skip_ws()
+        advance(envelope.end() if envelope else pos + 1)  # past "["
+        first = True
+        while True:
+            skip_ws()
+            advance(pos)
+            if pos >= len(text):
+                self.stopped = (line, "the array is not closed: ']' expected")
+                break
+            if text[pos] == "]":
+                advance(pos + 1)
+                skip_ws()
+                advance(pos)
+                if not envelope and pos < len(text):
+                    self.stopped = (line, "extra data after the array")
+                break
+            if not first:
+                if text[pos] != ",":
+                    self.stopped = (line, f"',' or ']' expected, found {text[pos]!r}")
+                    break
+                advance(pos + 1)
+                skip_ws()
+                advance(pos)
+            first = False
+            while True:
+                try:
+                    value, end = decoder.raw_decode(text, pos)
+                    break
+                except json.JSONDecodeError as err:
+                    if len(text) - pos < MAX_RECORD_CHARS and more():
+                        continue
+                    self.stopped = (line + text.count("\n", pos, err.pos),
+                                    f"invalid JSON: {err.msg}")
+                    value = None
+                    break
+            if self.stopped:
+                break
+            chunk.records.append((line, value))
+            advance(end)
+            if len(chunk.records) >= ARRAY_CHUNK_RECORDS:
+                yield chunk
+                chunk = Chunk(line)
+        if self.stopped:
+            chunk.errors.append(self.stopped)
+        if chunk.records or chunk.errors:
+            yield chunk

@@ -1,0 +1,176 @@
+"""`rokt-braze audience` from the command line: formats, exit statuses, progress."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CREATE, NO_SUBSCRIPTION, USERS, make_user, user_id, write_jsonl
+
+from rokt_braze.audience.progress import Progress
+from rokt_braze.cli import main
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    """Users the stock template has nothing against."""
+    return write_jsonl(tmp_path / "clean.jsonl",
+                       [make_user(n, seeded=False) for n in range(1, 6)])
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["audience", *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_json_format_shape(
+    capsys: pytest.CaptureFixture[str], export: Path, webhook: Callable[..., Path]
+) -> None:
+    status, out, _ = run(capsys, str(webhook()), "--profiles", str(export), "--jobs", "1",
+                         "--format", "json")
+    report = json.loads(out)
+    assert status == 2  # the malformed line
+    assert report["version"] == 1
+    assert report["target"] == "rokt.create_event"
+    assert report["summary"] == {"users": USERS, "users_with_findings": 8, "aborted": 0,
+                                 "colliding_event_ids": 0, "malformed_lines": 1}
+    rules = {r["rule"]: r for r in report["rules"]}
+    subs = rules["rokt-subscription-ids"]
+    assert subs["severity"] == "error"
+    assert subs["users"] == len(NO_SUBSCRIPTION)
+    assert subs["share"] == pytest.approx(len(NO_SUBSCRIPTION) / USERS, abs=1e-6)
+    assert [e["user"] for e in subs["examples"]] == [user_id(n) for n in NO_SUBSCRIPTION[:3]]
+    example = subs["examples"][0]
+    assert set(example) == {"user", "line", "message", "field", "position"}
+    assert set(example["position"]) == {"line", "column"}
+    assert report["malformed"]["lines"] == 1
+    assert report["malformed"]["first"][0]["line"] == 16
+    assert set(report["collisions"]) == {"severity", "event_ids", "users", "groups"}
+    assert set(report["aborted"]) == {"users", "reasons", "other_reasons_users"}
+
+
+def test_text_report_lists_rules_examples_and_malformed_lines(
+    capsys: pytest.CaptureFixture[str], export: Path, webhook: Callable[..., Path]
+) -> None:
+    status, out, err = run(capsys, str(webhook()), "--profiles", str(export), "-j", "2")
+    assert status == 2
+    assert "rokt-subscription-ids" in out
+    assert f"{user_id(5)}, {user_id(9)}, {user_id(14)}" in out
+    assert f"{export}:16: invalid JSON" in out
+    assert "1 malformed line skipped" in err
+    assert "\r" not in err  # stderr is not a terminal: no progress bar
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"), [(None, 0), ("warning", 1), ("info", 1), ("never", 0)]
+)
+def test_exit_status_follows_fail_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, webhook: Callable[..., Path],
+    fail_on: str | None, expected: int,
+) -> None:
+    # colliding eventIds are warnings (rokt-event-id): below the default fail level
+    export = write_jsonl(tmp_path / "u.jsonl", [make_user(n, seeded=False) for n in (1, 2)])
+    args = [str(webhook(event_id="Constant")), "--profiles", str(export), "-j", "1"]
+    if fail_on:
+        args += ["--fail-on", fail_on]
+    status, out, _ = run(capsys, *args)
+    assert status == expected
+    assert "'Constant'" in out
+    assert out.rstrip().endswith("2 share their eventId with another user.")
+
+
+def test_exit_status_0_when_everyone_passes(
+    capsys: pytest.CaptureFixture[str], clean: Path
+) -> None:
+    status, out, err = run(capsys, str(CREATE), "--profiles", str(clean))
+    assert status == 0
+    assert "All 5 users passed." in out
+    assert err == ""
+
+
+def test_exit_status_1_on_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    export = write_jsonl(tmp_path / "u.jsonl", [make_user(n) for n in (4, 5)])
+    status, out, _ = run(capsys, str(CREATE), "--profiles", str(export))
+    assert status == 1
+    assert "Problems for 1 of 2 users (50.0%)." in out
+
+
+def test_report_to_a_file(capsys: pytest.CaptureFixture[str], clean: Path,
+                          tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    status, out, _ = run(capsys, str(CREATE), "--profiles", str(clean), "--format", "json",
+                         "-o", str(target))
+    assert status == 0 and out == ""
+    assert json.loads(target.read_text())["summary"]["users"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.webhook.yaml", "--profiles", "CLEAN"], "missing.webhook.yaml"),
+        ([str(CREATE), "--profiles", "missing.jsonl"], "missing.jsonl: cannot read"),
+        ([str(CREATE), "--profiles", "CLEAN", "--config", "missing.toml"], "missing.toml"),
+    ],
+)
+def test_input_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], clean: Path, args: list[str], message: str
+) -> None:
+    args = [str(clean) if a == "CLEAN" else a for a in args]
+    status, _, err = run(capsys, *args)
+    assert status == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many"])
+def test_bad_jobs_is_a_usage_error(capsys: pytest.CaptureFixture[str], clean: Path,
+                                   jobs: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["audience", str(CREATE), "--profiles", str(clean), "--jobs", jobs])
+    assert exit_.value.code == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_on_a_terminal_and_wipes_itself() -> None:
+    stream = _Terminal()
+    progress = Progress(stream, 1000)
+    progress.update(10, 500)
+    drawn = stream.getvalue()
+    assert drawn.startswith("\r[")
+    assert "50%" in drawn and "10 users" in drawn
+    progress.close()
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, 1000)
+    progress.update(10, 500)
+    progress.close()
+    assert stream.getvalue() == ""
+
+
+def test_no_progress_when_asked(monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str], clean: Path) -> None:
+    made: list[Progress] = []
+
+    class Spy(Progress):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr("rokt_braze.audience.progress.Progress", Spy)
+    monkeypatch.setattr("sys.stderr", _Terminal())
+    assert main(["audience", str(CREATE), "--profiles", str(clean), "--no-progress"]) == 0
+    assert made and not made[0].enabled
+    main(["audience", str(CREATE), "--profiles", str(clean)])
+    assert made[1].enabled  # a terminal, not refused

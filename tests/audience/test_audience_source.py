@@ -1,0 +1,124 @@
+"""Reading exports in chunks: line numbers across chunk edges, arrays, gzip, bad bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CREATE
+
+from rokt_braze.audience import run_audience
+from rokt_braze.audience.check import Checker, Job
+from rokt_braze.audience.source import ExportReader
+from rokt_braze.findings import RULES
+
+
+def records(path: Path) -> list[tuple[int, object]]:
+    """(line, record) as a worker sees them, all chunks, in order."""
+    checker = Checker(Job(str(CREATE), str(path), {r: RULES[r].severity for r in RULES}))
+    out: list[tuple[int, object]] = []
+    bad: list[tuple[int, str]] = []
+    with ExportReader(path) as reader:
+        for chunk in reader.chunks():
+            out += [(line, user) for line, user, _ in checker.users(chunk, bad)]
+            bad += chunk.errors
+    return out + [(line, message) for line, message in bad]
+
+
+@pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
+def test_json_lines_keep_their_numbers_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", chunk)
+    lines = ['{"external_id": "a"}', "", '{"external_id": "b", "pad": "' + "x" * 100 + '"}',
+             "  ", '{"external_id": "c"}']
+    path = tmp_path / "u.jsonl"
+    path.write_text("\r\n".join(lines))  # CRLF, no newline at the end
+    got = records(path)
+    assert [(line, user["external_id"]) for line, user in got] == [(1, "a"), (3, "b"),
+                                                                   (5, "c")]
+
+
+def test_a_bom_and_bad_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"external_id": "a"}\n{"external_id": "\xff"}\n')
+    assert records(path) == [(1, {"external_id": "a"}), (2, "not UTF-8 text")]
+
+
+@pytest.mark.parametrize("chunk", [3, 50, 1 << 20])
+def test_arrays_are_streamed_whatever_the_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", chunk)
+    monkeypatch.setattr("rokt_braze.audience.source.ARRAY_CHUNK_RECORDS", 2)
+    users = [{"external_id": f"u{n}", "note": "é \"quoted\" ] } ,"} for n in range(5)]
+    path = tmp_path / "u.json"
+    path.write_text("[\n" + ",\n\n".join(json.dumps(u, ensure_ascii=False) for u in users)
+                    + "\n]\n", encoding="utf-8")
+    assert records(path) == [(2 + 2 * n, user) for n, user in enumerate(users)]
+
+
+def test_array_elements_can_be_gzipped_and_enveloped(tmp_path: Path) -> None:
+    path = tmp_path / "export.json.gz"
+    body = {"users": [{"external_id": "a"}, {"external_id": "b"}], "message": "success"}
+    path.write_bytes(gzip.compress(json.dumps(body, indent=1).encode()))
+    with ExportReader(path) as reader:
+        assert reader.gzipped and reader.is_array
+    assert [user for _, user in records(path)] == body["users"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[{"a": 1}', (1, "the array is not closed: ']' expected")),
+        ('[{"a": 1}\n{"b": 2}]', (2, "',' or ']' expected, found '{'")),
+        ('[{"a": 1}] trailing', (1, "extra data after the array")),
+        ('[{"a": 1},\n\n{"b": }]', (3, "invalid JSON: Expecting value")),
+    ],
+)
+def test_a_broken_array_is_reported_where_it_breaks(
+    tmp_path: Path, text: str, expected: tuple[int, str]
+) -> None:
+    path = tmp_path / "u.json"
+    path.write_text(text)
+    got = records(path)
+    assert got[-1] == expected
+    assert got[0] == (1, {"a": 1})
+
+
+def test_a_huge_broken_element_does_not_fill_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rokt_braze.audience.source.MAX_RECORD_CHARS", 20_000)
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", 1000)
+    path = tmp_path / "u.json"
+    path.write_text('[{"a": "' + "x" * 200_000 + '"}]')
+    with ExportReader(path) as reader:
+        chunks = list(reader.chunks())
+        assert reader.position() < 40_000  # it gave up without reading the rest
+    assert chunks[-1].errors == [(1, "invalid JSON: Unterminated string starting at")]
+
+
+def test_the_export_is_read_in_bounded_chunks(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", 256)
+    path = tmp_path / "u.jsonl"
+    path.write_text("".join(json.dumps({"external_id": f"u{n}"}) + "\n" for n in range(2000)))
+    with ExportReader(path) as reader:
+        sizes = [len(c.data) for c in reader.chunks()]
+        assert reader.position() == path.stat().st_size
+    assert sum(sizes) == path.stat().st_size
+    assert sizes[0] <= 8192  # the bytes read to recognise the file
+    assert len(sizes) > 100 and max(sizes[1:]) < 256 + 64
+
+
+def test_track_bodies_stand_for_their_users(tmp_path: Path) -> None:
+    body = {"attributes": [{"external_id": "t1", "first_name": "Ann"},
+                           {"external_id": "t2", "first_name": "Bob"}]}
+    path = tmp_path / "u.jsonl"
+    path.write_text(json.dumps(body) + "\n")
+    summary = run_audience(str(CREATE), str(path), jobs=1)
+    assert summary.users == 2
+    assert [e.user for e in summary.rules["rokt-url"].examples] == ["t1", "t2"]

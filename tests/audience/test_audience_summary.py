@@ -1,0 +1,288 @@
+"""The audience summary over a generated export with seeded bad users."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import (
+    CREATE,
+    MALFORMED_AFTER,
+    NO_SUBSCRIPTION,
+    QUOTED,
+    STRING_TYPED,
+    USERS,
+    line_of,
+    make_user,
+    seeded_users,
+    user_id,
+    write_jsonl,
+)
+
+from rokt_braze.audience import run_audience
+from rokt_braze.audience.summary import Summary
+from rokt_braze.config import Config
+from rokt_braze.errors import InputError
+from rokt_braze.findings import Severity
+
+
+def ids(numbers: tuple[int, ...]) -> list[str]:
+    return [user_id(n) for n in numbers[:3]]
+
+
+def examples(summary: Summary, rule: str) -> list[str]:
+    return [e.user for e in summary.rules[rule].examples]
+
+
+def test_each_seeded_class_is_counted_with_its_first_users(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    summary = run_audience(str(webhook()), str(export), jobs=1)
+    assert summary.users == USERS
+    assert set(summary.rules) == {"rokt-subscription-ids", "missing-attribute",
+                                  "body-json-invalid", "rokt-url"}
+    # no subscription left: the join renders [""], and the attribute is missing
+    assert summary.rules["rokt-subscription-ids"].users == len(NO_SUBSCRIPTION)
+    assert examples(summary, "rokt-subscription-ids") == ids(NO_SUBSCRIPTION)
+    assert summary.rules["missing-attribute"].users == len(NO_SUBSCRIPTION)
+    assert summary.rules["missing-attribute"].severity == Severity.WARNING
+    assert examples(summary, "missing-attribute") == ids(NO_SUBSCRIPTION)
+    # a quote in the name, written into the title without json_escape, breaks the JSON
+    assert summary.rules["body-json-invalid"].users == len(QUOTED)
+    assert examples(summary, "body-json-invalid") == ids(QUOTED)
+    # a string where Rokt writes an array: [0] of a string is nil, the account code empty
+    assert summary.rules["rokt-url"].users == len(STRING_TYPED)
+    assert examples(summary, "rokt-url") == ids(STRING_TYPED)
+    affected = set(NO_SUBSCRIPTION) | set(QUOTED) | set(STRING_TYPED)
+    assert summary.users_with_findings == len(affected)
+    assert summary.share(summary.rules["rokt-url"].users) == pytest.approx(2 / 30)
+    assert not summary.collisions and summary.colliding_ids == 0
+
+
+def test_examples_carry_the_export_line_and_the_template_position(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    path = webhook()
+    summary = run_audience(str(path), str(export), jobs=1)
+    first = summary.rules["rokt-subscription-ids"].examples[0]
+    assert first.line == line_of(NO_SUBSCRIPTION[0])
+    lines = path.read_text().splitlines()
+    row = next(i for i, text in enumerate(lines, 1) if '"subscriptionIds"' in text)
+    # the empty string the join rendered, i.e. the quote after "["
+    assert first.position == (row, lines[row - 1].index('["') + 2)
+    assert first.field == "body"
+    late = summary.rules["rokt-url"].examples[1]  # user 26 comes after the malformed line
+    assert (late.user, late.line) == (user_id(26), line_of(26))
+    assert "account code is empty" in summary.rules["rokt-url"].examples[0].message
+
+
+def test_a_malformed_line_is_reported_with_its_number_and_the_rest_counted(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    summary = run_audience(str(webhook()), str(export), jobs=1)
+    assert summary.malformed_count == 1
+    [(line, message)] = summary.malformed
+    assert line == MALFORMED_AFTER + 1
+    assert message.startswith("invalid JSON")
+    assert summary.users == USERS
+
+
+def test_jobs_1_and_2_give_identical_summaries(
+    export: Path, webhook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", 4096)  # many chunks
+    path = webhook(event_id="Reminder_{{${first_name}}}")  # collisions too
+    one = run_audience(str(path), str(export), jobs=1)
+    two = run_audience(str(path), str(export), jobs=2)
+    assert one.to_dict() == two.to_dict()
+    assert one.colliding_ids > 0
+
+
+def test_the_specialised_render_changes_nothing(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    for path in (webhook(), CREATE):
+        fast = run_audience(str(path), str(export), jobs=1)
+        plain = run_audience(str(path), str(export), jobs=1, specialise=False)
+        assert fast.to_dict() == plain.to_dict()
+
+
+def test_gzip_and_json_array_inputs_read_like_json_lines(
+    tmp_path: Path, webhook: Callable[..., Path]
+) -> None:
+    users = seeded_users()
+    path = str(webhook())
+    reference = run_audience(path, str(write_jsonl(tmp_path / "a.jsonl", users)), jobs=1)
+    gz = run_audience(path, str(write_jsonl(tmp_path / "a.jsonl.gz", users, gz=True)), jobs=1)
+    assert gz.to_dict()["rules"] == reference.to_dict()["rules"]
+    array = tmp_path / "export.json"
+    array.write_text("[\n" + ",\n".join(json.dumps(u) for u in users) + "\n]\n")
+    from_array = run_audience(path, str(array), jobs=2)
+    assert from_array.users == USERS
+    assert {r: (c.users, [e.user for e in c.examples]) for r, c in from_array.rules.items()} == {
+        r: (c.users, [e.user for e in c.examples]) for r, c in reference.rules.items()}
+    # element n starts on line n + 1 (the "[" is line 1)
+    first = from_array.rules["rokt-url"].examples[0]
+    assert first.line == STRING_TYPED[0] + 1
+
+
+def test_the_users_export_envelope_is_read_too(tmp_path: Path) -> None:
+    users = [make_user(n) for n in (1, 2, 5)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"users": users, "message": "success"}))
+    summary = run_audience(str(CREATE), str(path), jobs=1)
+    assert summary.users == 3
+    assert examples(summary, "rokt-subscription-ids") == [user_id(5)]
+
+
+def test_a_broken_array_stops_where_it_breaks(tmp_path: Path) -> None:
+    users = [json.dumps(make_user(n)) for n in (1, 2, 3)]
+    path = tmp_path / "export.json"
+    path.write_text("[\n" + users[0] + ",\n" + users[1] + ",\n{broken\n" + users[2] + "]")
+    summary = run_audience(str(CREATE), str(path), jobs=1)
+    assert summary.users == 2
+    assert summary.malformed == [(4, "invalid JSON: Expecting property name enclosed in "
+                                     "double quotes")]
+
+
+def test_colliding_event_ids_are_named_with_their_users(
+    tmp_path: Path, webhook: Callable[..., Path]
+) -> None:
+    names = ["Ann", "Bob", "Ann", "Cy", "Bob", "Ann", "Ann", "Dee"]
+    users = [make_user(n, first_name=name, seeded=False) for n, name in enumerate(names, 1)]
+    export = write_jsonl(tmp_path / "u.jsonl", users)
+    summary = run_audience(str(webhook(event_id="Reminder_{{${first_name}}}")), str(export),
+                           jobs=1)
+    assert summary.colliding_ids == 2  # Ann x4, Bob x2
+    assert summary.colliding_users == 6
+    ann, bob = summary.collisions
+    assert (ann.event_id, ann.users) == ("Reminder_Ann", 4)
+    assert [(e.user, e.line) for e in ann.examples] == [(user_id(1), 1), (user_id(3), 3),
+                                                         (user_id(6), 6)]
+    assert (bob.event_id, bob.users) == ("Reminder_Bob", 2)
+    assert [e.user for e in bob.examples] == [user_id(2), user_id(5)]
+    assert summary.worst() == Severity.WARNING  # rokt-event-id
+    assert summary.fails("warning") and not summary.fails("error")
+
+
+def test_only_the_largest_collisions_are_named(
+    tmp_path: Path, webhook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rokt_braze.audience.run.MAX_COLLISIONS", 1)
+    names = ["Bob", "Ann", "Ann", "Bob", "Ann"]
+    users = [make_user(n, first_name=name, seeded=False) for n, name in enumerate(names, 1)]
+    export = write_jsonl(tmp_path / "u.jsonl", users)
+    summary = run_audience(str(webhook(event_id="Reminder_{{${first_name}}}")), str(export),
+                           jobs=1)
+    assert [(c.event_id, c.users) for c in summary.collisions] == [("Reminder_Ann", 3)]
+    text = "\n".join(summary.text_lines())
+    assert "2 eventIds shared by 5 users" in text
+    assert "... and 1 more eventIds" in text
+
+
+def test_the_stock_template_gives_every_user_their_own_event_id(
+    export: Path,
+) -> None:
+    summary = run_audience(str(CREATE), str(export), jobs=1)
+    assert summary.colliding_ids == 0
+    assert "body-json-invalid" not in summary.rules  # the stock body writes no names
+
+
+def test_aborted_users_are_listed_with_the_reason(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    prelude = ("{% if custom_attribute.${rokt:subscription_id} == blank %}"
+               "{% abort_message('no subscription left') %}{% endif %}")
+    summary = run_audience(str(webhook(prelude=prelude)), str(export), jobs=1)
+    assert summary.aborted_users == len(NO_SUBSCRIPTION)
+    [group] = summary.aborted.values()
+    assert group.reason == "no subscription left"
+    assert [e.user for e in group.examples] == ids(NO_SUBSCRIPTION)
+    assert summary.rules["aborted"].users == len(NO_SUBSCRIPTION)
+    assert summary.rules["aborted"].severity == Severity.INFO
+    assert "rokt-subscription-ids" not in summary.rules  # nothing is sent to them
+
+
+def test_config_severities_and_ignores_apply(export: Path, webhook: Callable[..., Path]) -> None:
+    config = Config(ignore={"missing-attribute"}, severity={"rokt-url": Severity.WARNING})
+    summary = run_audience(str(webhook()), str(export), jobs=1, config=config)
+    assert "missing-attribute" not in summary.rules
+    assert summary.rules["rokt-url"].severity == Severity.WARNING
+
+
+def test_a_webhook_that_does_not_parse_renders_nobody(tmp_path: Path, export: Path) -> None:
+    path = tmp_path / "bad.webhook.yaml"
+    path.write_text('url: "https://api.roktcalendar.com/v1/subscriptionevent/x"\n'
+                    'body: "{% if %}"\n')
+    summary = run_audience(str(path), str(export), jobs=1)
+    assert summary.users == 0
+    assert [f.rule for f in summary.template_findings] == ["liquid-syntax"]
+    assert summary.fails("error")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty file"), (b"\x00\x01binary", "binary file"), (b"\n\n", "empty file"),
+     (b"\x1f\x8bnot really gzip", "gzip")],
+)
+def test_an_unreadable_export_is_an_input_error(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "users.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as err:
+        run_audience(str(CREATE), str(path), jobs=1)
+    assert str(path) in str(err.value)
+
+
+def test_a_missing_export_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        run_audience(str(CREATE), str(tmp_path / "nope.jsonl"), jobs=1)
+
+
+def test_an_export_of_only_blank_lines_and_arrays_holds_no_users(tmp_path: Path) -> None:
+    path = tmp_path / "users.jsonl"
+    path.write_text('"just text"\n\n[1, 2]\n')
+    summary = run_audience(str(CREATE), str(path), jobs=1)
+    assert summary.users == 0
+    assert summary.malformed == [(1, "not a JSON object (got string)"),
+                                 (3, "not a JSON object (got array)")]
+
+
+def test_an_array_of_non_objects_reports_each_element(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    path.write_text("[1,\n null]")
+    summary = run_audience(str(CREATE), str(path), jobs=1)
+    assert summary.malformed == [(1, "not a JSON object (got number)"),
+                                 (2, "not a JSON object (got null)")]
+
+
+def test_an_empty_array_holds_no_users(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    path.write_text(" [ ] ")
+    with pytest.raises(InputError, match="contains no users"):
+        run_audience(str(CREATE), str(path), jobs=1)
+
+
+def test_a_record_of_the_wrong_shape_is_a_malformed_line(tmp_path: Path) -> None:
+    bad = make_user(2, seeded=False) | {"custom_attributes": ["not", "a", "mapping"]}
+    export = write_jsonl(tmp_path / "u.jsonl", [make_user(1, seeded=False), bad])
+    summary = run_audience(str(CREATE), str(export), jobs=1)
+    assert summary.users == 1
+    assert summary.malformed == [(2, "custom_attributes must be a mapping, got list")]
+
+
+def test_a_user_with_own_fixtures_is_rendered_with_them(tmp_path: Path) -> None:
+    # the user's own answer for the OAuth call wins over the built-in one: no token
+    refused = {"url": "https://api.roktcalendar.com/oauth2/token", "method": "POST",
+               "status": 401, "json": {"error": "invalid_client"}}
+    users = [make_user(1, seeded=False),
+             make_user(2, seeded=False) | {"connected_content": [refused]},
+             make_user(3, seeded=False)]
+    export = write_jsonl(tmp_path / "u.jsonl", users)
+    summary = run_audience(str(CREATE), str(export), jobs=1)
+    assert {rule: [e.user for e in c.examples] for rule, c in summary.rules.items()} == {
+        "header-invalid": [user_id(2)], "render-error": [user_id(2)]}
+    assert "answered 401" in summary.rules["render-error"].examples[0].message
