@@ -21,7 +21,7 @@ Contract with the engine:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rokt_braze.profiles.times import BrazeTime, parse_time
@@ -134,16 +134,52 @@ def _derive_from_apps(data: Mapping[str, Any], out: dict[str, object]) -> None:
         out.setdefault("most_recent_app_version", latest[1]["version"])
 
 
-def _custom_attributes(value: object) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, item in _mapping(value).items():
+def _custom_attributes(value: object) -> Mapping[str, Any]:
+    return LazyAttributes(value) if isinstance(value, Mapping) else {}
+
+
+class LazyAttributes(Mapping[str, Any]):
+    """Custom attributes whose time values are converted when first read.
+
+    A template reads a handful of a user's attributes; converting all of them (walking
+    every nested value for `{"$time": ...}`) for each of a million users would cost more
+    than rendering. Null attributes are absent, as Braze treats them.
+    """
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+        self._done: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._done[key]
+        except KeyError:
+            pass
+        item = self._raw[key]
         if item is None:
-            continue
-        if isinstance(item, str):
-            out[key] = parse_time(item) or item
-        else:
-            out[key] = _times_inside(item)
-    return out
+            raise KeyError(key)
+        value = (parse_time(item) or item) if type(item) is str else _times_inside(item)
+        self._done[key] = value
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self._raw.get(key) is not None  # type: ignore[call-overload]
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, item in self._raw.items() if item is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for item in self._raw.values() if item is not None)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyAttributes({dict(self.items())!r})"
 
 
 def _event_properties(value: object) -> dict[str, Any]:
@@ -157,6 +193,9 @@ def _event_properties(value: object) -> dict[str, Any]:
 
 def _times_inside(value: Any) -> Any:
     """Replace `{"$time": "..."}` objects at any depth by `BrazeTime`."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
     if isinstance(value, Mapping):
         if set(value) == {"$time"} and isinstance(value["$time"], str):
             return parse_time(value["$time"], date_only=True) or value["$time"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from rokt_braze.profiles import load_profiles, sample_subscriber
@@ -51,7 +52,7 @@ def test_sample_namespaces_as_the_stock_template_reads_them() -> None:
     globals_ = sample_subscriber().namespaces()
     assert globals_["user_id"] == "user-1001"
     custom = globals_["custom_attribute"]
-    assert isinstance(custom, dict)
+    assert isinstance(custom, Mapping)
     assert custom["rokt:account_code"][0].split("/")[0] == "brazetest"
     assert '","'.join(custom["rokt:subscription_id"]) == (
         '06423672-b6ba-4536-aa36-70788a7a0a36","b3e1f7a2-5c4d-4e8f-9a6b-2d1c0e9f8a7b'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import NamedTuple
 
 from rokt_braze.findings import Severity
@@ -33,8 +34,12 @@ class Stamp(NamedTuple):
     suffix: str
 
 
+@lru_cache(maxsize=4096)
 def parse_datetime(value: str) -> Stamp:
-    """Parse `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±hh:mm]`; ValueError says what is wrong."""
+    """Parse `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±hh:mm]`; ValueError says what is wrong.
+
+    Cached: across an audience the same few event times repeat for every user.
+    """
     match = _DATETIME.fullmatch(value)
     if not match:
         raise ValueError(f"is not an ISO 8601 date-time; use {_EXAMPLE}")
@@ -116,20 +121,9 @@ class _Checker:
         return stamp
 
     def dst(self, key: str, local: datetime, zone_id: str) -> None:
-        zone = timezones.zone_for(zone_id)
-        first = local.replace(tzinfo=zone, fold=0)
-        if first.utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
-            return
-        back = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
-        where = f"{zone_id} ({zone.key})"
-        if back != local:
-            message = (
-                f"does not exist in {where}: clocks spring forward; pick a time outside the gap"
-            )
-        else:
-            message = f"happens twice in {where}: clocks fall back; pick a time outside that hour"
-        message = f"{local.isoformat()} {message}"
-        self.report("rokt-dst", message, key)
+        message = dst_problem(local, zone_id)
+        if message:
+            self.report("rokt-dst", message, key)
 
     def notify_before(self) -> None:
         value = self.event.get("notifyBefore")
@@ -236,3 +230,19 @@ def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: boo
             )
         )
     return out
+
+
+@lru_cache(maxsize=4096)
+def dst_problem(local: datetime, zone_id: str) -> str:
+    """Why `local` is not a single instant in the zone of `zone_id`, or "" (cached)."""
+    zone = timezones.zone_for(zone_id)
+    first = local.replace(tzinfo=zone, fold=0)
+    if first.utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
+        return ""
+    back = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+    where = f"{zone_id} ({zone.key})"
+    if back != local:
+        return (f"{local.isoformat()} does not exist in {where}: clocks spring forward; "
+                "pick a time outside the gap")
+    return (f"{local.isoformat()} happens twice in {where}: clocks fall back; "
+            "pick a time outside that hour")

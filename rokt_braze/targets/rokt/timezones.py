@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,6 +90,7 @@ def zone_for(windows_id: str) -> ZoneInfo:
     return ZoneInfo(_data().iana[windows_id])
 
 
+@lru_cache(maxsize=1024)
 def check(value: str) -> Verdict:
     """Is `value` a Rokt time-zone id? If not, say what it should be."""
     data = _data()
