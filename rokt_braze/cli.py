@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
+from rokt_braze.cli_util import FAIL_LEVELS, report_stream
 from rokt_braze.errors import InputError, MessageAborted, RoktBrazeError, TemplateError
 from rokt_braze.findings import CheckResult, Severity
 from rokt_braze.secrets import redact_header
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", action="append", metavar="FILE",
                        help="profile file to render with (repeatable)")
     check.add_argument("--format", choices=FORMATS, default="text")
-    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default=None,
+    check.add_argument("--fail-on", choices=FAIL_LEVELS, default=None,
                        help="lowest severity that makes the exit status 1 (default: error)")
     check.add_argument("--config", metavar="FILE", help="config file (default: nearest "
                        ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
@@ -156,14 +157,8 @@ def run_check(args: argparse.Namespace) -> int:
     fail_on = args.fail_on or config.fail_on
     for message in result.input_errors:
         _error(message)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as out:
-                write_report(result, args.format, out)
-        except OSError as err:
-            raise InputError(f"cannot write report: {err.strerror}", path=args.output) from None
-    else:
-        write_report(result, args.format, sys.stdout)
+    with report_stream(args.output) as out:
+        write_report(result, args.format, out)
     if result.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if fails(result, fail_on) else EXIT_OK

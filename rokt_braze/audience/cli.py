@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from rokt_braze.cli_util import FAIL_LEVELS, positive_int, report_stream
+
 __all__ = ["add_parser", "run"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -20,10 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("webhook", metavar="WEBHOOK", help="a *.webhook.yaml file")
     parser.add_argument("--profiles", required=True, metavar="FILE",
                         help="the user export: JSON Lines (.jsonl, .gz) or a JSON array")
-    parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+    parser.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
                         help="worker processes (default: all cores)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+    parser.add_argument("--fail-on", choices=FAIL_LEVELS,
                         default=None,
                         help="lowest severity that makes the exit status 1 (default: error)")
     parser.add_argument("--config", metavar="FILE", help="config file (severities, ignores, "
@@ -34,22 +36,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         "terminal)")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the audience check; InputError propagates (the caller prints it, exit 2)."""
     from rokt_braze.audience.progress import Progress
     from rokt_braze.audience.run import run_audience
     from rokt_braze.config import load_config
-    from rokt_braze.errors import InputError
 
     config = load_config(args.config)
     try:
@@ -62,14 +53,8 @@ def run(args: argparse.Namespace) -> int:
                                on_progress=progress.update, settle_gc=True)
     finally:
         progress.close()
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as out:
-                _write(summary, args.format, out)
-        except OSError as err:
-            raise InputError(f"cannot write report: {err.strerror}", path=args.output) from None
-    else:
-        _write(summary, args.format, sys.stdout)
+    with report_stream(args.output) as out:
+        _write(summary, args.format, out)
     if summary.malformed_count:
         sys.stderr.write(f"rokt-braze: {args.profiles}: {summary.malformed_count:,} malformed "
                          f"line{'s' if summary.malformed_count != 1 else ''} skipped (see the "

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from random import SystemRandom
 from typing import TYPE_CHECKING, TextIO
 
+from rokt_braze.cli_util import FAIL_LEVELS, positive_int
 from rokt_braze.errors import InputError
 from rokt_braze.findings import Finding, Severity
 
@@ -37,28 +38,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "characters, unicode, missing or oddly shaped attributes, huge values) and report, "
         "for each rule that fails, the smallest profile that triggers it.")
     parser.add_argument("webhook", metavar="WEBHOOK", help="the webhook file to fuzz")
-    parser.add_argument("--examples", type=_positive_int, default=DEFAULT_EXAMPLES,
+    parser.add_argument("--examples", type=positive_int, default=DEFAULT_EXAMPLES,
                         metavar="N", help=f"profiles to try (default: {DEFAULT_EXAMPLES})")
     parser.add_argument("--seed", type=int, metavar="S",
                         help="random seed: the same seed gives the same output (default: a "
                         "fresh one, printed)")
     parser.add_argument("--out", metavar="DIR",
                         help="write each minimal profile to DIR/<rule>.yaml")
-    parser.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+    parser.add_argument("--fail-on", choices=FAIL_LEVELS,
                         default=None, help="lowest severity that counts as failing "
                         "(default: error); never: report errors and warnings, exit 0")
     parser.add_argument("--config", metavar="FILE", help="config file (default: nearest "
                         ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
