@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
-from rokt_braze.profiles.namespaces import build_namespaces
+from rokt_braze.profiles.namespaces import UserNamespaces, build_namespaces
 
 __all__ = ["Profile", "RecordError", "plain", "profile_from_record", "profile_name"]
 
@@ -36,19 +36,19 @@ class Profile:
     data: dict[str, Any]
     source: str = ""
     fixtures: list[dict[str, Any]] = field(default_factory=list)
-    _namespaces: dict[str, object] | None = field(
+    _namespaces: UserNamespaces | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
-    def namespaces(self) -> dict[str, object]:
+    def namespaces(self) -> UserNamespaces:
         """The Liquid globals for this user (see `rokt_braze.profiles.namespaces`).
 
-        Computed once; each call returns a new top-level dict (the namespace dicts inside
-        are shared), so a render that writes `assign` variables into it harms no other render.
+        A read-only mapping whose values are computed on first read and then kept; renders
+        never write to it (`assign` writes to the render's own locals).
         """
         if self._namespaces is None:
             self._namespaces = build_namespaces(self.data)
-        return dict(self._namespaces)
+        return self._namespaces
 
 
 class RecordError(ValueError):

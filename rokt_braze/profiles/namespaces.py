@@ -21,12 +21,12 @@ Contract with the engine:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from rokt_braze.profiles.times import BrazeTime, parse_time
 
-__all__ = ["NAMESPACE_KEYS", "STANDARD_ATTRIBUTES", "build_namespaces"]
+__all__ = ["NAMESPACE_KEYS", "STANDARD_ATTRIBUTES", "UserNamespaces", "build_namespaces"]
 
 # Liquid name -> export field names, in order of preference (the Liquid name itself first).
 _STANDARD_SOURCES: dict[str, tuple[str, ...]] = {
@@ -73,31 +73,64 @@ _DEVICE_FIELDS = {
 }
 
 
-def build_namespaces(data: Mapping[str, Any]) -> dict[str, object]:
+def build_namespaces(data: Mapping[str, Any]) -> UserNamespaces:
     """The Liquid globals for one export-shaped user object."""
-    out: dict[str, object] = {}
-    for name, sources in _STANDARD_SOURCES.items():
-        value = _first_present(data, sources)
-        if value is not None:
-            out[name] = value
-    _derive_from_apps(data, out)
-    for name in ("date_of_birth", "last_used_app_date"):
-        if isinstance(out.get(name), str):
-            out[name] = parse_time(str(out[name]), date_only=True) or out[name]
+    return UserNamespaces(data)
 
-    out["custom_attribute"] = _custom_attributes(data.get("custom_attributes"))
-    out["event_properties"] = _event_properties(data.get("event_properties"))
-    entry = _mapping(data.get("canvas_entry_properties"))
-    context = _mapping(data.get("context"))
-    # `context` replaced `canvas_entry_properties`; one given -> both names read it.
-    out["canvas_entry_properties"] = entry if "canvas_entry_properties" in data else context
-    out["context"] = context if "context" in data else entry
-    for name in ("api_trigger_properties", "campaign", "canvas", "card", "app", "sms",
-                 "whats_app", "targeted_device"):
-        out[name] = _mapping(data.get(name))
-    out["subscribed_state"] = _subscribed_state(data)
-    out["most_recently_used_device"] = _device(data)
-    return out
+
+class UserNamespaces(Mapping[str, object]):
+    """The globals of one user, each computed when a template first reads it.
+
+    A template reads two or three of them; building all of them (copying every namespace,
+    scanning devices and apps) for each of a million users would cost more than the
+    render. Values are cached, so each is computed at most once per user.
+    """
+
+    __slots__ = ("_data", "_done")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self._done: dict[str, object] = {}
+
+    def __getitem__(self, key: str) -> object:
+        try:
+            return self._done[key]
+        except KeyError:
+            pass
+        if key in _STANDARD_SOURCES:
+            value = self._standard(key)
+            if value is None:
+                raise KeyError(key)
+        elif key in _NAMESPACE_BUILDERS:
+            value = _NAMESPACE_BUILDERS[key](self._data)
+        else:
+            raise KeyError(key)
+        self._done[key] = value
+        return value
+
+    def _standard(self, key: str) -> object:
+        value = _first_present(self._data, _STANDARD_SOURCES[key])
+        if value is None and key in ("last_used_app_date", "most_recent_app_version"):
+            value = _from_apps(self._data).get(key)
+        if key in ("date_of_birth", "last_used_app_date") and isinstance(value, str):
+            value = parse_time(value, date_only=True) or value
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key in (*_STANDARD_SOURCES, *_NAMESPACE_BUILDERS) if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"UserNamespaces({dict(self.items())!r})"
 
 
 def _first_present(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
@@ -111,15 +144,16 @@ def _mapping(value: object) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def _derive_from_apps(data: Mapping[str, Any], out: dict[str, object]) -> None:
+def _from_apps(data: Mapping[str, Any]) -> dict[str, object]:
     """`last_used_app_date` / `most_recent_app_version` from the export's `apps` list.
 
     The export has no such fields; each `apps` entry has `last_used` and `version`, so the
     most recently used app gives both (only when the profile does not set them itself).
     """
+    out: dict[str, object] = {}
     apps = data.get("apps")
     if not isinstance(apps, list):
-        return
+        return out
     latest: tuple[BrazeTime, Mapping[str, Any]] | None = None
     for app in apps:
         if not isinstance(app, Mapping) or not isinstance(app.get("last_used"), str):
@@ -128,10 +162,11 @@ def _derive_from_apps(data: Mapping[str, Any], out: dict[str, object]) -> None:
         if when is not None and (latest is None or when >= latest[0]):
             latest = (when, app)
     if latest is None:
-        return
-    out.setdefault("last_used_app_date", latest[0])
+        return out
+    out["last_used_app_date"] = latest[0]
     if latest[1].get("version") is not None:
-        out.setdefault("most_recent_app_version", latest[1]["version"])
+        out["most_recent_app_version"] = latest[1]["version"]
+    return out
 
 
 def _custom_attributes(value: object) -> Mapping[str, Any]:
@@ -146,7 +181,7 @@ class LazyAttributes(Mapping[str, Any]):
     than rendering. Null attributes are absent, as Braze treats them.
     """
 
-    __slots__ = ("_raw", "_done")
+    __slots__ = ("_done", "_raw")
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self._raw = raw
@@ -240,3 +275,31 @@ def _device(data: Mapping[str, Any]) -> dict[str, Any]:
         if value is not None:
             out[name] = value
     return out
+
+
+def _entry_properties(data: Mapping[str, Any]) -> dict[str, Any]:
+    # `context` replaced `canvas_entry_properties`; one given -> both names read it.
+    key = "canvas_entry_properties" if "canvas_entry_properties" in data else "context"
+    return _mapping(data.get(key))
+
+
+def _context(data: Mapping[str, Any]) -> dict[str, Any]:
+    key = "context" if "context" in data else "canvas_entry_properties"
+    return _mapping(data.get(key))
+
+
+def _plain_namespace(name: str) -> Callable[[Mapping[str, Any]], object]:
+    return lambda data: _mapping(data.get(name))
+
+
+_NAMESPACE_BUILDERS: dict[str, Callable[[Mapping[str, Any]], object]] = {
+    "custom_attribute": lambda data: _custom_attributes(data.get("custom_attributes")),
+    "event_properties": lambda data: _event_properties(data.get("event_properties")),
+    "canvas_entry_properties": _entry_properties,
+    "context": _context,
+    **{name: _plain_namespace(name) for name in (
+        "api_trigger_properties", "campaign", "canvas", "card", "app", "sms", "whats_app",
+        "targeted_device")},
+    "subscribed_state": _subscribed_state,
+    "most_recently_used_device": _device,
+}

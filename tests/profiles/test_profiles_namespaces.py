@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from rokt_braze.profiles import BrazeTime, Profile, to_profile
+from rokt_braze.profiles.namespaces import NAMESPACE_KEYS
 from rokt_braze.profiles.times import export_time, parse_time
 
 UTC = timezone.utc
@@ -167,13 +168,15 @@ def test_subscribed_state_and_device_derived_from_export() -> None:
     assert direct["most_recently_used_device"] == {"platform": "web"}
 
 
-def test_namespaces_are_cached_but_each_call_gets_its_own_top_level() -> None:
-    profile = Profile(name="p", data={"external_id": "u1"})
+def test_namespaces_are_read_only_computed_once_and_lazy() -> None:
+    profile = Profile(name="p", data={"external_id": "u1", "custom_attributes": {"a": 1}})
     first = profile.namespaces()
-    first["assigned"] = "by a render"
+    with pytest.raises(TypeError):
+        first["assigned"] = "by a render"  # type: ignore[index]
     second = profile.namespaces()
-    assert "assigned" not in second
     assert first["custom_attribute"] is second["custom_attribute"]
+    assert "first_name" not in first and dict(first)["user_id"] == "u1"
+    assert sorted(first) == sorted(["user_id", *NAMESPACE_KEYS])
 
 
 def test_braze_time_prints_like_ruby_time_to_s() -> None:
