@@ -7,6 +7,8 @@ event endpoints (`rokt/`). `detect_target` finds the target from the rendered UR
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import http, rokt
 from rokt_braze.targets.jsonpos import JsonError
@@ -31,8 +33,8 @@ def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
     if target is not None and target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; known targets: {', '.join(TARGETS)}")
     contract = rokt.CONTRACT if target else http.GENERIC
-    generic = http.check_url(request.url) + http.check_method(request.method, contract)
-    generic += http.check_headers(request, contract)
+    generic = list(_head_problems(request.url, request.method,
+                                  tuple(request.headers.items()), contract))
     body_problems, doc = http.check_body(request, contract)
     generic += body_problems
     if target is None:
@@ -41,6 +43,17 @@ def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
     taken = {(p.field, p.offset) for p in specific}
     kept = [p for p in generic if (p.field, p.offset) not in taken]
     return sorted(kept + specific, key=_place)
+
+
+@lru_cache(maxsize=4096)
+def _head_problems(
+    url: str, method: str, headers: tuple[tuple[str, str], ...], contract: http.HttpContract
+) -> tuple[Problem, ...]:
+    """URL, method and header problems; cached, since across an audience the URL and the
+    headers are the same for most users (the headers render once per run)."""
+    request = RenderedRequest(method, url, dict(headers))
+    return (*http.check_url(url), *http.check_method(method, contract),
+            *http.check_headers(request, contract))
 
 
 def _place(p: Problem) -> tuple[int, str, int]:

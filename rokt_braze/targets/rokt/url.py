@@ -9,6 +9,7 @@ that such URLs reach the checks below and get a precise message.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rokt_braze.findings import Severity
 from rokt_braze.targets.problem import Problem, problem, show
@@ -44,6 +45,15 @@ def detect(url: str) -> str | None:
 
 def check_url(url: str, target: str) -> list[Problem]:
     """Problems with `url` as the endpoint of `target`, offsets into `url`."""
+    return list(_check_url(url, target))
+
+
+@lru_cache(maxsize=4096)
+def _check_url(url: str, target: str) -> tuple[Problem, ...]:
+    return tuple(_url_problems(url, target))
+
+
+def _url_problems(url: str, target: str) -> list[Problem]:
     lead = len(url) - len(url.lstrip())
     match = _URL.fullmatch(url, lead, len(url.rstrip()))
     endpoint = f"https://{HOST}{PREFIX}/{{accountCode}}" + ("/update" if target == UPDATE else "")
