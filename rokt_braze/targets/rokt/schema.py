@@ -102,17 +102,20 @@ def schema_problems(
 
 def _shape(value: object, depth: int) -> Hashable:
     """Everything about `value` the schemas can see: keys in order, JSON types."""
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str:  # the common case first: this runs for every value of every body
+        return "str"
+    if kind is dict:
         if depth >= _SHAPE_DEPTH:
             return "object"
-        return ("{", tuple((k, _shape(v, depth + 1)) for k, v in value.items()))
-    if isinstance(value, list):
-        return (
-            "array" if depth >= _SHAPE_DEPTH else ("[", tuple(_shape(v, depth + 1) for v in value))
-        )
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    return type(value).__name__  # str, int, bool, NoneType
+        return ("{", tuple([(k, _shape(v, depth + 1)) for k, v in value.items()]))  # type: ignore[attr-defined]
+    if kind is list:
+        if depth >= _SHAPE_DEPTH:
+            return "array"
+        return ("[", tuple([_shape(v, depth + 1) for v in value]))  # type: ignore[attr-defined]
+    if kind is float:
+        return "integer" if value.is_integer() else "number"  # type: ignore[attr-defined]
+    return kind.__name__  # int, bool, NoneType
 
 
 def _translate(name: str, instance: object, relocate: Callable[[Path], Path]) -> Iterator[_Found]:
