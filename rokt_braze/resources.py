@@ -3,14 +3,17 @@
 Fixtures come from several places — the public API's `fixtures=`, a profile file, a
 webhook file, config fixture files — and share one shape: either a list of
 connected_content fixtures, or a mapping with any of `connected_content`,
-`content_blocks` (name -> Liquid text), `catalogs` (catalog -> id -> item),
+`content_blocks` (name -> Liquid text, or a folder of `<name>.liquid` files), `catalogs`
+(catalog -> id -> item),
 `selections` (catalog -> selection -> [items]) and `promotions` (list -> code).
 The first source given wins on conflicts, so a user's fixtures beat the built-ins.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,8 +55,8 @@ def build_resources(
             connected += parse_fixtures(fset.get("connected_content", []), where=where)
         except ValueError as err:
             raise InputError(str(err)) from None
-        for name, text in _mapping(fset, "content_blocks", where).items():
-            blocks.setdefault(str(name), str(text))
+        for name, text in _content_blocks(fset, where).items():
+            blocks.setdefault(name, text)
         for key, table in tables.items():
             if key in fset:
                 seen_tables.add(key)
@@ -77,6 +80,19 @@ def normalise(fixtures: object, where: str) -> Mapping[str, Any]:
             raise InputError(f"{where}: unknown fixture key(s) {', '.join(unknown)}")
         return fixtures
     raise InputError(f"{where}: fixtures must be a list or a mapping")
+
+
+def _content_blocks(fset: Mapping[str, Any], where: str) -> dict[str, str]:
+    """Blocks given inline (name -> text) or as a folder holding `<name>.liquid` files."""
+    value = fset.get("content_blocks", {})
+    if isinstance(value, (str, os.PathLike)):
+        from rokt_braze.webhook import read_text
+
+        folder = Path(value)
+        if not folder.is_dir():
+            raise InputError(f"{where}: content_blocks folder {str(folder)!r} does not exist")
+        return {f.stem: read_text(f) for f in sorted(folder.glob("*.liquid"))}
+    return {str(k): str(v) for k, v in _mapping(fset, "content_blocks", where).items()}
 
 
 def _mapping(fset: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:

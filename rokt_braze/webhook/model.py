@@ -187,6 +187,8 @@ def _webhook_file(path: str, text: str) -> Webhook:
         raise InputError("'profiles' must be a list of file globs", path=path)
     fixtures = {k: data[k] for k in ("connected_content", "content_blocks", "catalogs",
                                      "promotions") if data.get(k) is not None}
+    if isinstance(fixtures.get("content_blocks"), str):  # a folder, relative to this file
+        fixtures["content_blocks"] = str(Path(path).parent / fixtures["content_blocks"])
     return Webhook(
         path=path,
         name=str(data.get("name") or Path(path).name),

@@ -267,3 +267,24 @@ def test_bad_config(capsys: pytest.CaptureFixture[str], tmp_path: Path, toml: st
     cfg = write(tmp_path, ".rokt-braze.toml", toml)
     code, _, err = run(capsys, "check", str(CREATE), "--config", str(cfg))
     assert code == 2 and message in err
+
+
+def test_content_blocks_from_a_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocks = tmp_path / "blocks"
+    blocks.mkdir()
+    (blocks / "greeting.liquid").write_text(
+        "{% assign greeting = 'Hello' %}{{ greeting }} {{ ${first_name} }}"
+        "{{content_blocks.${footer}}}", encoding="utf-8")
+    (blocks / "footer.liquid").write_text(" - the team{{content_blocks.${deeper}}}",
+                                          encoding="utf-8")
+    (blocks / "deeper.liquid").write_text("THIRD LEVEL", encoding="utf-8")
+    hook = write(tmp_path, "cb.webhook.yaml", "url: https://example.test/hook\n"
+                 "content_blocks: blocks\nbody: \"{{content_blocks.${greeting}}}! {{greeting}}\"\n")
+    code, out, _ = run(capsys, "render", str(hook))
+    assert code == 0
+    # the block's assign is visible after it; a third nesting level renders nothing
+    assert out.endswith("\n\nHello Avery - the team! Hello\n")
+    bad = write(tmp_path, "bad.webhook.yaml",
+                "url: https://example.test/hook\ncontent_blocks: nope\nbody: x\n")
+    code, _, err = run(capsys, "render", str(bad))
+    assert code == 2 and "content_blocks folder" in err
