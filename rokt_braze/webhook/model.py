@@ -134,15 +134,18 @@ def _liquid_file(path: str, text: str) -> Webhook:
 def _webhook_file(path: str, text: str) -> Webhook:
     if not text.strip():
         raise InputError("empty file: a webhook needs at least url and body", path=path)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    loader = yaml.SafeLoader(text)
+    try:  # one pass: the node tree (for positions) and the data built from it
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise InputError(f"invalid YAML: {where}{err.problem or err}", path=path) from None
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", path=path) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, Mapping) or not isinstance(root, yaml.MappingNode):
         raise InputError("a webhook file must be a YAML mapping (url, method, headers, body)",
                          path=path)

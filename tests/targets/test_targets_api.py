@@ -67,3 +67,12 @@ def test_an_unparseable_body_stops_at_body_json_invalid() -> None:
 )
 def test_event_id(body: str, expected: str | None) -> None:
     assert event_id(request(body, url=UPDATE_URL)) == expected
+
+
+@pytest.mark.parametrize("name", ["create_event", "update_event"])
+def test_bundled_schemas_are_valid_json_schema(name: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from rokt_braze.targets.rokt.schema import load
+
+    Draft202012Validator.check_schema(load(name))
