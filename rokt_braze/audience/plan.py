@@ -212,7 +212,8 @@ def _replay_calls(calls: list[_Call], state: MessageState) -> None:
     for call in calls:
         if call.cached and call.key in state.call_cache:
             continue  # served from the cache: Braze records no call
-        state.calls.append(replace(call.record))
+        r = call.record  # a fresh record: rendering maps its index in place
+        state.calls.append(CallRecord(r.method, r.url, r.status, r.index, r.failure))
         state.answers[call.key] = call.response
         if call.cached:
             state.call_cache[call.key] = call.response
