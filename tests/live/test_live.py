@@ -128,11 +128,9 @@ def test_missing_credentials_are_named(capsys: pytest.CaptureFixture[str], fake:
 def test_fake_not_running(capsys: pytest.CaptureFixture[str], creds: None) -> None:
     with running_fake_rokt() as server:
         dead = server.base_url
-    start = time.monotonic()
     code, out, err = run(capsys, "check", str(CREATE), "--live", "--base-url", f"{ROKT}={dead}")
     assert code == 1
     assert "connection refused" in out and "gave up after 5 retries" in out
-    assert time.monotonic() - start < 10
     code, _, err = run(capsys, "send", str(CREATE), "--to", dead)
     assert code == 1 and "connection refused" in err and "Traceback" not in err
 
