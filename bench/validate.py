@@ -8,35 +8,31 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
+from rokt_braze import render_webhook
+from rokt_braze.profiles import sample_subscriber
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import detect_target, event_id, validate
 
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "rokt-create-event.webhook.yaml"
+
 URL = "https://api.roktcalendar.com/v1/subscriptionevent/brazetest"
 HEADERS = {"Authorization": "Bearer 9f8e7d6c5b4a", "Content-Type": "application/json"}
-BODY = (
-    "\n" * 9
-    + """{
-  "event": {
-    "eventId": "Event_0001_%d",
-    "title": "Event Title",
-    "description": "Event Description",
-    "location": "Event Location",
-    "start": "2019-02-21T15:00:00",
-    "end": "2019-02-21T15:00:00",
-    "timezone": "Eastern Standard Time",
-    "notifyBefore": "15"
-  },
-  "subscriptionIds": ["06423672-b6ba-4536-aa36-70788a7a0a36","..."]
-}"""
-)
+
+
+def stock_body(i: int) -> str:
+    """The stock create body rendered for user i (own eventId and second subscription)."""
+    data = sample_subscriber().data
+    custom = dict(data["custom_attributes"])
+    custom["rokt:subscription_id"] = [custom["rokt:subscription_id"][0],
+                                      f"{i:08x}-0000-4000-8000-000000000000"]
+    return render_webhook(TEMPLATE, {**data, "external_id": i, "custom_attributes": custom}).body
 
 
 def main(seconds: float) -> None:
     # distinct users: own eventId and second subscription id
-    bodies = [
-        BODY.replace('"..."', f'"{i:08x}-0000-4000-8000-000000000000"') % i for i in range(1000)
-    ]
+    bodies = [stock_body(i) for i in range(1000)]
     requests = [RenderedRequest("POST", URL, HEADERS, body) for body in bodies]
     assert validate(requests[0], detect_target(URL)) == []
     count, started = 0, time.perf_counter()

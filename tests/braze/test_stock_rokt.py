@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from stock_bodies import create_body, update_body
 
 import rokt_braze
 from rokt_braze.braze import MessageState, Resources, parse_template
@@ -50,26 +51,6 @@ PLAIN = {
 }
 
 BASE = "https://api.roktcalendar.com/v1/subscriptionevent/"
-EVENT = """  "event": {
-    "eventId": "Event_0001_%s",
-    "title": "Event Title",
-    "description": "Event Description",
-    "location": "Event Location",
-    "start": "2019-02-21T15:00:00",
-    "end": "2019-02-21T15:00:00",
-    "timezone": "Eastern Standard Time",
-    "notifyBefore": "15"
-  }"""
-
-
-def create_body(user: str, ids: str) -> str:
-    return "\n" * 9 + "{\n" + EVENT % user + ',\n  "subscriptionIds": ["' + ids + '"]\n}'
-
-
-def update_body(user: str) -> str:
-    return "\n" * 9 + "{\n" + EVENT % user + "\n}"
-
-
 CASES = {  # profile, account code segment, joined subscription ids
     "two subscriptions": (TWO, "brazetest", f'{ID1}","{ID2}'),
     "no subscriptions": (NONE, "", ""),

@@ -7,6 +7,7 @@ import json
 from typing import Any, Protocol
 
 import requests
+from stock_bodies import create_body
 
 
 class Server(Protocol):
@@ -26,22 +27,7 @@ SUB_B = "f5733866-ade2-4b1c-9a0e-ff10919f1078"
 
 #: The stock Braze "new event" body (braze-liquid.md §6.3) as rendered for user-1:
 #: nine newlines left by the captures, notifyBefore as a string.
-STOCK_CREATE_BODY = (
-    "\n" * 9
-    + """{
-  "event": {
-    "eventId": "Event_0001_user-1",
-    "title": "Event Title",
-    "description": "Event Description",
-    "location": "Event Location",
-    "start": "2019-02-21T15:00:00",
-    "end": "2019-02-21T15:00:00",
-    "timezone": "Eastern Standard Time",
-    "notifyBefore": "15"
-  },
-  "subscriptionIds": ["SUB"]
-}""".replace("SUB", SUB_A)
-)
+STOCK_CREATE_BODY = create_body("user-1", SUB_A)
 
 GOOD_CREATE: dict[str, Any] = {
     "event": {

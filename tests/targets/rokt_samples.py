@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from stock_bodies import create_body, update_body
+
 from rokt_braze.request import RenderedRequest
 
 CREATE_URL = "https://api.roktcalendar.com/v1/subscriptionevent/brazetest"
@@ -20,20 +22,8 @@ HEADERS = {
 GUID_1 = "06423672-b6ba-4536-aa36-70788a7a0a36"
 GUID_2 = "9d2c7f4e-1b3a-4c5d-8e6f-ff10919f1078"
 
-_EVENT = """  "event": {
-    "eventId": "Event_0001_user-42",
-    "title": "Event Title",
-    "description": "Event Description",
-    "location": "Event Location",
-    "start": "2019-02-21T15:00:00",
-    "end": "2019-02-21T15:00:00",
-    "timezone": "Eastern Standard Time",
-    "notifyBefore": "15"
-  }"""
-STOCK_CREATE = (
-    "\n" * 9 + "{\n" + _EVENT + ",\n" + (f'  "subscriptionIds": ["{GUID_1}","{GUID_2}"]\n') + "}\n"
-)
-STOCK_UPDATE = "\n" * 9 + "{\n" + _EVENT + "\n}\n"
+STOCK_CREATE = create_body("user-42", f'{GUID_1}","{GUID_2}') + "\n"
+STOCK_UPDATE = update_body("user-42") + "\n"
 
 
 def stock_event() -> dict[str, Any]:
