@@ -1,4 +1,4 @@
-"""The stock Rokt bodies exactly as Braze renders them (reference braze-liquid §6.3, §6.5).
+"""The stock Rokt bodies exactly as Braze renders them (Braze's Rokt Calendar partner page).
 
 One test oracle for every area (engine, validator, fake API): nine leading newlines left by
 the eight captures and the blank line, `notifyBefore` as a string, ids joined by `","`.

@@ -1,6 +1,6 @@
 """Turn Braze Liquid source into source python-liquid can parse, keeping positions.
 
-Braze adds two things to Shopify Liquid's grammar (reference braze-liquid §1.5):
+Braze adds two things to Shopify Liquid's grammar:
 
 * `${name}` and `ns.${name}` are attribute atoms; names may hold spaces, colons and
   non-ASCII text, and may be followed by `.key` / `[i]`.

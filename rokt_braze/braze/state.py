@@ -2,7 +2,7 @@
 
 Braze renders each webhook field (URL, each header, body) as its own template with its
 own variables; they share only the user, the connected_content call cache and the
-abort (reference braze-liquid §3.1 "Scope", §9). `MessageState` is that shared part.
+abort. `MessageState` is that shared part.
 It reaches tags through the render context's globals under `STATE_KEY`, a name no
 template can spell.
 """

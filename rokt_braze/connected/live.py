@@ -1,7 +1,7 @@
 """The live transport: real HTTP with requests, under Braze's rules.
 
 Braze gives a Connected Content call 2 seconds, refuses responses over 1 MB, does not
-follow redirects and allows GET and POST only (reference braze-liquid §3.1, §5). Calls
+follow redirects and allows GET and POST only (Braze's Connected Content docs). Calls
 go only to hosts the user allowed; `base_urls` rewrites origins so traffic meant for
 `https://api.roktcalendar.com` can go to a local fake. Credentials named by
 `:basic_auth NAME` / `:auth_credentials NAME` come from environment variables, never

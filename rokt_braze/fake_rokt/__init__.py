@@ -1,7 +1,7 @@
 """A local fake of the Rokt Calendar API, for end-to-end tests of Braze→Rokt webhooks.
 
 Standard library HTTP server + SQLite + `icalendar` (the optional `fake` extra). It
-implements the behaviour of rokt-api.md §8.2; where Rokt documents nothing, the fake
+implements the behaviour Rokt documents for its Calendar API; where Rokt documents nothing, the fake
 makes a choice, listed here so tests do not mistake it for Rokt's behaviour:
 
 * `POST /oauth2/token`: client credentials by HTTP Basic or by form fields; replies and

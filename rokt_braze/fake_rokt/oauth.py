@@ -1,7 +1,7 @@
 """`POST /oauth2/token`: the client-credentials grant, and bearer-token checks.
 
 Rokt documents the request (Basic auth or form credentials, `grant_type=client_credentials`)
-but not its responses, so replies and errors follow RFC 6749 §5.1/§5.2. The fake also
+but not its responses, so replies and errors follow RFC 6749 (sections 5.1 and 5.2). The fake also
 honours `grant_type=refresh_token` with the refresh token it hands out, since Rokt lists
 a refresh endpoint and says refresh tokens live 60 minutes.
 """
@@ -91,7 +91,7 @@ class OAuth:
         if credentials is None:
             return None
         client_id, secret = credentials
-        # RFC 6749 §2.3.1 form-encodes both parts before Basic; most clients do not.
+        # RFC 6749 (section 2.3.1) form-encodes both parts before Basic; most clients do not.
         for cid, sec in ((client_id, secret), (unquote_plus(client_id), unquote_plus(secret))):
             expected = self._clients.get(cid)
             if expected is not None and hmac.compare_digest(

@@ -1,7 +1,7 @@
 """`array-output`: a whole array attribute written out, rather than joined or indexed.
 
 How Braze prints an array is undocumented (Shopify Liquid runs the elements together:
-`["a","b"]` renders `ab`; reference §5.8), so outputting one is a bug whatever it shows.
+`["a","b"]` renders `ab`), so outputting one is a bug whatever it shows.
 
 Without a profile the linter cannot see a value's type, so an attribute counts as an
 array only on evidence from the same webhook (any field) or from Rokt:
@@ -10,7 +10,7 @@ array only on evidence from the same webhook (any field) or from Rokt:
   given an array filter (`join`, `first`, `last`, `map`, `uniq`, `sort`, ...) somewhere
   in the webhook, directly or through a plain `assign` alias;
 * it is a Rokt attribute (`custom_attribute.${rokt:...}`): Rokt writes one value per
-  calendar subscription, so these are arrays (reference §6.1).
+  calendar subscription, so these are arrays.
 
 An output is reported when its value is such an attribute (or an alias of it) and every
 filter applied keeps it an array (`compact`, `sort`, `uniq`, `default`, ...; see

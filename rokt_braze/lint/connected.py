@@ -4,13 +4,13 @@ Malformed markup and unknown options already fail to parse (the engine shares
 `split_markup`, and `check` reports its error), so this rule covers what parses:
 
 * the URL: not `http://`/`https://` (unless it starts with Liquid), wrapped in `[ ]`
-  (an artefact of one Braze docs page, §3.1), or a port other than 80/443 (§5) on a
+  (an artefact of one Braze docs page), or a port other than 80/443 (Braze calls no other) on a
   host Braze could reach (loopback hosts are local test servers, so they are exempt);
 * `:method` other than get/post; `:body` without `:method post` (never sent);
 * `:cache_max_age` (or the legacy `:cache`) not a whole number in 300..14400 seconds;
 * `:headers` without Liquid that is not valid JSON; an option given twice;
 * a `:save` variable (or the default `connected`) read in a different field than the
-  call: saved variables exist only in the field that made the call (§3.1 "Scope").
+  call: saved variables exist only in the field that made the call.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`json-unescaped`: user data written into a JSON string of the body without `json_escape`.
 
 Braze says `json_escape` "should always be used when personalizing a string in a JSON
-dictionary" (reference §4): a `"`, `\\` or newline in a first name or an id otherwise
+dictionary" (its filter docs): a `"`, `\\` or newline in a first name or an id otherwise
 breaks the request body for that user only, which no test with tidy sample data shows.
 
 How the rule decides, statically:

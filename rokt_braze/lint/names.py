@@ -8,7 +8,8 @@
 * `unknown-filter`: python-liquid only fails on an unknown filter when rendering; this
   reports every one statically, and says "Braze does not support" for the filters
   Braze's reference marks unsupported.
-* `liquid-syntax` (Braze restrictions python-liquid lets through; the rest of §2's list —
+* `liquid-syntax` (Braze restrictions python-liquid lets through; the rest of Braze's list of
+  Liquid restrictions —
   filters in `if`/`for`/`[ ]`, operators in `assign`, parentheses, `&&`/`||`, a
   non-literal `abort_message` reason — already fail to parse): filters in `when`
   (python-liquid silently drops them), non-ASCII `assign`/`capture` names, and Liquid

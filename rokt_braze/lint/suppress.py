@@ -1,4 +1,5 @@
-"""Inline suppression with Liquid comments, in the style of theme-check (anchors §4).
+"""Inline suppression with Liquid comments, in the style of theme-check's
+`# theme-check-disable` comments.
 
 ```liquid
 {% # rokt-braze: disable=json-unescaped %}            this comment's line(s)

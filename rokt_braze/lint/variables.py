@@ -1,19 +1,19 @@
 """`undefined-variable` and `unused-assign`: names against Braze's field-scoped variables.
 
-Each webhook field (URL, each header, body) renders with its own variables (reference
-§3.1 "Scope"), so a name is defined only by an `assign`/`capture`, a `for` loop, a
+Each webhook field (URL, each header, body) renders with its own variables (Braze
+scopes variables to the field), so a name is defined only by an `assign`/`capture`, a `for` loop, a
 `connected_content` in the same field, or a catalog tag (`items`). Profile values are
 `${...}` attributes, which are not variables.
 
 Mapped onto `undefined-variable` (all warnings), besides plain undefined reads:
 
 * a variable named like a standard attribute (`first_name`): Braze requires `${...}`
-  (§1.1), so the plain name reads an unset variable — the hint says `${first_name}`;
+  for attributes, so the plain name reads an unset variable — the hint says `${first_name}`;
 * a namespace read without `${...}` (`custom_attribute.tier`);
 * `${name}` that is not a standard attribute (a custom attribute missing its
   `custom_attribute.` namespace), or `ns.${name}` with an unknown namespace;
-* a bare `${...}` in plain text (§1.1, §9): it is not Liquid and is sent as written;
-* an `assign`/`capture` that shadows a standard attribute or namespace (§1.1: Braze
+* a bare `${...}` in plain text (outside `{{ }}` or a tag): it is not Liquid and is sent as written;
+* an `assign`/`capture` that shadows a standard attribute or namespace (Braze
   warns it "may affect your messaging logic"): later `${name}` reads get the variable.
 
 A field that inlines a Content Block (`{{content_blocks.${x}}}`) is skipped for plain
@@ -34,7 +34,8 @@ from rokt_braze.lint.base import FieldLint, Lint
 from rokt_braze.lint.model import Definition, FieldModel, Ref, Text
 from rokt_braze.lint.source import regions
 
-#: Standard attributes, `${name}` with no namespace (reference §1.2, incl. legacy names).
+#: Standard attributes, `${name}` with no namespace (Braze's supported personalization tags,
+#: incl. legacy names).
 STANDARD_ATTRIBUTES = frozenset({
     "city", "country", "date_of_birth", "email_address", "first_name", "gender", "language",
     "last_name", "last_used_app_date", "most_recent_app_version", "most_recent_locale",
@@ -42,7 +43,7 @@ STANDARD_ATTRIBUTES = frozenset({
     "random_bucket_number", "set_user_to_unsubscribed_url", "set_user_to_subscribed_url",
     "set_user_to_opted_in_url", "set_user_to_one_click_list_unsubscribe", "unsubscribe_url",
 })  # fmt: skip
-#: User-export field names people write inside `${}` by mistake (§1.2: no ${external_id}).
+#: User-export field names people write inside `${}` by mistake (Braze has no ${external_id}).
 _EXPORT_NAMES = {
     "external_id": "user_id", "email": "email_address", "phone": "phone_number",
     "dob": "date_of_birth", "home_city": "city",

@@ -1,6 +1,6 @@
 """The shape check for `connected_content` fixtures carried in a profile file.
 
-A fixture is `{url, method, status, json | text, headers}` (DESIGN.md, File formats). The
+A fixture is `{url, method, status, json | text, headers}` (docs: connected_content fixtures). The
 profile layer sits before `rokt_braze.connected`, so it checks the shape itself - the same rules
 the offline transport applies - and keeps the entries as plain mappings: a typo in a fixture is
 then reported against the profile file that holds it, at load time.

@@ -1,6 +1,6 @@
 """From a user-export object to the globals a Braze Liquid template reads.
 
-Braze's personalization tags (supported_personalization_tags, reference §1.2) name profile
+Braze's personalization tags (Braze's supported personalization tags list) name profile
 fields differently from the export (`/users/export/ids`): `${user_id}` is `external_id`,
 `${email_address}` is `email`, `${phone_number}` is `phone`, `${date_of_birth}` is `dob`,
 `${city}` is `home_city`, `${random_bucket_number}` is `random_bucket`. A profile may also give a
@@ -57,7 +57,7 @@ NAMESPACE_KEYS = (
     "most_recently_used_device", "targeted_device", "sms", "whats_app",
 )
 
-# Export device fields -> `most_recently_used_device.${...}` names (reference §1.2).
+# Export device fields -> `most_recently_used_device.${...}` names (Braze's personalization tags).
 _DEVICE_FIELDS = {
     "id": ("id", "device_id", "idfv"),
     "browser": ("browser",),

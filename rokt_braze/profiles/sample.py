@@ -1,8 +1,8 @@
 """A realistic Rokt Calendar subscriber, the profile used when the user gives none.
 
 Modelled on the example table of Braze's Rokt Calendar partner page (braze-inc/braze-docs,
-`_partners/.../calendar/rokt_calendar.md`, values quoted there) and on reference
-rokt-api.md §6.2-§6.3: Rokt writes its 16 `rokt:*` custom attributes through `/users/track` as
+`_partners/.../calendar/rokt_calendar.md`, values quoted there) and on what Rokt writes into
+Braze: Rokt writes its 16 `rokt:*` custom attributes through `/users/track` as
 arrays with one element per subscription, each element `"<value>/<12 lowercase hex>"` - the
 suffix is opaque and tells the subscriptions apart - except `rokt:subscription_id`, an array of
 bare GUIDs. The first subscription uses the page's own values (`brazetest/f5733866ade2`,

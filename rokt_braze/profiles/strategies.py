@@ -7,7 +7,7 @@ left. These strategies draw such users in Braze user-export shape (the shape
 
 What gets drawn is realistic where Braze or Rokt fix the format and hostile where users or
 merchants type the text: Rokt writes `rokt:subscription_id` as an array of GUIDs and its other
-attributes as `"<value>/<12 hex>"` arrays, with a URL-safe account code (rokt-api.md §2, §6),
+attributes as `"<value>/<12 hex>"` arrays, with a URL-safe account code (the Rokt URL path segment),
 so those keep their format and vary in shape (missing, null, empty array, a bare string
 instead of an array, many elements) - a template cannot repair a malformed GUID, so drawing
 one would only report noise. Free text (names, ids, the values inside Rokt's arrays, every

@@ -42,7 +42,7 @@ _JSON_TYPE = re.compile(
 )
 _ANY_JSON_TYPE = re.compile(r"[a-z]+/(?:[^;]*\+)?json\b", re.I)
 _JSON_KINDS = {list: "array", str: "string", bool: "boolean", type(None): "null"}
-# `Bearer` as translated pages spell it (braze-liquid.md §6.6)
+# `Bearer` as the translated Braze Rokt Calendar pages spell it
 _TRANSLATED_BEARER = ("Portador", "Porteur", "ベアラー")
 
 

@@ -1,8 +1,8 @@
 """Render a whole webhook for one user, as Braze sends it.
 
 Each field (URL, each header, body) is its own template with its own variables; the
-fields share the user, the connected_content call cache and the abort
-(reference braze-liquid §3.1 "Scope", §9). Errors come out positioned in the webhook
+fields share the user, the connected_content call cache and the abort: a variable
+assigned in one field is not seen by another. Errors come out positioned in the webhook
 file, not in the field's text.
 """
 

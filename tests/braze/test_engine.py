@@ -1,6 +1,6 @@
-"""The Braze tags' semantics (reference braze-liquid §3) and what a render reports.
+"""The Braze tags' semantics (as Braze documents them) and what a render reports.
 
-connected_content against §3.1, abort_message against §3.2, content blocks against §3.3,
+connected_content, abort_message, content blocks,
 catalogs and promotions without fixtures, missing `${...}` attributes, and the origin
 marks that let findings point into the template.
 """
@@ -22,7 +22,7 @@ def call(url: str = API, **response: Any) -> dict[str, Any]:
     return {"url": url, **response}
 
 
-# connected_content, §3.1 ---------------------------------------------------------------
+# connected_content ---------------------------------------------------------------------
 
 def test_json_without_save_goes_to_connected_and_prints_nothing() -> None:
     source = "a{% connected_content " + API + " %}b {{connected.name}}"
@@ -191,7 +191,7 @@ def test_unknown_option_names_the_option() -> None:
         parse_template("{% connected_content " + API + " :timeout 5 %}")
 
 
-# abort_message, §3.2 -------------------------------------------------------------------
+# abort_message -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("tag", "reason"), [
     ("{% abort_message() %}", ""),
@@ -218,7 +218,7 @@ def test_abort_in_a_branch_not_taken_does_nothing() -> None:
     assert render_liquid("{% if false %}{% abort_message('x') %}{% endif %}sent") == "sent"
 
 
-# content blocks, §3.3 ------------------------------------------------------------------
+# content blocks ------------------------------------------------------------------------
 
 BLOCKS = {
     "outer": "O[{{content_blocks.${middle}}}]",
@@ -244,7 +244,7 @@ def test_an_unknown_block_is_an_error() -> None:
         render_liquid("{{content_blocks.${nope}}}", None, {"content_blocks": BLOCKS})
 
 
-# catalogs and promotions, §3.4-3.5 -----------------------------------------------------
+# catalogs and promotions -----------------------------------------------------------
 
 @pytest.mark.parametrize(("source", "needs"), [
     ("{% catalog_items Games 1234 %}", "needs catalog fixtures"),

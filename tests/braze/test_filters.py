@@ -1,6 +1,6 @@
 """Braze filters, rendered through a real python-liquid Environment.
 
-Expected values come from Braze's docs (braze-liquid.md §4), from standards (RFC 2202 / 4231
+Expected values come from Braze's docs (the filter reference), from standards (RFC 2202 / 4231
 HMAC vectors, Rails' documented `number_with_delimiter` examples, tz database offsets) or from
 an independent implementation (hashlib, Python's C-library strftime, `json.loads`,
 `urllib.parse.unquote`, Python's `{:,}` formatting).
@@ -268,7 +268,7 @@ def test_date_percent_s_and_day_arithmetic() -> None:
     assert render("{{ t | date: '%s' }}", t=DOC_TIME) == str(DOC_EPOCH)
     # three days later, via integer Unix seconds fed back into `date`
     assert render('{{ "now" | date: \'%s\' | plus: 259200 | date: "%F" }}') == "2021-06-06"
-    # days since last app use (braze-liquid.md §8.8, without the braces)
+    # days since last app use (a Braze docs snippet, without the braces)
     source = (
         '{% assign last = last_used | date: "%s" %}{% assign now = "now" | date: "%s" %}'
         "{{ now | minus: last | divided_by: 86400 }}"
@@ -389,7 +389,7 @@ def test_time_zone_bad_zone_is_a_positioned_error(zone: str) -> None:
 
 
 def test_local_time_window_snippet() -> None:
-    # braze-liquid.md §8.7, with the abort replaced by text
+    # a Braze docs snippet, with the abort replaced by text
     source = (
         "{% assign time = 'now' | time_zone: tz %}{% assign hour = time | date: '%H' | plus: 0 %}"
         "{% if hour > 20 or hour < 8 %}outside{% else %}inside{% endif %}"

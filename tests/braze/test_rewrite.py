@@ -1,6 +1,6 @@
 """The Braze -> python-liquid rewrite, and errors positioned in the user's original text.
 
-Braze's grammar (reference braze-liquid §1.1, §1.5): `${name}` / `ns.${name}` atoms whose
+Braze's grammar : `${name}` / `ns.${name}` atoms whose
 names hold spaces, colons and non-ASCII; `{{ }}` nested, even unbalanced, inside tag
 markup and inside outputs. A syntax error must be reported where the user wrote it, even
 after a rewrite that changed lengths earlier in the text.

@@ -1,6 +1,6 @@
-"""Each Braze doc snippet of reference braze-liquid §8 (1-19) renders as Braze documents.
+"""Each Braze doc snippet (numbered 1-19 here) renders as Braze documents.
 
-The snippet text is the reference's; where a snippet only sets variables, a short tail
+The snippet text is Braze's; where a snippet only sets variables, a short tail
 prints them. Outside data is mocked: connected_content through fixtures (a recording
 transport where the request itself matters), catalogs and promotions through
 `Resources`, `'now'` frozen. Expected outputs are Braze's documented ones, or follow from

@@ -1,9 +1,9 @@
-"""The stock Rokt Calendar webhooks render as reference braze-liquid §6.5 says.
+"""The stock Rokt Calendar webhooks render as Braze renders them.
 
-Expected bytes are built from the reference, not from the renderer: the URL templates of
-§6.2 with `accountCode` = the part of the first `rokt:account_code` before `/` (empty when
+Expected bytes are built from Braze's Rokt Calendar page, not from the renderer: its URL
+templates with `accountCode` = the part of the first `rokt:account_code` before `/` (empty when
 the attribute is missing, or a plain string, since `'string'[0]` is nil in Ruby Liquid);
-the header `Bearer <access_token>`; the bodies of §6.3, whose eight capture lines and the
+the header `Bearer <access_token>`; its bodies, whose eight capture lines and the
 blank line after them leave nine newlines before `{`; `eventId` = `Event_0001_<user id>`;
 `subscriptionIds` = the ids joined by `","` inside `["..."]` (`[""]` when missing, the
 string itself when it is a plain string: `join` on a string returns it).
@@ -129,7 +129,7 @@ def test_authorization_field_makes_the_token_call_braze_makes(
 
 
 def test_token_is_fetched_for_every_message(recorder: Any) -> None:
-    """A POST is not cached (§6.5): two messages, two token calls."""
+    """A POST is not cached (Braze caches GET calls only): two messages, two token calls."""
     transport = recorder(FIXTURES)
     header = parse_template(fields(CREATE)["headers"]["Authorization"])
     namespaces = to_profile(TWO).namespaces()

@@ -25,7 +25,7 @@ ACCOUNT = "acme"
 SUB_A = "06423672-b6ba-4536-aa36-70788a7a0a36"
 SUB_B = "f5733866-ade2-4b1c-9a0e-ff10919f1078"
 
-#: The stock Braze "new event" body (braze-liquid.md §6.3) as rendered for user-1:
+#: The stock Braze "new event" body (Braze's Rokt Calendar page) as rendered for user-1:
 #: nine newlines left by the captures, notifyBefore as a string.
 STOCK_CREATE_BODY = create_body("user-1", SUB_A)
 

@@ -1,4 +1,4 @@
-"""The export shape -> Liquid globals mapping (reference braze-liquid.md §1.2-§1.4)."""
+"""The export shape -> Liquid globals mapping (Braze's personalization tags)."""
 
 from __future__ import annotations
 

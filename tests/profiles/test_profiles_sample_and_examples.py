@@ -12,7 +12,7 @@ from rokt_braze.profiles.sample import sample_data
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "profiles"
 
-# The 16 attributes Rokt writes (Braze's Rokt Calendar page; reference rokt-api.md §6.2).
+# The 16 attributes Rokt writes (Braze's Rokt Calendar page).
 ROKT_ATTRIBUTES = {
     "rokt:account_code", "rokt:account_id", "rokt:account_name", "rokt:calendar_code",
     "rokt:calendar_id", "rokt:calendar_title", "rokt:country_code", "rokt:device_name",

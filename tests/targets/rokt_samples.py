@@ -1,6 +1,6 @@
 """Sample requests for the target tests: the stock Rokt bodies as Braze renders them.
 
-braze-liquid.md §6.3/§6.5: eight capture lines and a blank line leave nine newlines before
+As on Braze's Rokt Calendar page: eight capture lines and a blank line leave nine newlines before
 the JSON; notifyBefore is the string "15"; subscriptionIds is the joined attribute array.
 """
 

@@ -1,4 +1,4 @@
-"""The shipped time-zone data and what is suggested for a wrong id (rokt-api.md §5)."""
+"""The shipped time-zone data and what is suggested for a wrong id (Rokt's Timezones list)."""
 
 from __future__ import annotations
 

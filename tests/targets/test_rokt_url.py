@@ -1,4 +1,4 @@
-"""Target detection from the rendered URL, and the rokt-url rule (rokt-api.md §8.1)."""
+"""Target detection from the rendered URL, and the rokt-url rule ."""
 
 from __future__ import annotations
 

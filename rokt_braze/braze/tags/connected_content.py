@@ -1,4 +1,4 @@
-"""`{% connected_content URL [:option value ...] %}`, with Braze's semantics (§3.1).
+"""`{% connected_content URL [:option value ...] %}`, with Braze's semantics.
 
 The markup is split into the URL and options *before* any Liquid in it renders (that is
 why Braze wants inline JSON bodies without spaces), then each part renders in the

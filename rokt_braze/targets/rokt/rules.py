@@ -1,8 +1,9 @@
 """Value rules for a Rokt event body, after the schema has checked the structure.
 
 Each rule looks only at values of the right JSON type (a wrong type is already a
-`rokt-field-type` problem), so one defect yields one problem. Facts come from
-rokt-api.md §2, §5, §8.1 and §9.
+`rokt-field-type` problem), so one defect yields one problem. The facts are the Rokt Calendar API's:
+ISO 8601 local start/end in the event's Windows time zone, GUID subscription ids,
+notifyBefore in whole minutes.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from rokt_braze.targets.problem import Problem, problem
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-# Required by Braze's integration page, optional for the Rokt API (rokt-api.md §9).
+# Required by Braze's integration page, optional for the Rokt API.
 TEMPLATE_FIELDS = frozenset({"end", "notifyBefore"})
 _TYPE_NAMES = {
     "object": "an object", "array": "an array", "string": "a string", "boolean": "a boolean",

@@ -1,4 +1,4 @@
-"""Rokt's Windows time-zone ids (rokt-api.md §5) and what to suggest for a wrong one.
+"""Rokt's Windows time-zone ids (its Timezones list) and what to suggest for a wrong one.
 
 The data files ship in `rokt_braze/data/`; they are read once, on first use. Exact match
 is required; a case-only difference is a warning (.NET looks ids up case-insensitively on

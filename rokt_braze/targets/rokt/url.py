@@ -1,4 +1,4 @@
-"""`rokt-url`: the create/update endpoint URLs (rokt-api.md §2, §3, §8.1), and target
+"""`rokt-url`: the create/update endpoint URLs, and target
 detection from a rendered URL.
 
 Expected: ``https://api.roktcalendar.com/v1/subscriptionevent/{accountCode}[/update]``.
