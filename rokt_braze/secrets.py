@@ -1,17 +1,26 @@
-"""Keeping credentials out of everything we print.
+"""Keeping credentials out of everything we print or store: the one redactor.
 
-Tokens, client secrets and basic-auth values are redacted in every output format unless
-the user asks for them (`--show-secrets`).
+Tokens, client secrets and basic-auth values are replaced by `REDACTED` in every output
+format, in rendered requests, and in what the local fakes record and log, unless the user
+asks for them (`--show-secrets`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 #: Header names whose values are credentials; their values never appear in a report.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "api-key",
-                            "cookie", "x-auth-token"})
+                            "cookie", "set-cookie", "x-auth-token"})
+#: Form fields and query parameters whose values are credentials (OAuth and the like).
+SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "access_token", "password",
+                           "code"})
 REDACTED = "********"
+_SECRET_PARAM = re.compile(
+    r"(?i)\b(" + "|".join(sorted(SECRET_FIELDS)) + r")=[^&\s\"']*"
+)
 
 
 def secret_values(headers: Mapping[str, str]) -> list[str]:
@@ -39,3 +48,16 @@ def redact_header(name: str, value: str) -> str:
     if secret and scheme.isalpha():
         return f"{scheme} {REDACTED}" if secret.strip() else value
     return REDACTED
+
+
+def redact_form(body: str) -> str:
+    """A form-encoded body with the values of its secret fields replaced."""
+    pairs = parse_qsl(body, keep_blank_values=True)
+    return urlencode(
+        [(key, REDACTED if key in SECRET_FIELDS else value) for key, value in pairs], safe="*"
+    )
+
+
+def redact_params(text: str) -> str:
+    """Free text that may quote a request target, e.g. `GET /x?access_token=...`."""
+    return _SECRET_PARAM.sub(lambda m: f"{m.group(1)}={REDACTED}", text)

@@ -23,7 +23,8 @@ from rokt_braze.braze.tags.promotion import PromotionTag
 #: Standard tags python-liquid has that a Braze message cannot use.
 REMOVED_TAGS = ("include", "render", "doc")
 
-BRAZE_TAGS = (
+#: The tag classes Braze adds to standard Liquid (names a message may use: `lint.names`).
+BRAZE_TAG_CLASSES = (
     AbortMessageTag,
     CatalogItemsTag,
     CatalogSelectionItemsTag,
@@ -51,7 +52,7 @@ class BrazeEnvironment(Environment):
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
         statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
-        for tag in (*BRAZE_TAGS, *statements):
+        for tag in (*BRAZE_TAG_CLASSES, *statements):
             self.add_tag(tag)
         register_filters(self)
 

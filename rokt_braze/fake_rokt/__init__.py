@@ -24,7 +24,7 @@ makes a choice, listed here so tests do not mistake it for Rokt's behaviour:
   they are local wall-clock times in the event's zone.
 * `GET /health` answers 200.
 
-Credentials never reach recorded requests or log lines (see `redact`).
+Credentials never reach recorded requests or log lines (see `rokt_braze.secrets`).
 """
 
 from rokt_braze.fake_rokt.clock import ManualClock

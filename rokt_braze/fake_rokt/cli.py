@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from rokt_braze.errors import InputError
-from rokt_braze.fake_rokt.redact import REDACTED
+from rokt_braze.secrets import REDACTED
 
 if TYPE_CHECKING:
     from rokt_braze.fake_rokt.server import FakeRokt

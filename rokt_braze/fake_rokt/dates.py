@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-_ISO = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?"
-)
+from rokt_braze.iso8601 import parse_iso
 
 
 def parse_local(text: str) -> datetime | None:
@@ -17,17 +12,10 @@ def parse_local(text: str) -> datetime | None:
 
     Rokt defines `start`/`end` as local time in `timezone`, so a trailing `Z` or offset
     (seen only in generated doc samples; the validator warns on it) is dropped, not
-    applied: the fake's choice, since Rokt's handling of it is unknown.
+    applied: the fake's choice, since Rokt's handling of it is unknown. The fake is lax
+    (a bare date, a space for `T`) where the validator is strict.
     """
-    match = _ISO.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, _offset = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
     try:
-        return datetime(
-            int(year), int(month), int(day),
-            int(hour or 0), int(minute or 0), int(second or 0), micro,
-        )  # fmt: skip
-    except ValueError:  # 2019-02-30, 25:00, ...
+        return parse_iso(text, strict=False, date_only=True).local
+    except ValueError:  # not ISO 8601, or 2019-02-30, 25:00, ...
         return None

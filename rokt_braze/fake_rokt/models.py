@@ -42,7 +42,7 @@ class StoredEvent(EventDetails):
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request the fake answered, with credentials already redacted (see `redact`)."""
+    """One request the fake answered, credentials already redacted (`rokt_braze.secrets`)."""
 
     method: str
     path: str

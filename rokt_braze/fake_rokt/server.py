@@ -25,7 +25,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-from rokt_braze.fake_rokt import redact
 from rokt_braze.fake_rokt.clock import Clock
 from rokt_braze.fake_rokt.events import BadEvent, Kind, parse_event
 from rokt_braze.fake_rokt.ics import build_feed, require_icalendar
@@ -33,6 +32,7 @@ from rokt_braze.fake_rokt.models import RecordedRequest, StoredEvent
 from rokt_braze.fake_rokt.oauth import OAuth
 from rokt_braze.fake_rokt.replies import Reply, accepted, json_reply, rokt_error
 from rokt_braze.fake_rokt.store import Store
+from rokt_braze.secrets import redact_form, redact_header, redact_params
 
 #: Used when no clients are configured; a fixed pair so tests and examples can use it.
 DEFAULT_CLIENTS: Mapping[str, str] = {"demo-client": "demo-secret"}
@@ -180,7 +180,7 @@ class FakeRokt:
             try:
                 return handler(request, params)
             except Exception as exc:  # a bug in the fake: answer like Rokt's 500, keep serving
-                self.log_line(f"error: {type(exc).__name__}: {redact.text(str(exc))}")
+                self.log_line(f"error: {type(exc).__name__}: {redact_params(str(exc))}")
                 return rokt_error(500, "InternalServerError", "the fake server failed")
         if allowed:
             return rokt_error(
@@ -190,17 +190,17 @@ class FakeRokt:
         return rokt_error(404, "NotFound", f"no route for {path}")
 
     def record(self, request: _Request, status: int) -> None:
-        headers = tuple((k, redact.header(k, v)) for k, v in request.headers.items())
+        headers = tuple((k, redact_header(k, v)) for k, v in request.headers.items())
         body = request.body.decode("utf-8", errors="replace")
         if urlsplit(request.path).path == "/oauth2/token":
-            body = redact.form(body)
-        entry = RecordedRequest(request.method, redact.text(request.path), headers, body, status)
+            body = redact_form(body)
+        entry = RecordedRequest(request.method, redact_params(request.path), headers, body, status)
         with self._recorded_lock:
             self._recorded.append(entry)
 
     def log_line(self, line: str) -> None:
         if self._log is not None:
-            self._log(redact.text(line))
+            self._log(redact_params(line))
 
     # routes
 

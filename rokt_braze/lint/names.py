@@ -27,7 +27,7 @@ from rokt_braze.findings import Finding, Severity
 from rokt_braze.lint.base import Lint
 
 #: Tags a Braze message may use (Liquid 5 standard tags plus Braze's own).
-BRAZE_TAGS = frozenset({
+ALLOWED_TAGS = frozenset({
     "assign", "capture", "if", "unless", "case", "for", "break", "continue", "cycle",
     "increment", "decrement", "tablerow", "ifchanged", "comment", "#", "raw", "echo",
     "liquid", "connected_content", "abort_message", "catalog_items",
@@ -64,7 +64,7 @@ def unknown_tag(lint: Lint) -> Iterator[Finding]:
     """A tag python-liquid parsed that is not a Braze tag."""
     for fl, model in lint.parsed():
         for name, index in model.tags:
-            if name not in BRAZE_TAGS:
+            if name not in ALLOWED_TAGS:
                 yield fl.at(index, "unknown-tag", unknown_tag_message(name))
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from rokt_braze.iso8601 import parse_iso
+
 __all__ = ["BrazeTime", "export_time", "parse_time"]
 
 
@@ -41,60 +43,35 @@ class BrazeTime(datetime):
         )
 
 
-# ISO 8601 date-time, also with a space for `T`, `:` before the milliseconds (Braze's
-# `HH:mm:ss:SSSZ`), and ` UTC` as the zone (export `created_at`).
-_DATETIME = re.compile(
-    r"""(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ]
-        (?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.:](?P<frac>\d{1,9}))?)?
-        \s*(?P<zone>Z|UTC|[+-]\d{2}(?::?\d{2})?)?""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_DATE = re.compile(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})")
 _US_DATE = re.compile(r"(?P<mo>\d{2})/(?P<d>\d{2})/(?P<y>\d{4})")
 
 
 def parse_time(text: str, *, date_only: bool = False, us_date: bool = False) -> BrazeTime | None:
     """Parse a Braze date string to a UTC `BrazeTime`; None when it is not one.
 
-    A date-time always qualifies. `date_only` also accepts `YYYY-MM-DD` (midnight UTC) and
-    `us_date` accepts `MM/dd/yyyy`; callers enable them only where Braze would read a bare
-    date as a time, because in an export a time attribute always carries a time of day.
+    A date-time always qualifies (ISO 8601, also with a space for `T`, `:` before the
+    milliseconds and ` UTC` as the zone; no zone means UTC). `date_only` also accepts
+    `YYYY-MM-DD` (midnight UTC) and `us_date` accepts `MM/dd/yyyy`; callers enable them only
+    where Braze would read a bare date as a time, because in an export a time attribute
+    always carries a time of day.
     """
     text = text.strip()
-    match = _DATETIME.fullmatch(text)
     try:
-        if match:
-            return _from_datetime_match(match)
-        if date_only and (match := _DATE.fullmatch(text)):
-            return _midnight(match)
-        if us_date and (match := _US_DATE.fullmatch(text)):
-            return _midnight(match)
-    except ValueError:  # 2021-02-30 and the like: not a date, so it stays a string
+        stamp = parse_iso(text, strict=False, date_only=date_only)
+    except ValueError:  # not ISO, or 2021-02-30 and the like: it stays a string
+        stamp = None
+    if stamp is not None:
+        return BrazeTime.of(stamp.local.replace(tzinfo=stamp.offset() or timezone.utc))
+    match = _US_DATE.fullmatch(text) if us_date else None
+    if match is None:
         return None
-    return None
+    try:
+        return BrazeTime(int(match["y"]), int(match["mo"]), int(match["d"]), tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def export_time(value: datetime) -> str:
     """The way a `/users/export` file writes a time: `2021-06-28T17:02:43.032Z`."""
     utc = BrazeTime.of(value)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def _midnight(match: re.Match[str]) -> BrazeTime:
-    return BrazeTime(int(match["y"]), int(match["mo"]), int(match["d"]), tzinfo=timezone.utc)
-
-
-def _from_datetime_match(match: re.Match[str]) -> BrazeTime:
-    frac = (match["frac"] or "0")[:6].ljust(6, "0")
-    zone = (match["zone"] or "Z").upper()
-    if zone in ("Z", "UTC"):
-        tz = timezone.utc
-    else:
-        digits = zone[1:].replace(":", "")
-        minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-        tz = timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
-    value = datetime(
-        int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]), int(match["mi"]),
-        int(match["s"] or 0), int(frac), tzinfo=tz,
-    )
-    return BrazeTime.of(value)

@@ -78,22 +78,22 @@ def test_serves_logs_redacted_and_stops_cleanly_on_ctrl_c() -> None:
     assert "Traceback" not in stderr
     assert SECRET not in stderr
     assert token not in stderr
-    assert "client-1:<redacted>" in stderr
+    assert "client-1:********" in stderr
     assert re.search(r'"POST /oauth2/token" 200', stderr)
     assert re.search(rf'"POST /v1/subscriptionevent/{ACCOUNT}" 202', stderr)
-    assert "access_token=<redacted>" in stderr
+    assert "access_token=********" in stderr
     assert stderr.rstrip().endswith("stopped")
 
 
 def test_default_demo_client_secret_is_hidden_unless_asked() -> None:
     with cli_server() as running:
         banner = "".join(running.banner)
-    assert "demo-client:<redacted>" in banner
+    assert "demo-client:********" in banner
     assert "accounts:  any" in banner
     with cli_server("--show-secrets") as running:
         banner = "".join(running.banner)
         secret = re.search(r"demo-client:(\S+)", banner)
-        assert secret and secret.group(1) != "<redacted>"
+        assert secret and secret.group(1) != "********"
         assert get_token(running, "demo-client", secret.group(1))
 
 

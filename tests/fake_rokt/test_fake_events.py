@@ -63,7 +63,7 @@ def test_create_records_the_request(fake: FakeRokt, token: str) -> None:
     assert recorded[0].path == f"/v1/subscriptionevent/{ACCOUNT}"
     assert recorded[0].status == 202
     assert recorded[0].json()["event"]["eventId"] == "launch-1"
-    assert recorded[0].header("authorization") == "Bearer <redacted>"
+    assert recorded[0].header("authorization") == "Bearer ********"
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,6 @@ def test_recorded_requests_and_log_hold_no_secret(fake: FakeRokt, log_lines: lis
     assert len(log_lines) == 5
     assert len(fake.requests) == 5
     token_requests = [r for r in fake.requests if r.path == "/oauth2/token"]
-    assert token_requests[0].header("Authorization") == "Basic <redacted>"
-    assert "client_secret=<redacted>" in token_requests[1].body
+    assert token_requests[0].header("Authorization") == "Basic ********"
+    assert "client_secret=********" in token_requests[1].body
     assert f"client_id={CLIENT_ID}" in token_requests[1].body

@@ -12,47 +12,25 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import NamedTuple
 
 from rokt_braze.findings import Severity
+from rokt_braze.iso8601 import Stamp, parse_iso
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem, show
 from rokt_braze.targets.rokt import timezones
 from rokt_braze.targets.rokt.schema import display
 
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?"
-)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _MINUTES = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_EXAMPLE = "YYYY-MM-DDTHH:MM:SS, e.g. 2019-02-21T15:00:00"
-
-
-class Stamp(NamedTuple):
-    """A parsed date-time: the wall-clock value and any offset suffix ("" when local)."""
-
-    local: datetime
-    suffix: str
 
 
 @lru_cache(maxsize=4096)
 def parse_datetime(value: str) -> Stamp:
-    """Parse `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±hh:mm]`; ValueError says what is wrong.
+    """The strict ISO 8601 date-time Rokt reads; ValueError says what is wrong.
 
     Cached: across an audience the same few event times repeat for every user.
     """
-    match = _DATETIME.fullmatch(value)
-    if not match:
-        raise ValueError(f"is not an ISO 8601 date-time; use {_EXAMPLE}")
-    year, month, day, hour, minute, second, fraction, suffix = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    try:
-        local = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
-        )
-    except ValueError as err:
-        raise ValueError(f"is not a real date and time ({err})") from None
-    return Stamp(local, suffix or "")
+    return parse_iso(value)
 
 
 class _Checker:

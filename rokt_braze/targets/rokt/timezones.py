@@ -1,8 +1,9 @@
 """Rokt's Windows time-zone ids (its Timezones list) and what to suggest for a wrong one.
 
-The data files ship in `rokt_braze/data/`; they are read once, on first use. Exact match
-is required; a case-only difference is a warning (.NET looks ids up case-insensitively on
-Windows). For anything else the message suggests the id the user most likely meant.
+Rokt's list ships next to this module (the Windows -> IANA table is
+`rokt_braze.windows_zones`); both are read once, on first use. Exact match is required; a
+case-only difference is a warning (.NET looks ids up case-insensitively on Windows). For
+anything else the message suggests the id the user most likely meant.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from functools import cache, lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rokt_braze.windows_zones import windows_to_iana
 
 # CLDR keeps these legacy IANA names as the golden zones; users write the modern ones.
 _MODERN_NAMES = {
@@ -60,17 +63,9 @@ class _Data:
 
 @cache
 def _data() -> _Data:
-    folder = files("rokt_braze") / "data"
-    ids = tuple(
-        line.strip()
-        for line in (folder / "rokt-timezones.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    )
-    iana: dict[str, str] = {}
-    for line in (folder / "windows-to-iana.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            windows_id, zone = line.split("\t")
-            iana[windows_id] = zone.strip()
+    text = (files(__package__) / "rokt-timezones.txt").read_text(encoding="utf-8")
+    ids = tuple(line.strip() for line in text.splitlines() if line.strip())
+    iana = windows_to_iana()
     windows: dict[str, str] = {}
     for windows_id in ids:
         zone = iana[windows_id]
