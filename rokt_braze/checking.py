@@ -154,7 +154,7 @@ def _file_findings(
     yield from lint_webhook(webhook)
     if parse_errors:  # nothing renders until every field parses
         return
-    target = _declared_target(webhook)
+    target = declared_target(webhook)
     first = True
     for profile in profiles_for(webhook, options):
         resources = build_resources(
@@ -193,7 +193,7 @@ def parse_errors_of(webhook: Webhook) -> Iterator[Finding]:
 _UNEXPECTED_TAG = re.compile(r"unexpected tag '(\w+)'")
 
 
-def _declared_target(webhook: Webhook) -> str | None:
+def declared_target(webhook: Webhook) -> str | None:
     if webhook.target is None:
         return None
     from rokt_braze.targets import TARGETS

@@ -270,9 +270,9 @@ def run_send(args: argparse.Namespace) -> int:
                                     data=request.body.encode("utf-8"), timeout=90,
                                     allow_redirects=False)
     except requests.RequestException as err:
-        from rokt_braze.connected.live import _reason
+        from rokt_braze.connected.live import failure_reason
 
-        _error(f"{request.method} {target}: {_reason(err)}")
+        _error(f"{request.method} {target}: {failure_reason(err)}")
         return EXIT_FINDINGS
     out = sys.stdout
     out.write(f"HTTP {response.status_code} {response.reason}\n")

@@ -19,13 +19,18 @@ from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.audience.source import Chunk
 from rokt_braze.audience.summary import EXAMPLES, AbortGroup, ChunkResult, Example, RuleCount
 from rokt_braze.braze import Resources
-from rokt_braze.checking import _declared_target, check_render
+from rokt_braze.checking import check_render, declared_target
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Severity
 from rokt_braze.profiles import Profile
 from rokt_braze.profiles.fixtures import check_fixtures
-from rokt_braze.profiles.model import _MAPPING_KEYS, RecordError, profile_from_record, profile_name
 from rokt_braze.profiles.namespaces import build_namespaces
+from rokt_braze.profiles.profile import (
+    MAPPING_KEYS,
+    RecordError,
+    profile_from_record,
+    profile_name,
+)
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
 from rokt_braze.resources import build_resources
 from rokt_braze.targets import detect_target, event_id
@@ -36,7 +41,7 @@ __all__ = ["Checker", "Job", "event_id_hash"]
 
 FixtureSource = tuple[str, object]
 #: Record keys that must hold a mapping (`profile_from_record` checks them).
-_NAMESPACE_SOURCES = frozenset(_MAPPING_KEYS)
+_NAMESPACE_SOURCES = frozenset(MAPPING_KEYS)
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class Checker:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.webhook: Webhook = load_webhook(job.webhook)
-        self.target = _declared_target(self.webhook)
+        self.target = declared_target(self.webhook)
         self.resources = self._resources([])
         self.plan = MessagePlan(self.webhook, self.resources) if job.specialise else None
         stem = job.profiles.replace("\\", "/").rsplit("/", 1)[-1]

@@ -106,11 +106,11 @@ class LiveTransport:
             raise CallFailed("timeout", f"{request.method} {request.url} took longer than "
                              f"{self.time_budget:g} s (Braze's limit)") from None
         except requests.ConnectionError as err:
-            reason = _reason(err)
+            reason = failure_reason(err)
             raise CallFailed("connection", f"{request.method} {request.url}: {reason}") from None
         except requests.RequestException as err:
-            raise CallFailed("connection", f"{request.method} {request.url}: {_reason(err)}") \
-                from None
+            reason = failure_reason(err)
+            raise CallFailed("connection", f"{request.method} {request.url}: {reason}") from None
 
     def backoff(self, attempt: int) -> None:
         """Exponential backoff between :retry attempts (short: this is a test bench)."""
@@ -164,7 +164,7 @@ class LiveTransport:
         return b"".join(chunks).decode(response.encoding or "utf-8", "replace")
 
 
-def _reason(err: Exception) -> str:
+def failure_reason(err: Exception) -> str:
     text = str(err)
     if "Connection refused" in text or "NewConnectionError" in text:
         return "connection refused (is the server running?)"

@@ -32,7 +32,7 @@ from hypothesis.errors import NoSuchExample
 from hypothesis.strategies import SearchStrategy
 
 from rokt_braze.braze import Resources, parse_template
-from rokt_braze.checking import _declared_target, check_render
+from rokt_braze.checking import check_render, declared_target
 from rokt_braze.config import Config, load_config
 from rokt_braze.errors import InputError, TemplateError
 from rokt_braze.findings import Finding, Severity
@@ -137,7 +137,7 @@ class _Oracle:
         self.webhook = webhook
         self.config = config
         self.level = level
-        self.target = _declared_target(webhook)
+        self.target = declared_target(webhook)
         self.fixtures = [(f, load_fixture_file(f)) for f in config.resolve(config.fixtures)]
         self.content_blocks = dict(self._resources().content_blocks)  # also validates them
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from rokt_braze.findings import Finding
 from rokt_braze.lint.base import Lint
-from rokt_braze.lint.model import AttrKey, Output
+from rokt_braze.lint.field_model import AttrKey, Output
 
 
 def is_rokt_array(key: AttrKey) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rokt_braze.braze import BrazeTemplate, parse_template
 from rokt_braze.errors import TemplateError
 from rokt_braze.findings import Finding, Severity, finding
-from rokt_braze.lint.model import FieldModel, build_model
+from rokt_braze.lint.field_model import FieldModel, build_model
 from rokt_braze.webhook import Field, Webhook
 
 

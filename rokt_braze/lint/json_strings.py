@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from rokt_braze.findings import Finding
 from rokt_braze.lint.base import FieldLint, Lint
-from rokt_braze.lint.model import Expr, FieldModel, Output, Ref, Text
+from rokt_braze.lint.field_model import Expr, FieldModel, Output, Ref, Text
 
 
 @dataclass

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from rokt_braze.braze.template import NAMESPACES
 from rokt_braze.findings import Finding
 from rokt_braze.lint.base import FieldLint, Lint
-from rokt_braze.lint.model import Definition, FieldModel, Ref, Text
+from rokt_braze.lint.field_model import Definition, FieldModel, Ref, Text
 from rokt_braze.lint.source import regions
 
 #: Standard attributes, `${name}` with no namespace (Braze's supported personalization tags,

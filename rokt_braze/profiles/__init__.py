@@ -5,7 +5,7 @@ user to the Liquid globals a Braze template reads. Knows nothing of templates.
 from __future__ import annotations
 
 from rokt_braze.profiles.loading import ProfileError, iter_profiles, load_profiles, to_profile
-from rokt_braze.profiles.model import Profile
+from rokt_braze.profiles.profile import Profile
 from rokt_braze.profiles.sample import sample_subscriber
 from rokt_braze.profiles.times import BrazeTime
 

@@ -31,7 +31,7 @@ import yaml
 
 from rokt_braze.errors import InputError
 from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
-from rokt_braze.profiles.model import Profile, RecordError, profile_from_record
+from rokt_braze.profiles.profile import Profile, RecordError, profile_from_record
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
 from rokt_braze.profiles.yaml12 import ProfileLoader
 

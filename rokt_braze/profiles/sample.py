@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rokt_braze.profiles.model import Profile
+from rokt_braze.profiles.profile import Profile
 
 __all__ = ["SUBSCRIPTION_SUFFIXES", "sample_data", "sample_subscriber"]
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rokt_braze.profiles.model import plain as _plain
+from rokt_braze.profiles.profile import plain as _plain
 from rokt_braze.profiles.times import export_time, parse_time
 
 __all__ = ["TrackError", "is_track_body", "users_from_track"]

@@ -1,6 +1,6 @@
 """Webhook files and rendering a whole message (knows nothing of Rokt)."""
 
-from rokt_braze.webhook.model import (
+from rokt_braze.webhook.file import (
     Field,
     Webhook,
     is_template_path,

@@ -22,7 +22,7 @@ from rokt_braze.braze import (
 from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.request import RenderedRequest
-from rokt_braze.webhook.model import Field, Webhook
+from rokt_braze.webhook.file import Field, Webhook
 
 
 @dataclass

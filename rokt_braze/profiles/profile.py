@@ -16,8 +16,8 @@ from rokt_braze.profiles.namespaces import UserNamespaces, build_namespaces
 
 __all__ = ["Profile", "RecordError", "plain", "profile_from_record", "profile_name"]
 
-# Keys a profile file may carry whose value must be a mapping (namespace sources).
-_MAPPING_KEYS = (
+#: Keys a profile file may carry whose value must be a mapping (namespace sources).
+MAPPING_KEYS = (
     "custom_attributes", "event_properties", "canvas_entry_properties", "context",
     "api_trigger_properties", "campaign", "canvas", "card", "app", "subscribed_state",
     "most_recently_used_device", "targeted_device", "sms", "whats_app",
@@ -92,7 +92,7 @@ def profile_from_record(
         own = check_fixtures(data.pop("connected_content", None))
     except FixtureShapeError as err:
         raise RecordError(str(err), key="connected_content") from None
-    for key in _MAPPING_KEYS:
+    for key in MAPPING_KEYS:
         value = data.get(key)
         if value is not None and not isinstance(value, dict):
             raise RecordError(f"{key} must be a mapping, got {_kind(value)}", key=key)
