@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from rokt_braze.braze import Resources
-from rokt_braze.connected import FixtureTransport, Transport, parse_fixtures
+from rokt_braze.connected import FixtureError, FixtureTransport, Transport, parse_fixtures
 from rokt_braze.errors import InputError
 
 #: Answers the Rokt OAuth call of the stock templates, so they render with no setup.
@@ -53,7 +53,7 @@ def build_resources(
         fset = normalise(fixtures, where)
         try:
             connected += parse_fixtures(fset.get("connected_content", []), where=where)
-        except ValueError as err:
+        except FixtureError as err:
             raise InputError(str(err)) from None
         for name, text in _content_blocks(fset, where).items():
             blocks.setdefault(name, text)

@@ -20,10 +20,10 @@ from rokt_braze.audience.source import Chunk
 from rokt_braze.audience.summary import EXAMPLES, AbortGroup, ChunkResult, Example, RuleCount
 from rokt_braze.braze import Resources
 from rokt_braze.checking import check_render, declared_target
+from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Severity
 from rokt_braze.profiles import Profile
-from rokt_braze.profiles.fixtures import check_fixtures
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (
     MAPPING_KEYS,
@@ -124,7 +124,7 @@ class Checker:
             try:
                 extra = check_fixtures(record.get("connected_content"))
                 users = users_from_track(record)
-            except (TrackError, ValueError) as err:
+            except (TrackError, FixtureError) as err:
                 malformed.append((line, f"/users/track body: {err}"))
                 continue
             for user in users:

@@ -6,7 +6,8 @@ removes what Braze lacks (`include`/`render`: a message has no snippet files).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from liquid import Environment, Mode, Undefined
 from liquid.exceptions import LiquidError
@@ -19,6 +20,12 @@ from rokt_braze.braze.tags.connected_content import ConnectedContentTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
 from rokt_braze.braze.tags.output import BlockOutput, TracedCapture, TracedLiteral, TracedOutput
 from rokt_braze.braze.tags.promotion import PromotionTag
+
+if TYPE_CHECKING:
+    from rokt_braze.braze.template import BrazeTemplate
+
+#: Parses Braze source into a template: (source, name) -> BrazeTemplate.
+Parser = Callable[[str, str], "BrazeTemplate"]
 
 #: Standard tags python-liquid has that a Braze message cannot use.
 REMOVED_TAGS = ("include", "render", "doc")
@@ -41,10 +48,14 @@ class BrazeEnvironment(Environment):
     `origins`). That costs a Python call per statement, so templates render with an
     untraced environment and are parsed again with a traced one only when asked where
     their output came from.
+
+    `parse_braze` is how tags that render Braze source of their own (content blocks,
+    `:rerender`) reach the parser: `template.braze_environment` hands it over.
     """
 
-    def __init__(self, *, traced: bool = False) -> None:
+    def __init__(self, *, parser: Parser, traced: bool = False) -> None:
         self.traced = traced  # read by setup_tags_and_filters, which __init__ calls
+        self.parse_braze = parser
         super().__init__(tolerance=Mode.STRICT, undefined=Undefined, strict_filters=True)
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
@@ -89,10 +100,3 @@ def expression_end(token: Token) -> Token:
             close -= 1
         end = len(src[:close].rstrip())
     return Token(token.kind, token.value, end, src)
-
-
-@lru_cache(maxsize=2)
-def braze_environment(*, traced: bool = False) -> BrazeEnvironment:
-    """One environment (of each kind) per process: python-liquid caches its lexer and
-    parser on it."""
-    return BrazeEnvironment(traced=traced)

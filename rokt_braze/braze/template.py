@@ -27,7 +27,7 @@ from liquid import BoundTemplate, RenderContext
 from liquid.exceptions import LiquidError, UnknownFilterError
 
 from rokt_braze.braze.blank import rubify_blank
-from rokt_braze.braze.environment import braze_environment
+from rokt_braze.braze.environment import BrazeEnvironment
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
 from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
 from rokt_braze.braze.state import STATE_KEY, MessageState, Resources
@@ -249,3 +249,10 @@ def _bind(text: str, name: str, *, traced: bool = False) -> BoundTemplate:
     bound = braze_environment(traced=traced).from_string(text, name=name)
     rubify_blank(bound.nodes)
     return bound
+
+
+@lru_cache(maxsize=2)
+def braze_environment(*, traced: bool = False) -> BrazeEnvironment:
+    """One environment (of each kind) per process: python-liquid caches its lexer and
+    parser on it. Its tags parse content blocks with `parse_template`, as fields are."""
+    return BrazeEnvironment(parser=parse_template, traced=traced)

@@ -1,7 +1,9 @@
-"""The offline transport: calls are answered from fixtures, never from the network.
+"""connected_content fixtures: their one schema, and the offline transport they feed.
 
 A fixture is a mapping `{url, method, status, json | text, headers}`; `url` matches the
 rendered URL exactly (query string included), `method` defaults to GET, `status` to 200.
+Every place fixtures come from (a profile, a webhook file, a fixture file, the API's
+`fixtures=`) is checked here, so a typo reads the same wherever it is.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ from typing import Any
 
 from rokt_braze.connected.base import CallFailed, CallRequest, CallResponse
 
+__all__ = ["Fixture", "FixtureError", "FixtureTransport", "check_fixtures", "parse_fixtures"]
+
 _KEYS = frozenset({"url", "method", "status", "json", "text", "headers"})
+_METHODS = frozenset({"GET", "POST"})  # Connected Content allows no other
+
+
+class FixtureError(ValueError):
+    """A fixture entry of the wrong shape; the message names the entry (1-based)."""
 
 
 @dataclass(frozen=True)
@@ -23,37 +32,54 @@ class Fixture:
     response: CallResponse
 
 
+def check_fixtures(value: object, *, where: str = "connected_content") -> list[dict[str, Any]]:
+    """The fixture list as plain dicts (None is no fixtures), or raise `FixtureError`."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FixtureError(f"{where} must be a list of fixtures, got {type(value).__name__}")
+    return [_check_one(entry, f"{where} entry {n}") for n, entry in enumerate(value, 1)]
+
+
 def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> list[Fixture]:
-    """Validate fixture mappings; raise ValueError naming the bad entry."""
+    """Checked fixtures ready for `FixtureTransport`; raise `FixtureError` naming a bad one."""
     out = []
     for n, entry in enumerate(entries, 1):
-        out.append(_parse_one(entry, f"{where} entry {n}"))
+        checked = _check_one(entry, f"{where} entry {n}")
+        text = json.dumps(checked["json"]) if "json" in checked else checked.get("text", "")
+        headers = {str(k): str(v) for k, v in checked.get("headers", {}).items()}
+        response = CallResponse(checked.get("status", 200), text, headers)
+        out.append(Fixture(str(checked.get("method", "GET")).upper(), checked["url"], response))
     return out
 
 
-def _parse_one(entry: object, where: str) -> Fixture:
+def _check_one(entry: object, where: str) -> dict[str, Any]:
     if not isinstance(entry, Mapping):
-        raise ValueError(f"{where}: expected a mapping with url, method, status, json or text")
-    unknown = set(entry) - _KEYS
+        raise FixtureError(f"{where}: expected a mapping with url, method, status, json or "
+                           f"text; got {type(entry).__name__}")
+    unknown = sorted(str(key) for key in entry if key not in _KEYS)
     if unknown:
-        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise FixtureError(f"{where}: unknown key(s) {', '.join(unknown)}")
     url = entry.get("url")
-    if not isinstance(url, str) or not url:
-        raise ValueError(f"{where}: 'url' must be a non-empty string")
-    method = str(entry.get("method", "GET")).upper()
-    if method not in ("GET", "POST"):
-        raise ValueError(f"{where}: 'method' must be GET or POST (Braze allows no other)")
+    if not isinstance(url, str) or not url.strip():
+        raise FixtureError(f"{where}: 'url' must be a non-empty string")
+    method = entry.get("method", "GET")
+    if not isinstance(method, str) or method.upper() not in _METHODS:
+        raise FixtureError(f"{where}: 'method' must be GET or POST (Braze allows no other), "
+                           f"got {method!r}")
     status = entry.get("status", 200)
-    if not isinstance(status, int) or not 100 <= status <= 599:
-        raise ValueError(f"{where}: 'status' must be an HTTP status code")
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise FixtureError(f"{where}: 'status' must be an HTTP status code, got {status!r}")
     if "json" in entry and "text" in entry:
-        raise ValueError(f"{where}: give 'json' or 'text', not both")
-    text = json.dumps(entry["json"]) if "json" in entry else str(entry.get("text", ""))
-    headers: Any = entry.get("headers", {})
-    if not isinstance(headers, Mapping):
-        raise ValueError(f"{where}: 'headers' must be a mapping")
-    response = CallResponse(status, text, {str(k): str(v) for k, v in headers.items()})
-    return Fixture(method, url, response)
+        raise FixtureError(f"{where}: give 'json' or 'text', not both")
+    if "text" in entry and not isinstance(entry["text"], str):
+        raise FixtureError(f"{where}: 'text' must be a string")
+    headers = entry.get("headers", {})
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, (str, int, float)) for k, v in headers.items()
+    ):
+        raise FixtureError(f"{where}: 'headers' must map header names to strings")
+    return {str(key): value for key, value in entry.items()}
 
 
 class FixtureTransport:

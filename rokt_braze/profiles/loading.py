@@ -29,8 +29,8 @@ from typing import IO, Any, cast
 
 import yaml
 
+from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.errors import InputError
-from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
 from rokt_braze.profiles.profile import Profile, RecordError, profile_from_record
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
 from rokt_braze.profiles.yaml12 import ProfileLoader
@@ -129,7 +129,7 @@ def _expand(record: object) -> list[tuple[object, list[dict[str, Any]]]]:
     assert isinstance(record, Mapping)
     try:
         fixtures = check_fixtures(record.get("connected_content"))
-    except FixtureShapeError as err:
+    except FixtureError as err:
         raise RecordError(str(err), key="connected_content") from None
     return [(user, fixtures) for user in users_from_track(record)]
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rokt_braze.profiles.fixtures import FixtureShapeError, check_fixtures
+from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.profiles.namespaces import UserNamespaces, build_namespaces
 
 __all__ = ["Profile", "RecordError", "plain", "profile_from_record", "profile_name"]
@@ -90,7 +90,7 @@ def profile_from_record(
     data: dict[str, Any] = plain(record)
     try:
         own = check_fixtures(data.pop("connected_content", None))
-    except FixtureShapeError as err:
+    except FixtureError as err:
         raise RecordError(str(err), key="connected_content") from None
     for key in MAPPING_KEYS:
         value = data.get(key)

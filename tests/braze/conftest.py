@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from rokt_braze.braze import MessageState, Rendered, Resources, parse_template
-from rokt_braze.braze.environment import braze_environment
 from rokt_braze.braze.filters import braze_filter_functions
+from rokt_braze.braze.template import braze_environment
 from rokt_braze.connected import CallRequest, CallResponse, FixtureTransport, parse_fixtures
 
 

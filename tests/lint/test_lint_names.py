@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from liquid.extra import WithTag
 
-from rokt_braze.braze.environment import braze_environment
+from rokt_braze.braze.template import braze_environment
 from rokt_braze.checking import lint_file
 from rokt_braze.findings import Severity
 from rokt_braze.lint import unknown_tag_message

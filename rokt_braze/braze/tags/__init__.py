@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from liquid.token import TOKEN_EXPRESSION
 
 if TYPE_CHECKING:
+    from liquid import RenderContext
     from liquid.stream import TokenStream
     from liquid.token import Token
+
+    from rokt_braze.braze.environment import BrazeEnvironment
+    from rokt_braze.braze.template import BrazeTemplate
 
 
 def take_markup(stream: TokenStream) -> tuple[Token, str]:
@@ -19,3 +23,9 @@ def take_markup(stream: TokenStream) -> tuple[Token, str]:
         next(stream)
         return token, stream.current.value
     return token, ""
+
+
+def parse_braze(context: RenderContext, source: str, name: str) -> BrazeTemplate:
+    """Parse Braze source (a content block, a `:rerender` answer) with the parser of the
+    environment that renders `context`: the tags reach the parser through it."""
+    return cast("BrazeEnvironment", context.env).parse_braze(source, name)

@@ -20,7 +20,7 @@ from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import CallRecord, message_state
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import parse_braze, take_markup
 from rokt_braze.connected import CallFailed, CallRequest, CallResponse
 from rokt_braze.errors import MessageAborted
 
@@ -222,10 +222,8 @@ class ConnectedContentNode(Node):
             return 0
         text = response.text
         if "rerender" in self.markup.options:
-            from rokt_braze.braze.template import parse_template
-
-            text = _render(parse_template(text, name="connected_content response").bound.nodes,
-                           context)
+            answer = parse_braze(context, text, "connected_content response")
+            text = _render(answer.bound.nodes, context)
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, ValueError):

@@ -20,6 +20,8 @@ from liquid.stringify import to_liquid_string
 
 from rokt_braze.braze.origins import OriginBuffer, TracedStr
 from rokt_braze.braze.state import message_state
+from rokt_braze.braze.tags import parse_braze
+from rokt_braze.errors import TemplateError
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -111,9 +113,6 @@ def _render_content_block(
     name: str, token: Token, context: RenderContext, buffer: TextIO
 ) -> int:
     """Inline the block in the caller's context; its errors point at the calling tag."""
-    from rokt_braze.braze.template import parse_template  # a block is a template too
-    from rokt_braze.errors import TemplateError
-
     state = message_state(context)
     if state.block_depth >= MAX_BLOCK_DEPTH:
         return 0
@@ -121,7 +120,7 @@ def _render_content_block(
     if source is None:
         raise LiquidError(f"content block {name!r} not found (give it as a fixture)", token=token)
     try:
-        block = parse_template(source, name=f"content_blocks.{name}")
+        block = parse_braze(context, source, f"content_blocks.{name}")  # a template too
     except TemplateError as err:
         raise LiquidError(f"in content block {name!r}: {err}", token=token) from None
     out = StringIO()
