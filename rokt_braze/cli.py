@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from rokt_braze.cli_util import FAIL_LEVELS, report_stream
 from rokt_braze.errors import InputError, MessageAborted, RoktBrazeError, TemplateError
-from rokt_braze.findings import CheckResult, Severity
 from rokt_braze.secrets import redact_header
 
 if TYPE_CHECKING:
@@ -149,26 +148,19 @@ def _error(message: str) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from rokt_braze.checking import check
     from rokt_braze.config import load_config
-    from rokt_braze.report import write_report
+    from rokt_braze.report import fail_level, fails, write_report
 
     config = load_config(args.config)
     transport = live_transport(args, config) if args.live else None
     result = check(args.paths, args.profile, config=config, transport=transport)
-    fail_on = args.fail_on or config.fail_on
+    fail_on = fail_level(args.fail_on or config.fail_on)
     for message in result.input_errors:
         _error(message)
     with report_stream(args.output) as out:
-        write_report(result, args.format, out)
+        write_report(result, args.format, out, fail_on=fail_on)
     if result.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if fails(result, fail_on) else EXIT_OK
-
-
-def fails(result: CheckResult, fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    level = Severity.parse(fail_on)
-    return any(f.severity >= level for f in result.findings)
 
 
 def live_transport(args: argparse.Namespace, config: Config) -> LiveTransport:

@@ -59,7 +59,7 @@ def summary_line(result: CheckResult) -> str:
     return "\n".join(summary_lines(result))
 
 
-def write(result: CheckResult, stream: TextIO) -> None:
+def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     for message in result.input_errors:
         stream.write(f"::error title=rokt-braze::{escape_data(message)}\n")
     for f in ordered(result.findings):

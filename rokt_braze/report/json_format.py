@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from rokt_braze.findings import CheckResult
+from rokt_braze.findings import CheckResult, Severity
 
 
-def write(result: CheckResult, stream: TextIO) -> None:
+def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     doc = {
         "version": 1,
         "summary": result.summary(),

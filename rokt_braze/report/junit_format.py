@@ -1,11 +1,13 @@
 """JUnit XML for GitLab, Jenkins, Azure DevOps and CircleCI test reports.
 
-One `<testsuite name="rokt-braze">`. Each checked file is a class: its test cases are
-`lint` (findings with no profile: static rules) and one per rendered profile. As with
-ruff's JUnit output, every error and warning counts: a case with any becomes a
-`<failure>` whose text lists them as text-format lines; infos (e.g. `aborted`) do not fail
-a case and go to `<system-out>`. A file that could not be checked at all is an `<error>`
-on its `lint` case. No timings: the checks are not timed, and a made-up `time` would lie.
+Written to the Jenkins xUnit plugin's `junit-10.xsd`, the schema pytest's own JUnit
+output follows. One `<testsuite name="rokt-braze">`; each checked file is a class whose
+test cases are `lint` (findings with no profile: static rules) and one per rendered
+profile. A case fails exactly when the exit status would: it has a finding at or above
+`--fail-on` (default error), listed in its `<failure>` as text-format lines. Findings
+below that level do not fail it and go to `<system-out>`. A file that could not be
+checked at all is an `<error>` on its `lint` case. No timings: the checks are not timed,
+and a made-up `time` would lie.
 """
 
 from __future__ import annotations
@@ -33,17 +35,15 @@ class Case:
     findings: list[Finding] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
 
-    @property
-    def failing(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity >= Severity.WARNING]
+    def failing(self, fail_on: Severity | None) -> list[Finding]:
+        return [f for f in self.findings if fail_on is not None and f.severity >= fail_on]
 
-    @property
-    def infos(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity < Severity.WARNING]
+    def passing(self, fail_on: Severity | None) -> list[Finding]:
+        return [f for f in self.findings if fail_on is None or f.severity < fail_on]
 
 
-def write(result: CheckResult, stream: TextIO) -> None:
-    root = junit_tree(result)
+def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = Severity.ERROR) -> None:
+    root = junit_tree(result, fail_on)
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ET.tostring(root, encoding="unicode"))
@@ -81,38 +81,39 @@ def _file_of(message: str, files: list[str]) -> str:
     return max(owners, key=len, default="")
 
 
-def junit_tree(result: CheckResult) -> ET.Element:
+def junit_tree(result: CheckResult, fail_on: Severity | None = Severity.ERROR) -> ET.Element:
     cases = cases_of(result)
     counts = {
         "tests": str(len(cases)),
-        "failures": str(sum(1 for c in cases if c.failing and not c.input_errors)),
+        "failures": str(sum(1 for c in cases if c.failing(fail_on) and not c.input_errors)),
         "errors": str(sum(1 for c in cases if c.input_errors)),
-        "skipped": "0",
     }
+    # `skipped` belongs to <testsuite> only: junit-10.xsd does not allow it on <testsuites>
     root = ET.Element("testsuites", {"name": SUITE, **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts, "skipped": "0"})
     for c in cases:
-        suite.append(testcase(c))
+        suite.append(testcase(c, fail_on))
     return root
 
 
-def testcase(c: Case) -> ET.Element:
-    attrs = {"classname": _xml(c.file or SUITE), "name": _xml(c.profile or LINT)}
-    if c.file:
-        attrs["file"] = _xml(c.file)
-    el = ET.Element("testcase", attrs)
-    lines = [line_of(f) for f in c.failing]
+def testcase(c: Case, fail_on: Severity | None) -> ET.Element:
+    # no `file` attribute: junit-10.xsd has none on <testcase>; the classname is the file
+    el = ET.Element("testcase", {"classname": _xml(c.file or SUITE),
+                                 "name": _xml(c.profile or LINT)})
+    failing = c.failing(fail_on)
+    lines = [line_of(f) for f in failing]
     if c.input_errors:
         error = ET.SubElement(el, "error", {"message": "could not be checked",
                                             "type": "input-error"})
         error.text = _xml("\n".join([*c.input_errors, *lines]))
     elif lines:
-        worst = max(f.severity for f in c.failing)
-        failure = ET.SubElement(el, "failure", {"message": count_phrase(c.failing),
+        worst = max(f.severity for f in failing)
+        failure = ET.SubElement(el, "failure", {"message": count_phrase(failing),
                                                 "type": str(worst)})
         failure.text = _xml("\n".join(lines))
-    if c.infos:
-        ET.SubElement(el, "system-out").text = _xml("\n".join(line_of(f) for f in c.infos))
+    passing = c.passing(fail_on)
+    if passing:
+        ET.SubElement(el, "system-out").text = _xml("\n".join(line_of(f) for f in passing))
     return el
 
 

@@ -31,7 +31,7 @@ SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def write(result: CheckResult, stream: TextIO) -> None:
+def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     json.dump(sarif_log(result), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 

@@ -16,7 +16,7 @@ def line_of(f: Finding) -> str:
     return f"{where}: {f.rule}{tag} {f.message}{who}"
 
 
-def write(result: CheckResult, stream: TextIO) -> None:
+def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     for f in result.findings:
         stream.write(line_of(f) + "\n")
     for line in summary_lines(result):

@@ -80,3 +80,20 @@ def test_junit(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(list(c) == [] for c in cases)
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == (
         str(len(cases)), "0", "0")
+
+
+@pytest.mark.parametrize(("fail_on", "status"), [("error", 0), ("warning", 1), ("never", 0)])
+def test_junit_failures_follow_fail_on_like_the_exit_status(
+    capsys: pytest.CaptureFixture[str], fail_on: str, status: int
+) -> None:
+    """The stock templates' json-unescaped warnings: failures exactly when the run fails."""
+    code = main(["check", "templates/", "--format", "junit", "--fail-on", fail_on])
+    root = ET.fromstring(capsys.readouterr().out.encode("utf-8"))
+    assert code == status
+    [suite] = root.findall("testsuite")
+    failed = [c for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert bool(failed) == bool(status)
+    assert suite.get("failures") == str(len(failed))
+    warned = [c for c in suite.iter("testcase") if "json-unescaped (warning)" in
+              (c.findtext("failure") or c.findtext("system-out") or "")]
+    assert warned  # the warnings are in the report either way

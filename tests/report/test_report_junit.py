@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import xmlschema
 
 from report_samples import (
     CLEAN,
@@ -22,14 +26,23 @@ from rokt_braze.report import write_report
 from rokt_braze.report.text_format import line_of
 
 
-def render_text(result: CheckResult) -> str:
+#: The Jenkins xUnit plugin's schema (source noted in the file).
+XSD = Path(__file__).resolve().parents[1] / "data" / "junit-10.xsd"
+
+
+@pytest.fixture(scope="module")
+def schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(XSD))
+
+
+def render_text(result: CheckResult, fail_on: Severity | None = Severity.ERROR) -> str:
     out = io.StringIO()
-    write_report(result, "junit", out)
+    write_report(result, "junit", out, fail_on=fail_on)
     return out.getvalue()
 
 
-def render(result: CheckResult) -> ET.Element:
-    return ET.fromstring(render_text(result).encode("utf-8"))
+def render(result: CheckResult, fail_on: Severity | None = Severity.ERROR) -> ET.Element:
+    return ET.fromstring(render_text(result, fail_on).encode("utf-8"))
 
 
 def suite_of(root: ET.Element) -> ET.Element:
@@ -50,10 +63,28 @@ def assert_counts_consistent(root: ET.Element) -> None:
         "tests": str(len(cases)),
         "failures": str(sum(1 for c in cases if c.find("failure") is not None)),
         "errors": str(sum(1 for c in cases if c.find("error") is not None)),
-        "skipped": str(sum(1 for c in cases if c.find("skipped") is not None)),
     }
     for element in (root, suite):
         assert {k: element.get(k) for k in expected} == expected
+    assert suite.get("skipped") == str(sum(1 for c in cases if c.find("skipped") is not None))
+
+
+@pytest.mark.parametrize("fail_on", [Severity.ERROR, Severity.WARNING, Severity.INFO, None])
+def test_valid_against_the_jenkins_junit_10_schema(
+    schema: xmlschema.XMLSchema, fail_on: Severity | None
+) -> None:
+    bad = "templates/bad.webhook.yaml"
+    for result in (sample_result(), sample_result(findings=[]),
+                   sample_result(files=[CREATE, bad], input_errors=[f"{bad}: bad YAML"])):
+        schema.validate(render_text(result, fail_on))
+
+
+def test_the_schema_check_has_teeth(schema: xmlschema.XMLSchema) -> None:
+    """What the first version wrote, and what the schema rejects."""
+    text = render_text(sample_result())
+    assert schema.is_valid(text)
+    assert not schema.is_valid(text.replace("<testsuites ", '<testsuites skipped="0" ', 1))
+    assert not schema.is_valid(text.replace("<testcase ", '<testcase file="x" ', 1))
 
 
 def test_one_case_per_file_lint_and_per_rendered_profile() -> None:
@@ -65,12 +96,39 @@ def test_one_case_per_file_lint_and_per_rendered_profile() -> None:
     ]
     assert_counts_consistent(root)
     assert suite_of(root).get("tests") == "7"
-    assert suite_of(root).get("failures") == "4"
+    assert suite_of(root).get("failures") == "2"
     assert suite_of(root).get("errors") == "0"
 
 
-def test_errors_and_warnings_fail_infos_do_not() -> None:
+def test_by_default_errors_fail_and_warnings_are_output() -> None:
+    """As the exit status: warnings alone do not fail (the default --fail-on error)."""
     cases = case_map(render(sample_result()))
+    lint = cases[(CREATE, "lint")]
+    assert lint.find("failure") is None
+    assert lint.findtext("system-out") == line_of(WARN_NO_POS)
+    opted = cases[(CREATE, "opted-out")]
+    assert opted.find("failure") is None
+    assert opted.findtext("system-out") == line_of(WARN_PROFILE)
+    tz = cases[(CREATE, "sample-subscriber")].find("failure")
+    assert tz is not None
+    assert (tz.get("message"), tz.get("type")) == ("1 error", "error")
+    update = cases[(UPDATE, "sample-subscriber")].find("failure")
+    assert update is not None and update.text == line_of(ERR_LINE_ONLY)
+
+
+def test_fail_on_never_fails_nothing() -> None:
+    root = render(sample_result(), None)
+    assert_counts_consistent(root)
+    assert suite_of(root).get("failures") == "0"
+    tz = case_map(root)[(CREATE, "sample-subscriber")]
+    assert tz.find("failure") is None
+    assert tz.findtext("system-out") == line_of(ERR_TZ).replace("\r\n", "\n")
+
+
+def test_at_fail_on_warning_errors_and_warnings_fail_infos_do_not() -> None:
+    root = render(sample_result(), Severity.WARNING)
+    assert suite_of(root).get("failures") == "4"
+    cases = case_map(root)
     lint = cases[(CREATE, "lint")].find("failure")
     assert lint is not None
     assert (lint.get("message"), lint.get("type")) == ("1 warning", "warning")
@@ -97,7 +155,7 @@ def test_failure_message_counts_worst_first() -> None:
     also_info = NOTICE.with_(file=CREATE, profile="sample-subscriber")
     tz = ERR_TZ.with_(message="not a Rokt timezone")
     result = sample_result(findings=[extra, tz.with_(line=14), also_info, tz])
-    root = render(result)
+    root = render(result, Severity.WARNING)
     case = case_map(root)[(CREATE, "sample-subscriber")]
     failure = case.find("failure")
     assert failure is not None
