@@ -34,16 +34,27 @@ class Rule:
     id: str
     severity: Severity
     summary: str
+    #: the stage that finds it (template, render, request, rokt): SARIF tags, docs sections
+    category: str = ""
 
 
-def _catalog(*rows: tuple[str, Severity, str]) -> dict[str, Rule]:
-    return {rid: Rule(rid, sev, summary) for rid, sev, summary in rows}
+def _catalog(*rows: tuple[str, Severity, str] | str) -> dict[str, Rule]:
+    """Rows of (id, severity, summary); a bare string starts a category."""
+    rules: dict[str, Rule] = {}
+    category = ""
+    for row in rows:
+        if isinstance(row, str):
+            category = row
+        else:
+            rid, sev, summary = row
+            rules[rid] = Rule(rid, sev, summary, category)
+    return rules
 
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice
 
 RULES: dict[str, Rule] = _catalog(
-    # static rules over template source
+    "template",  # static rules over template source
     ("liquid-syntax", E, "a field does not parse as Braze Liquid"),
     ("unknown-tag", E, "a tag Braze does not support"),
     ("unknown-filter", E, "a filter Braze does not support"),
@@ -54,17 +65,17 @@ RULES: dict[str, Rule] = _catalog(
     ("json-unescaped", W, "user data interpolated into a JSON string without json_escape"),
     ("array-output", W, "an array attribute output without join"),
     ("connected-content", E, "malformed connected_content markup or unknown option"),
-    # rendering
+    "render",
     ("render-error", E, "rendering raised for this profile"),
     ("aborted", N, "abort_message fired: the message would not be sent"),
     ("missing-attribute", W, "the template reads a ${...} attribute this profile lacks"),
     ("connected-content-unmatched", E, "a connected_content call with no fixture offline"),
-    # the rendered HTTP request
+    "request",  # the rendered HTTP request
     ("url-invalid", E, "URL not absolute https, empty path segment or bad characters"),
     ("method-invalid", E, "method not allowed by the target"),
     ("header-invalid", E, "Authorization not `Bearer <token>`, Content-Type not JSON, ..."),
     ("body-json-invalid", E, "body is not valid JSON"),
-    # the Rokt Calendar API contract
+    "rokt",  # the Rokt Calendar API contract
     ("rokt-url", E, "not a Rokt create/update URL, or empty account code"),
     ("rokt-required-field", E, "a field the Rokt API requires is missing or empty"),
     ("rokt-template-field", E, "a field the Braze integration requires is missing"),

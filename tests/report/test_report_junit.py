@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import xmlschema
-
 from report_samples import (
     CLEAN,
     CREATE,
@@ -24,7 +23,6 @@ from report_samples import (
 from rokt_braze.findings import CheckResult, Finding, Severity
 from rokt_braze.report import write_report
 from rokt_braze.report.text_format import line_of
-
 
 #: The Jenkins xUnit plugin's schema (source noted in the file).
 XSD = Path(__file__).resolve().parents[1] / "data" / "junit-10.xsd"

@@ -10,13 +10,16 @@ from typing import Any
 
 import jsonschema
 import pytest
+import tomllib
 from report_samples import CREATE, ERR_LINE_ONLY, ERR_TZ, NOTICE, WARN_NO_POS, sample_result
 
 import rokt_braze
 from rokt_braze.findings import RULES, CheckResult, Finding, Severity
 from rokt_braze.report import sarif_format, write_report
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA_PATH = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
+URLS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +57,28 @@ def test_driver_lists_every_rule_in_catalog_order() -> None:
     driver = render(sample_result())["runs"][0]["tool"]["driver"]
     assert driver["name"] == "rokt-braze"
     assert driver["version"] == rokt_braze.__version__
-    assert driver["informationUri"].startswith("https://")
+    assert driver["informationUri"] == URLS["Homepage"]
     assert [r["id"] for r in driver["rules"]] == list(RULES)
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     for descriptor, rule in zip(driver["rules"], RULES.values(), strict=True):
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]
-        assert descriptor["helpUri"] == (
-            f"https://github.com/rokt-braze/rokt-braze/blob/main/docs/rules.md#{rule.id}")
+        # help links come from [project.urls] (read from the installed metadata)
+        assert descriptor["helpUri"] == f"{URLS['Rules']}#{rule.id}"
         assert rule.summary in descriptor["help"]["text"]
+        assert descriptor["properties"]["tags"] == ["rokt-braze", rule.category]
+    by_id = {d["id"]: d for d in driver["rules"]}
+    assert by_id["rokt-timezone"]["name"] == "RoktTimezone"
+    assert by_id["liquid-syntax"]["properties"]["tags"] == ["rokt-braze", "template"]
+    assert by_id["body-json-invalid"]["properties"]["tags"] == ["rokt-braze", "request"]
+
+
+def test_every_help_link_names_a_heading_of_the_rules_doc() -> None:
+    headings = {line[3:].strip() for line in
+                (REPO / "docs" / "rules.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("## ")}
+    assert set(RULES) <= headings
+    assert URLS["Rules"].endswith("/docs/rules.md")
 
 
 def test_results_point_at_their_rule_with_the_finding_level() -> None:
@@ -105,9 +121,12 @@ def location(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_regions_are_one_based_and_omitted_without_a_position() -> None:
+    # the sample's files do not exist: a region ends one character on, or spans the line
     by_rule = results_by_rule(render(sample_result()))
-    assert location(by_rule["rokt-timezone"])["region"] == {"startLine": 12, "startColumn": 22}
-    assert location(by_rule["rokt-url"])["region"] == {"startLine": 2}
+    assert location(by_rule["rokt-timezone"])["region"] == {
+        "startLine": 12, "startColumn": 22, "endLine": 12, "endColumn": 23}
+    assert location(by_rule["rokt-url"])["region"] == {
+        "startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 1}
     assert "region" not in location(by_rule["rokt-unknown-field"])
     assert location(by_rule["rokt-unknown-field"])["artifactLocation"] == {
         "uri": "templates/create.webhook.yaml", "uriBaseId": "%SRCROOT%"}
@@ -124,7 +143,7 @@ def test_uris_are_relative_forward_slash_and_percent_encoded() -> None:
 def test_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inside = tmp_path / "repo" / "t" / "a.liquid"
     outside = tmp_path / "elsewhere" / "b.liquid"
-    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "repo")
     assert sarif_format.artifact_location(str(inside)) == {
         "uri": "t/a.liquid", "uriBaseId": "%SRCROOT%"}
@@ -139,9 +158,9 @@ def test_fingerprints_ignore_lines_and_tell_twins_apart() -> None:
         return [r["partialFingerprints"] for r in doc["runs"][0]["results"]]
 
     [base] = prints(ERR_TZ)
-    assert list(base) == ["rokt-braze/v1"]  # primaryLocationLineHash is GitHub's to compute
+    assert list(base) == ["rokt-braze/v1"]  # no source to hash: the file does not exist
     assert prints(ERR_TZ.with_(line=40, column=1)) == [base]
-    assert prints(ERR_TZ.with_(profile="other")) != [base]
+    assert prints(ERR_TZ.with_(profile="other")) == [base]
     assert prints(ERR_TZ.with_(message="different")) != [base]
     assert prints(ERR_TZ.with_(file="templates/other.webhook.yaml")) != [base]
     assert prints(ERR_TZ.with_(rule="rokt-datetime")) != [base]
@@ -152,11 +171,11 @@ def test_fingerprints_ignore_lines_and_tell_twins_apart() -> None:
 
 def test_properties_carry_profile_and_field() -> None:
     by_rule = results_by_rule(render(sample_result()))
-    assert by_rule["aborted"]["properties"] == {"profile": NOTICE.profile, "field": "body"}
-    assert by_rule["rokt-url"]["properties"] == {"profile": ERR_LINE_ONLY.profile,
+    assert by_rule["aborted"]["properties"] == {"profiles": [NOTICE.profile], "field": "body"}
+    assert by_rule["rokt-url"]["properties"] == {"profiles": [ERR_LINE_ONLY.profile],
                                                  "field": "url"}
-    assert by_rule["rokt-unknown-field"]["properties"] == {"profile": WARN_NO_POS.profile,
-                                                           "field": "body"}
+    assert WARN_NO_POS.profile == ""
+    assert by_rule["rokt-unknown-field"]["properties"] == {"profiles": [], "field": "body"}
 
 
 def test_input_errors_are_tool_notifications(validator: Any) -> None:
@@ -192,3 +211,64 @@ def test_non_ascii_is_written_as_is_not_escaped() -> None:
     out = io.StringIO()
     write_report(CheckResult([f], [CREATE]), "sarif", out)
     assert "Zürich ≠ Europe/Zurich [sample-subscriber]" in out.getvalue()
+
+
+def test_a_real_run_from_a_subfolder(
+    validator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Paths relative to the repository root, end positions from the source, the line
+    hash upload-sarif would compute, and one alert for a filter both lint and render
+    reject."""
+    from rokt_braze.cli import main
+    from rokt_braze.report.line_hash import line_hashes
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    source = "Hello\n  {{ ${first_name} | lstrip }} and {{ 'x' | upcase }}\n"
+    hooks = repo / "hooks"
+    hooks.mkdir()
+    (hooks / "a b.liquid").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(hooks)
+    assert main(["check", "a b.liquid", "--format", "sarif"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    validator.validate(doc)
+    results = doc["runs"][0]["results"]
+    unknown = [r for r in results if r["ruleId"] == "unknown-filter"]
+    assert len(unknown) == 1, results
+    [res] = unknown
+    physical = res["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"] == {"uri": "hooks/a%20b.liquid", "uriBaseId": "%SRCROOT%"}
+    assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    region = physical["region"]
+    line = source.splitlines()[region["startLine"] - 1]
+    assert region["endLine"] == region["startLine"] == 2
+    assert region["endColumn"] > region["startColumn"]
+    # the region covers the filter name the finding points at
+    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "lstrip"
+    assert res["partialFingerprints"]["primaryLocationLineHash"] == line_hashes(source)[2]
+    assert res["properties"]["profiles"] == ["sample-subscriber"]
+    assert res["message"]["text"].endswith("[sample-subscriber]")
+
+
+def test_one_alert_per_rule_and_place_across_profiles() -> None:
+    others = [ERR_TZ.with_(profile=f"user-{n}") for n in range(5)]
+    doc = render(CheckResult([ERR_TZ, *others], [CREATE]))
+    [res] = doc["runs"][0]["results"]
+    assert res["properties"]["profiles"] == ["sample-subscriber",
+                                             *(f"user-{n}" for n in range(5))]
+    assert res["message"]["text"].endswith(
+        "[sample-subscriber, user-0, user-1 and 3 more]")
+    # a different place or rule is its own alert
+    doc = render(CheckResult([ERR_TZ, ERR_TZ.with_(column=23),
+                              ERR_TZ.with_(rule="rokt-datetime")], [CREATE]))
+    assert len(doc["runs"][0]["results"]) == 3
+
+
+def test_without_project_metadata_there_is_no_help_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sarif_format, "project_urls", lambda: {})
+    driver = render(sample_result())["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    assert all("helpUri" not in rule for rule in driver["rules"])
