@@ -19,6 +19,7 @@ from pathlib import Path
 from rokt_braze.braze import Resources
 from rokt_braze.config import Config, expand_globs, load_config
 from rokt_braze.connected import Transport
+from rokt_braze.discovery import discover as discover  # where callers found it first
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, CheckResult, Finding, Severity
 from rokt_braze.lint import filter_suppressed, lint_webhook, unknown_tag_message
@@ -29,14 +30,10 @@ from rokt_braze.webhook import (
     Field,
     RenderResult,
     Webhook,
-    is_template_path,
     load_webhook,
     parse_field,
     render_message,
 )
-
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
-                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 ProfileLike = Profile | Mapping[str, object] | str | os.PathLike[str]
 
@@ -50,28 +47,6 @@ class CheckOptions:
     config: Config = field(default_factory=Config)
     #: None: offline fixtures; a live transport makes real calls
     transport: Transport | None = None
-
-
-def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None) -> list[str]:
-    """Template files named by `paths` (files, or folders searched recursively)."""
-    found: list[str] = []
-    for raw in paths:
-        path = os.fspath(raw)
-        if os.path.isdir(path):
-            before = len(found)
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                found += [os.path.join(folder, f) for f in sorted(files) if is_template_path(f)]
-            if len(found) == before:
-                raise InputError(
-                    "no templates here (*.webhook.yaml, *.webhook.yml, *.liquid)", path=path
-                )
-        elif os.path.exists(path):
-            found.append(path)
-        else:
-            raise InputError("no such file or directory", path=path)
-    unique = list(dict.fromkeys(os.path.normpath(p) for p in found))
-    return [p for p in unique if not (config and config.excluded(p))]
 
 
 def check(

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="config file (default: nearest "
                        ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--exclude", action="append", metavar="PATTERN",
+                       help="skip files and folders matching PATTERN (.gitignore syntax; "
+                       "repeatable); replaces the config's exclude and the default list "
+                       "(build/, dist/, virtual environments, ...)")
+    check.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN",
+                       help="skip these too, keeping the defaults and the config's (repeatable)")
     _live_options(check)
 
     render = sub.add_parser("render", help="print the request a webhook renders to")
@@ -151,6 +157,7 @@ def run_check(args: argparse.Namespace) -> int:
     from rokt_braze.report import fail_level, fails, write_report
 
     config = load_config(args.config)
+    _command_line_excludes(args, config)
     transport = live_transport(args, config) if args.live else None
     result = check(args.paths, args.profile, config=config, transport=transport)
     fail_on = fail_level(args.fail_on or config.fail_on)
@@ -161,6 +168,19 @@ def run_check(args: argparse.Namespace) -> int:
     if result.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if fails(result, fail_on) else EXIT_OK
+
+
+def _command_line_excludes(args: argparse.Namespace, config: Config) -> None:
+    """--exclude / --extend-exclude, relative to the working folder, into the config."""
+    from pathlib import Path
+
+    from rokt_braze.discovery import rebase
+
+    here = Path.cwd()
+    if args.exclude is not None:
+        config.exclude = [rebase(p, here, config.root) for p in args.exclude]
+    config.extend_exclude = [*config.extend_exclude,
+                             *(rebase(p, here, config.root) for p in args.extend_exclude)]
 
 
 def live_transport(args: argparse.Namespace, config: Config) -> LiveTransport:

@@ -6,7 +6,8 @@ profiles = ["profiles/*.yaml"]          # default profiles (globs, relative to t
 fixtures = ["fixtures/*.yaml"]          # connected_content fixture files
 fail-on = "warning"                     # error (default) | warning | never
 ignore = ["rokt-event-id"]              # rules switched off everywhere
-exclude = ["drafts/**"]                 # files never checked
+extend-exclude = ["drafts/"]            # never checked (.gitignore syntax); `exclude`
+                                        # replaces the default list (build/, dist/, ...)
 
 [tool.rokt-braze.severity]              # per-rule severity: error | warning | info | off
 missing-attribute = "error"
@@ -44,7 +45,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 _KEYS = frozenset(
-    {"profiles", "fixtures", "fail-on", "ignore", "exclude", "severity", "per-file-ignores",
+    {"profiles", "fixtures", "fail-on", "ignore", "exclude", "extend-exclude", "severity",
+     "per-file-ignores",
      "credentials", "allow-hosts", "base-urls"}
 )
 
@@ -57,7 +59,10 @@ class Config:
     fixtures: list[str] = field(default_factory=list)
     fail_on: str = "error"
     ignore: set[str] = field(default_factory=set)
-    exclude: list[str] = field(default_factory=list)
+    #: .gitignore-style patterns relative to `root`; `exclude` replaces discovery's default
+    #: folder list (None: keep it), `extend-exclude` adds to it
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
     severity: dict[str, Severity | None] = field(default_factory=dict)  # None = off
     per_file_ignores: dict[str, set[str]] = field(default_factory=dict)
     #: live mode: hosts calls may go to, origin rewrites, credential name -> env var names
@@ -85,10 +90,6 @@ class Config:
             if rule in rules and (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(path, pattern)):
                 return None
         return self.severity.get(rule, default or RULES[rule].severity)
-
-    def excluded(self, path: str) -> bool:
-        rel = _relative(path, self.root)
-        return any(fnmatch.fnmatch(rel, p) for p in self.exclude)
 
 
 def _relative(path: str, root: Path) -> str:
@@ -149,7 +150,9 @@ def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:
     config = Config(root=root, source=source, raw=table)
     config.profiles = _str_list(table, "profiles", fail)
     config.fixtures = _str_list(table, "fixtures", fail)
-    config.exclude = _str_list(table, "exclude", fail)
+    if "exclude" in table:
+        config.exclude = _str_list(table, "exclude", fail)
+    config.extend_exclude = _str_list(table, "extend-exclude", fail)
     config.ignore = set(_str_list(table, "ignore", fail))
     config.allow_hosts = _str_list(table, "allow-hosts", fail)
     base_urls = table.get("base-urls", {})

@@ -80,8 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _settings(config: pytest.Config, paths: list[str]) -> Settings:
-    from rokt_braze.checking import discover
     from rokt_braze.config import load_config
+    from rokt_braze.discovery import discover
     from rokt_braze.profiles import load_profiles
 
     here = config.invocation_params.dir
