@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rokt_braze.errors import InputError
-from rokt_braze.webhook.model import is_template_path
+from rokt_braze.webhook.file import is_template_path
 
 if TYPE_CHECKING:
     import pathspec
