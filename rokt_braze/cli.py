@@ -112,7 +112,7 @@ def _live_options(parser: argparse.ArgumentParser, *, always_live: bool = False)
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["fake-rokt"]:
-        from rokt_braze.fake_rokt.cli import main as fake_main
+        from rokt_braze.fakes.rokt.cli import main as fake_main
 
         return fake_main(args_list[1:])
     parser = build_parser()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from rokt_braze import secrets
-from rokt_braze.fake_rokt.dates import parse_local
+from rokt_braze.fakes.rokt.dates import parse_local
 from rokt_braze.iso8601 import parse_iso
 from rokt_braze.profiles.times import parse_time
 from rokt_braze.targets.rokt.rules import parse_datetime

@@ -8,7 +8,7 @@ import pytest
 
 from rokt_braze.cli import main
 from rokt_braze.connected.live import credential_env_names
-from rokt_braze.fake_rokt import running_fake_rokt
+from rokt_braze.fakes.rokt import running_fake_rokt
 from rokt_braze.report import FORMATS
 
 TOKEN = "tok-9f8e7d6c5b4a"  # a bearer token written into the template

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from rokt_braze.fake_rokt import FakeRokt, ManualClock, running_fake_rokt
+from rokt_braze.fakes.rokt import FakeRokt, ManualClock, running_fake_rokt
 
 from .helpers import ACCOUNT, CLIENT_ID, SECRET, get_token
 

@@ -1,6 +1,6 @@
-"""Clocks for the fake: wall time by default, a hand-driven one for tests.
+"""Clocks for the fakes: wall time by default, a hand-driven one for tests.
 
-Token expiry and DTSTAMP read the clock, so a test can expire a token by moving time
+Token expiry, rate-limit windows and timestamps read the clock, so a test moves time
 forward instead of sleeping.
 """
 

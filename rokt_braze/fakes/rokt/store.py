@@ -1,9 +1,10 @@
-"""SQLite storage for the fake: accounts, subscriptions, events, their links, and tokens.
+"""SQLite storage for the fake Rokt: accounts, subscriptions, events, links, and tokens.
 
-One connection guarded by a lock serves every request thread: the fake's load is tiny,
-and a single connection is what makes the default `:memory:` database shared at all.
-A file database survives a restart with nothing lost (tokens included); tokens are
-stored as SHA-256 hashes so the file holds no usable credential.
+Built on the core's `Database` (one locked connection; a file database is WAL with
+`synchronous=FULL`, so a write the server acknowledged survives kill -9). A file
+database survives a restart with nothing lost (tokens included); tokens are stored as
+SHA-256 hashes so the file holds no usable credential. An account belongs to the client
+named for it, or else to the first client that uses it (version 2 added the owner).
 """
 
 from __future__ import annotations
@@ -11,19 +12,18 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict
 
-from rokt_braze.errors import InputError
-from rokt_braze.fake_rokt.models import EventDetails, StoredEvent
+from rokt_braze.fakes.core import Database
+from rokt_braze.fakes.rokt.models import EventDetails, StoredEvent
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
-    code TEXT PRIMARY KEY
+    code TEXT PRIMARY KEY,
+    owner TEXT                    -- client id; NULL until configured or first used
 );
 CREATE TABLE IF NOT EXISTS subscriptions (
     id TEXT PRIMARY KEY,          -- lower-cased GUID
@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 """
 
+#: version n -> n + 1
+_MIGRATIONS = {1: "ALTER TABLE accounts ADD COLUMN owner TEXT;"}
+
 _EVENT_COLUMNS = (
     'event_id, title, description, location, start, "end", timezone, notify_before, '
     "all_day, account, sequence, updated"
@@ -73,47 +76,32 @@ class Store:
     """All persistent state of one fake server."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        target = os.fspath(path) if path is not None else ":memory:"
-        self._lock = threading.Lock()
-        try:
-            self._conn = sqlite3.connect(target, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise InputError(f"cannot open the database: {exc}", path=target) from None
-        try:
-            self._init_schema()
-        except (sqlite3.Error, InputError) as exc:
-            self._conn.close()
-            reason = (
-                exc.reason
-                if isinstance(exc, InputError)
-                else f"not a usable SQLite database: {exc}"
-            )
-            raise InputError(reason, path=target) from None
-
-    def _init_schema(self) -> None:
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            raise InputError(f"database schema version {version}, this fake knows {SCHEMA_VERSION}")
-        with self._conn:
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._db = Database(path, schema=_SCHEMA, version=SCHEMA_VERSION, migrations=_MIGRATIONS)
+        self._tx = self._db.transaction
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """Serialise access and commit (or roll back) as one transaction."""
-        with self._lock, self._conn:
-            yield self._conn
+        self._db.close()
 
     # accounts and subscriptions
 
-    def add_accounts(self, codes: Iterable[str]) -> None:
+    def add_accounts(self, owners: dict[str, str | None]) -> None:
+        """Known accounts, each with its owning client (None: the first client to use it)."""
         with self._tx() as db:
-            db.executemany("INSERT OR IGNORE INTO accounts VALUES (?)", [(c,) for c in codes])
+            for code, owner in owners.items():
+                db.execute("INSERT OR IGNORE INTO accounts (code) VALUES (?)", (code,))
+                if owner is not None:
+                    db.execute("UPDATE accounts SET owner = ? WHERE code = ?", (owner, code))
+
+    def claim_account(self, code: str, client_id: str) -> str:
+        """The account's owner, making `client_id` the owner of an unowned account."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO accounts (code) VALUES (?)", (code,))
+            db.execute(
+                "UPDATE accounts SET owner = ? WHERE code = ? AND owner IS NULL",
+                (client_id, code),
+            )
+            return str(db.execute("SELECT owner FROM accounts WHERE code = ?", (code,))
+                       .fetchone()[0])
 
     def subscription_exists(self, subscription_id: str) -> bool:
         with self._tx() as db:
@@ -131,7 +119,7 @@ class Store:
         link it to the subscriptions, creating those on first mention."""
         subs = sorted({s.lower() for s in subscription_ids})
         with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO accounts VALUES (?)", (account,))
+            db.execute("INSERT OR IGNORE INTO accounts (code) VALUES (?)", (account,))
             row = db.execute(
                 "SELECT sequence FROM events WHERE account = ? AND event_id = ?",
                 (account, details.event_id),

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from rokt_braze.fake_rokt import FakeRokt, ManualClock, running_fake_rokt
+from rokt_braze.fakes.rokt import FakeRokt, ManualClock, running_fake_rokt
+from rokt_braze.secrets import REDACTED
 
 from .helpers import (
     ACCOUNT,
@@ -63,7 +64,7 @@ def test_create_records_the_request(fake: FakeRokt, token: str) -> None:
     assert recorded[0].path == f"/v1/subscriptionevent/{ACCOUNT}"
     assert recorded[0].status == 202
     assert recorded[0].json()["event"]["eventId"] == "launch-1"
-    assert recorded[0].header("authorization") == "Bearer ********"
+    assert recorded[0].header("authorization") == f"Bearer {REDACTED}"
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from rokt_braze.fake_rokt.dates import parse_local
-from rokt_braze.fake_rokt.models import EventDetails
-from rokt_braze.fake_rokt.timezones import iana_zone
+from rokt_braze.fakes.rokt.dates import parse_local
+from rokt_braze.fakes.rokt.models import EventDetails
+from rokt_braze.fakes.rokt.timezones import iana_zone
 from rokt_braze.findings import RULES, Severity
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import validate

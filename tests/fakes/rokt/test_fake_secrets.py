@@ -6,7 +6,8 @@ import base64
 
 import requests
 
-from rokt_braze.fake_rokt import FakeRokt
+from rokt_braze.fakes.rokt import FakeRokt
+from rokt_braze.secrets import REDACTED
 
 from .helpers import CLIENT_ID, SECRET, create_body, post_event
 
@@ -48,6 +49,6 @@ def test_recorded_requests_and_log_hold_no_secret(fake: FakeRokt, log_lines: lis
     assert len(log_lines) == 5
     assert len(fake.requests) == 5
     token_requests = [r for r in fake.requests if r.path == "/oauth2/token"]
-    assert token_requests[0].header("Authorization") == "Basic ********"
-    assert "client_secret=********" in token_requests[1].body
+    assert token_requests[0].header("Authorization") == f"Basic {REDACTED}"
+    assert f"client_secret={REDACTED}" in token_requests[1].body
     assert f"client_id={CLIENT_ID}" in token_requests[1].body

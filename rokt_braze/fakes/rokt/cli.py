@@ -13,10 +13,11 @@ import time
 from typing import TYPE_CHECKING
 
 from rokt_braze.errors import InputError
+from rokt_braze.fakes.core import clean_line
 from rokt_braze.secrets import REDACTED
 
 if TYPE_CHECKING:
-    from rokt_braze.fake_rokt.server import FakeRokt
+    from rokt_braze.fakes.rokt.server import FakeRokt
 
 DEMO_CLIENT_ID = "demo-client"
 
@@ -26,6 +27,13 @@ def _client(text: str) -> tuple[str, str]:
     if not colon or not client_id or not secret:
         raise argparse.ArgumentTypeError("expected ID:SECRET, both non-empty")
     return client_id, secret
+
+
+def _account(text: str) -> tuple[str, str | None]:
+    code, equals, owner = text.partition("=")
+    if not code or (equals and not owner):
+        raise argparse.ArgumentTypeError("expected CODE or CODE=CLIENT_ID")
+    return code, owner or None
 
 
 def _port(text: str) -> int:
@@ -62,8 +70,10 @@ def build_parser(prog: str = "rokt-braze fake-rokt") -> argparse.ArgumentParser:
         help="an OAuth client (repeatable; default: one demo client with a random secret)",
     )  # fmt: skip
     parser.add_argument(
-        "--account", metavar="CODE", action="append", default=[],
-        help="an account code the fake knows (repeatable; default: accept any code)",
+        "--account", metavar="CODE[=CLIENT_ID]", type=_account, action="append", default=[],
+        help="an account code the fake knows, optionally owned by one client (repeatable; "
+        "default: accept any code; an account without an owner belongs to the first client "
+        "that uses it, and other clients get 403)",
     )  # fmt: skip
     parser.add_argument(
         "--expires-in",
@@ -83,7 +93,7 @@ def _say(line: str) -> None:
 
 
 def _log(line: str) -> None:
-    _say(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}")
+    _say(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {clean_line(line)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,20 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
         return exc.code if isinstance(exc.code, int) else 2
 
-    from rokt_braze.fake_rokt.server import FakeRokt  # after parsing: --help stays fast
+    from rokt_braze.fakes.rokt.server import FakeRokt  # after parsing: --help stays fast
 
     clients = dict(args.client) or {DEMO_CLIENT_ID: secrets.token_urlsafe(18)}
     try:
         fake = FakeRokt(
             clients=clients,
-            accounts=args.account or None,
+            accounts=dict(args.account) or None,
             expires_in=args.expires_in,
             db=args.db,
             host=args.host,
             port=args.port,
             log=_log,
         )
-    except (ImportError, InputError) as exc:
+    except (ImportError, InputError, ValueError) as exc:
         _say(f"rokt-braze fake-rokt: {exc}")
         return 2
     try:
@@ -125,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _banner(
-    fake: FakeRokt, clients: dict[str, str], accounts: list[str], db: str | None, show: bool
+    fake: FakeRokt,
+    clients: dict[str, str],
+    accounts: list[tuple[str, str | None]],
+    db: str | None,
+    show: bool,
 ) -> None:
     base = fake.base_url
     _say(f"fake Rokt Calendar API on {base}")
@@ -134,8 +148,9 @@ def _banner(
     _say(f"  feed:      GET  {base}/calendars/{{subscriptionId}}.ics")
     for client_id, secret in clients.items():
         shown = secret if show else f"{REDACTED} (--show-secrets prints it)"
-        _say(f"  client:    {client_id}:{shown}")
-    _say(f"  accounts:  {', '.join(accounts) if accounts else 'any'}")
+        _say(clean_line(f"  client:    {client_id}:{shown}"))
+    named = [code + (f" (client {owner})" if owner else "") for code, owner in accounts]
+    _say(clean_line(f"  accounts:  {', '.join(named) if named else 'any'}"))
     _say(f"  database:  {db or 'in memory (lost at exit)'}")
     _say("Press Ctrl-C to stop.")
 

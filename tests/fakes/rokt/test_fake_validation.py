@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rokt_braze.fake_rokt import FakeRokt
+from rokt_braze.fakes.rokt import FakeRokt
 
 from .helpers import ACCOUNT, STOCK_CREATE_BODY, SUB_A, create_body, feed, post_event
 

@@ -1,15 +1,20 @@
 """A local fake of the Rokt Calendar API, for end-to-end tests of Braze→Rokt webhooks.
 
-Standard library HTTP server + SQLite + `icalendar` (the optional `fake` extra). It
-implements the behaviour Rokt documents for its Calendar API; where Rokt documents nothing, the fake
-makes a choice, listed here so tests do not mistake it for Rokt's behaviour:
+Served by the fakes' server core (`rokt_braze.fakes.core`: uvicorn on h11, its limits
+and JSON errors) with SQLite and `icalendar` (the optional `fake` extra). Where Rokt
+documents nothing, the fake makes a choice, listed here so tests do not mistake it for
+Rokt's behaviour:
 
 * `POST /oauth2/token`: client credentials by HTTP Basic or by form fields; replies and
   errors per RFC 6749 (400 `invalid_request` / `unsupported_grant_type` / `invalid_grant`,
   401 `invalid_client`). `grant_type=refresh_token` works with the issued refresh token
   (60 minutes). Access tokens expire after `expires_in` seconds of the injected clock.
-* Event endpoints: 401 for a missing, unknown or expired bearer token; 404 for an
-  account code not configured (any code is accepted when none are configured); 400 with
+* Event endpoints: 401 for a missing, unknown or expired bearer token; 429 with
+  `Retry-After` after 20 failed authentications from one address in a minute (token
+  endpoint included); 404 for an account code not configured (any code is accepted when
+  none are configured); 403 for an account that belongs to another client (an account
+  belongs to the client configured for it, else to the first client that uses it);
+  415 for a body that is not `application/json`; 400 with
   Rokt's Error Model `{"Code", "Reason"}` when the project validator finds a Rokt error
   (see `events`) - `Code` is the validator's rule id; otherwise 202 with an empty body.
   The change is applied at once (Rokt queues it for minutes).
@@ -24,12 +29,14 @@ makes a choice, listed here so tests do not mistake it for Rokt's behaviour:
   they are local wall-clock times in the event's zone.
 * `GET /health` answers 200.
 
-Credentials never reach recorded requests or log lines (see `rokt_braze.secrets`).
+Credentials never reach recorded requests or log lines, and log lines carry no raw
+control characters (see `rokt_braze.fakes.core.logs`); the `.ics` feed drops the control
+characters RFC 5545 forbids.
 """
 
-from rokt_braze.fake_rokt.clock import ManualClock
-from rokt_braze.fake_rokt.models import EventDetails, RecordedRequest, StoredEvent
-from rokt_braze.fake_rokt.server import DEFAULT_CLIENTS, FakeRokt, running_fake_rokt
+from rokt_braze.fakes.core import ManualClock
+from rokt_braze.fakes.rokt.models import EventDetails, RecordedRequest, StoredEvent
+from rokt_braze.fakes.rokt.server import DEFAULT_CLIENTS, FakeRokt, running_fake_rokt
 
 __all__ = [
     "DEFAULT_CLIENTS",

@@ -8,16 +8,19 @@ a refresh endpoint and says refresh tokens live 60 minutes.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import secrets
-from collections.abc import Mapping
-from urllib.parse import parse_qs, unquote_plus
+from collections.abc import Mapping, Sequence
+from urllib.parse import unquote_plus
 
-from rokt_braze.fake_rokt.clock import Clock
-from rokt_braze.fake_rokt.replies import Reply, json_reply
-from rokt_braze.fake_rokt.store import Store
+from rokt_braze.fakes.core import (
+    Clock,
+    Reply,
+    basic_credentials,
+    bearer_token,
+    json_reply,
+    same_secret,
+)
+from rokt_braze.fakes.rokt.store import Store
 
 REFRESH_LIFETIME = 3600
 _NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
@@ -31,19 +34,6 @@ def _error(
     return json_reply(status, body, _NO_STORE + extra)
 
 
-def _basic_credentials(authorization: str) -> tuple[str, str] | None:
-    """`Basic base64(id:secret)`; None when malformed."""
-    scheme, _, encoded = authorization.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, colon, secret = decoded.partition(":")
-    return (client_id, secret) if colon else None
-
-
 class OAuth:
     """Issues and checks tokens for the configured clients (id -> secret)."""
 
@@ -53,11 +43,11 @@ class OAuth:
         self._expires_in = expires_in
         self._clock = clock
 
-    def token(self, authorization: str | None, body: str) -> Reply:
-        form = parse_qs(body, keep_blank_values=True)
-        if any(len(values) > 1 for values in form.values()):
+    def token(self, authorization: str | None, form: Sequence[tuple[str, str]]) -> Reply:
+        """Answer a token request; a 401 reply means the client failed to authenticate."""
+        fields = dict(form)
+        if len(fields) != len(form):
             return _error(400, "invalid_request", "a parameter is repeated")
-        fields = {key: values[0] for key, values in form.items()}
         if authorization and "client_secret" in fields:
             return _error(400, "invalid_request", "use one client authentication method")
         grant = fields.get("grant_type")
@@ -65,7 +55,7 @@ class OAuth:
             return _error(400, "invalid_request", "grant_type is missing")
 
         if authorization:
-            credentials = _basic_credentials(authorization)
+            credentials = basic_credentials(authorization)
         elif "client_id" in fields:
             credentials = (fields["client_id"], fields.get("client_secret", ""))
         else:
@@ -82,10 +72,10 @@ class OAuth:
 
     def bearer_client(self, authorization: str | None) -> str | None:
         """The client behind a live `Bearer` token, or None (missing, unknown, expired)."""
-        scheme, _, token = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(authorization)
+        if token is None:
             return None
-        return self._store.token_client("access", token.strip(), self._clock())
+        return self._store.token_client("access", token, self._clock())
 
     def _authenticate(self, credentials: tuple[str, str] | None) -> str | None:
         if credentials is None:
@@ -94,9 +84,7 @@ class OAuth:
         # RFC 6749 (section 2.3.1) form-encodes both parts before Basic; most clients do not.
         for cid, sec in ((client_id, secret), (unquote_plus(client_id), unquote_plus(secret))):
             expected = self._clients.get(cid)
-            if expected is not None and hmac.compare_digest(
-                expected.encode("utf-8"), sec.encode("utf-8")
-            ):
+            if expected is not None and same_secret(sec, expected):
                 return cid
         return None
 

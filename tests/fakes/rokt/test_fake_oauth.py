@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from rokt_braze.fake_rokt import FakeRokt, ManualClock, running_fake_rokt
+from rokt_braze.fakes.rokt import FakeRokt, ManualClock, running_fake_rokt
 
 from .helpers import ACCOUNT, CLIENT_ID, SECRET, create_body, get_token, post_event
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import icalendar
 import requests
 
-from rokt_braze.fake_rokt import FakeRokt
+from rokt_braze.fakes.rokt import FakeRokt
 
 from .helpers import SUB_A, SUB_B, create_body, feed, post_event
 

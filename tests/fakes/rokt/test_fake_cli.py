@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from rokt_braze.fake_rokt.cli import main
+from rokt_braze.fakes.rokt.cli import main
+from rokt_braze.secrets import REDACTED
 
 from .helpers import ACCOUNT, SECRET, create_body, get_token, post_event
 
@@ -35,7 +36,7 @@ class Running:
 def cli_server(*args: str) -> Iterator[Running]:
     """Start the CLI on a free port; always stopped (SIGINT, then kill) afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "rokt_braze.fake_rokt", "--port", "0", *args],
+        [sys.executable, "-m", "rokt_braze.fakes.rokt", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -78,22 +79,22 @@ def test_serves_logs_redacted_and_stops_cleanly_on_ctrl_c() -> None:
     assert "Traceback" not in stderr
     assert SECRET not in stderr
     assert token not in stderr
-    assert "client-1:********" in stderr
+    assert f"client-1:{REDACTED}" in stderr
     assert re.search(r'"POST /oauth2/token" 200', stderr)
     assert re.search(rf'"POST /v1/subscriptionevent/{ACCOUNT}" 202', stderr)
-    assert "access_token=********" in stderr
+    assert f"access_token={REDACTED}" in stderr
     assert stderr.rstrip().endswith("stopped")
 
 
 def test_default_demo_client_secret_is_hidden_unless_asked() -> None:
     with cli_server() as running:
         banner = "".join(running.banner)
-    assert "demo-client:********" in banner
+    assert f"demo-client:{REDACTED}" in banner
     assert "accounts:  any" in banner
     with cli_server("--show-secrets") as running:
         banner = "".join(running.banner)
         secret = re.search(r"demo-client:(\S+)", banner)
-        assert secret and secret.group(1) != "********"
+        assert secret and secret.group(1) != REDACTED
         assert get_token(running, "demo-client", secret.group(1))
 
 
