@@ -9,6 +9,9 @@
   has but Braze's Ruby Liquid does not (`find`/`has`/`reject`, which arrived in Shopify
   Liquid with the `find_index` Braze marks unsupported; `squish`, `escapejs`, `safe`; and
   python-liquid's optional "extra" filters), so `strict_filters` rejects them when parsing;
+* replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
+  the math filters; `strings`: `escape`, `escape_once`, `split`; `arrays`: `map`,
+  `compact`, `join`), as found by the differential tests against Ruby Liquid;
 * keeps every other standard Shopify Liquid filter as python-liquid implements it. Braze's
   list "may not be complete", and it runs Shopify Liquid 5, so standard filters it does not
   mention (`escape_once`, `url_decode`, `base64_decode`, `sum`, ...) stay available.
@@ -23,7 +26,16 @@ from collections.abc import Callable
 
 from liquid import Environment
 
-from rokt_braze.braze.filters import hashing, json, numbers, objects, url
+from rokt_braze.braze.filters import (
+    arithmetic,
+    arrays,
+    hashing,
+    json,
+    numbers,
+    objects,
+    strings,
+    url,
+)
 from rokt_braze.braze.filters.strftime import ruby_strftime
 from rokt_braze.braze.filters.time import (
     BrazeTime,
@@ -114,17 +126,14 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
 _KEPT_STANDARD: frozenset[str] = frozenset(
     {
         # array
-        "compact", "concat", "first", "join", "last", "map", "reverse", "size", "slice",
-        "sort", "sort_natural", "sum", "uniq", "where",
-        # math
-        "abs", "at_least", "at_most", "ceil", "divided_by", "floor", "minus", "modulo",
-        "plus", "round", "times",
+        "concat", "first", "last", "reverse", "size", "slice", "sort", "sort_natural",
+        "sum", "uniq", "where",
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
-        "base64_url_safe_encode", "capitalize", "downcase", "escape", "escape_once",
-        "newline_to_br", "prepend", "remove", "remove_first", "remove_last", "replace",
-        "replace_first", "replace_last", "split", "strip", "strip_html", "strip_newlines",
-        "truncate", "truncatewords", "upcase", "url_decode", "url_encode",
+        "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",
+        "remove", "remove_first", "remove_last", "replace", "replace_first", "replace_last",
+        "strip", "strip_html", "strip_newlines", "truncate", "truncatewords", "upcase",
+        "url_decode", "url_encode",
         # other
         "default",
     }
@@ -134,6 +143,9 @@ _KEPT_STANDARD: frozenset[str] = frozenset(
 def braze_filter_functions(clock: Clock = utc_now) -> dict[str, Callable[..., object]]:
     """The filters Braze adds or redefines, by name; `clock` supplies `'now'`."""
     return {
+        **arithmetic.FILTERS,
+        **arrays.FILTERS,
+        **strings.FILTERS,
         **hashing.FILTERS,
         **url.FILTERS,
         **json.FILTERS,

@@ -8,6 +8,11 @@ directive itself, with Ruby's meaning, English names and flags:
   `#` (swap case), then an optional minimum width: `%-d`, `%_m`, `%^b`, `%10A`, `%3N`;
 * `%:z` / `%::z` for `+hh:mm` / `+hh:mm:ss`;
 * an unknown directive is copied literally, as Ruby does.
+
+Ruby's times reach far beyond Python's year 9999 (a millisecond timestamp read as seconds
+lands in year 53392). The Gregorian calendar repeats every 400 years, weekdays included,
+so such a time is formatted as the same moment some 400-year cycles earlier, with
+`years` added back to the directives that print the year or the epoch seconds.
 """
 
 from __future__ import annotations
@@ -102,17 +107,29 @@ _TEXT: dict[str, Callable[[dt.datetime], str]] = {
 }
 
 
-def ruby_strftime(moment: dt.datetime, fmt: str) -> str:
-    """Format `moment` with a Ruby strftime format string."""
-    return _DIRECTIVE.sub(lambda match: _expand(moment, match), fmt)
+#: One Gregorian cycle: 400 years, 146097 days (a whole number of weeks).
+CYCLE_YEARS = 400
+CYCLE_SECONDS = 146097 * 86400
+#: Directives whose value moves with the year, and by how much per 400-year cycle.
+_PER_CYCLE = {"Y": 400, "C": 4, "y": 0, "G": 400, "g": 0, "s": CYCLE_SECONDS,
+              "Q": CYCLE_SECONDS * 1000}  # fmt: skip
 
 
-def _expand(moment: dt.datetime, match: re.Match[str]) -> str:
+def ruby_strftime(moment: dt.datetime, fmt: str, *, cycles: int = 0) -> str:
+    """Format `moment` with a Ruby strftime format string.
+
+    `cycles`: the time to format is `moment` plus that many 400-year cycles (see above).
+    """
+    return _DIRECTIVE.sub(lambda match: _expand(moment, match, cycles), fmt)
+
+
+def _expand(moment: dt.datetime, match: re.Match[str], cycles: int = 0) -> str:
     flags, width_text, conversion = match.groups()
     width = int(width_text) if width_text else None
     if conversion in _NUMERIC:
         getter, default_width, default_pad = _NUMERIC[conversion]
-        return _pad_number(getter(moment), flags, width or default_width, default_pad)
+        value = getter(moment) + cycles * _PER_CYCLE.get(conversion, 0)
+        return _pad_number(value, flags, width or default_width, default_pad)
     if conversion in ("L", "N"):
         digits = width or (3 if conversion == "L" else 9)
         return f"{moment.microsecond:06d}000".ljust(digits, "0")[:digits]
@@ -121,7 +138,7 @@ def _expand(moment: dt.datetime, match: re.Match[str]) -> str:
     elif conversion in _TEXT:
         text = _TEXT[conversion](moment)
     elif conversion in _COMPOSITE:
-        text = ruby_strftime(moment, _COMPOSITE[conversion])
+        text = ruby_strftime(moment, _COMPOSITE[conversion], cycles=cycles)
     else:
         return match.group(0)
     return _pad_text(text, flags, width)

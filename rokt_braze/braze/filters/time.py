@@ -31,7 +31,7 @@ from dateutil import parser as date_parser  # type: ignore[import-untyped, unuse
 from liquid.exceptions import FilterArgumentError
 
 from rokt_braze.braze.filters._text import is_nil, to_text
-from rokt_braze.braze.filters.strftime import ruby_strftime
+from rokt_braze.braze.filters.strftime import CYCLE_SECONDS, CYCLE_YEARS, ruby_strftime
 
 UTC = dt.timezone.utc
 
@@ -104,6 +104,18 @@ def _from_timestamp(seconds: int) -> dt.datetime | None:
         return None
 
 
+def _far_timestamp(value: object) -> tuple[dt.datetime, int] | None:
+    """A Unix timestamp beyond Python's years 1-9999 (such as milliseconds read as
+    seconds, as Ruby does): the same moment whole 400-year cycles nearer, and how many."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    cycles = value // CYCLE_SECONDS - (2000 - 1970) // CYCLE_YEARS
+    moment = _from_timestamp(value - cycles * CYCLE_SECONDS)
+    return None if moment is None else (moment, cycles)
+
+
 def _parse_time_text(text: str, clock: Clock) -> dt.datetime | None:
     if text.lower() in ("now", "today"):
         return clock().astimezone(UTC)
@@ -135,7 +147,8 @@ def make_date_filter(clock: Clock = utc_now) -> Callable[[object, object], objec
             return value
         moment = to_time(value, clock)
         if moment is None:
-            return value
+            far = _far_timestamp(value)
+            return value if far is None else ruby_strftime(far[0], fmt_text, cycles=far[1])
         return ruby_strftime(moment, fmt_text)
 
     date.__qualname__ = "date"  # python-liquid quotes it in argument errors

@@ -1,0 +1,1 @@
+"""The differential tier: Shopify's Ruby Liquid as the reference for standard Liquid."""

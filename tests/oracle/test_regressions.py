@@ -1,0 +1,98 @@
+"""Every disagreement with Ruby Liquid found so far, by hand or by the differential tier,
+kept as a named case: rokt-braze must render it as Ruby Liquid 5.4 does.
+
+Each case is checked twice: rokt-braze against the expected text (always), and Ruby
+Liquid against the same text (when Ruby is installed), so an expectation cannot drift
+from the reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from oracle.differential import render_in_rokt_braze
+from oracle.ruby_liquid import render_in_ruby
+
+FAILS = None  # expected: both engines reject or fail to render the template
+
+#: name -> (template, data, what Ruby Liquid renders, or FAILS)
+CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
+    # rounding: halves away from zero, on the decimal digits a float spells
+    "round-half-up": ("{{ 2.5 | round }}|{{ 3.5 | round }}|{{ 0.5 | round }}", {}, "3|4|1"),
+    "round-negative-half": ("{{ -2.5 | round }}|{{ -0.5 | round }}", {}, "-3|-1"),
+    "round-places-half": ("{{ 0.125 | round: 2 }}|{{ 2.675 | round: 2 }}|{{ 1.005 | round: 2 }}",
+                          {}, "0.13|2.68|1.01"),
+    "round-negative-places": ("{{ 15 | round: -1 }}|{{ 25 | round: -1 }}|{{ -15 | round: -1 }}"
+                              "|{{ 15.5 | round: -1 }}", {}, "20|30|-20|20"),
+    "round-int-places": ("{{ 25 | round: 1 }}|{{ 7 | round }}", {}, "25|7"),
+    "round-string-input": ("{{ '2.5' | round }}|{{ '2.45' | round: 1 }}|{{ 'x' | round }}", {},
+                           "3|2.5|0"),
+    "round-zero-places-is-integer": ("{{ 2.4 | round: 0 }}|{{ x | round: 1 }}", {"x": 2.0},
+                                     "2|2.0"),
+    # escaping
+    "escape-apostrophe": ("{{ \"it's\" | escape }}", {}, "it&#39;s"),
+    "escape-all": ("{{ x | escape }}", {"x": "a'b\"c<d>&"}, "a&#39;b&quot;c&lt;d&gt;&amp;"),
+    "escape-nil": ("[{{ nothing | escape }}]", {}, "[]"),
+    "escape-once-apostrophe": ("{{ \"&amp; it's\" | escape_once }}", {}, "&amp; it&#39;s"),
+    # split
+    "split-drops-trailing-empties": ("{{ 'a,b,,' | split: ',' | size }}", {}, "2"),
+    "split-keeps-leading-empties": ("{{ ',a' | split: ',' | size }}", {}, "2"),
+    "split-on-space-is-awk-style": ("{{ ' a  b ' | split: ' ' | join: '|' }}", {}, "a|b"),
+    "split-empty-input": ("{{ '' | split: ',' | size }}", {}, "0"),
+    "split-only-separators": ("{{ ',,,' | split: ',' | size }}", {}, "0"),
+    # map and compact
+    "map-missing-key-is-nil": ("{{ arr | map: 'k' | compact | size }}",
+                               {"arr": [{"k": 1}, {"j": 2}, {"k": None}]}, "1"),
+    "map-then-join": ("{{ arr | map: 'k' | join: ',' }}",
+                      {"arr": [{"k": 1}, {"j": 2}, {"k": None}]}, "1,,"),
+    "compact-property": ("{{ arr | compact: 'k' | size }}",
+                         {"arr": [{"k": 1}, {"j": 2}, {"k": None}]}, "1"),
+    # math on strings: Ruby's leading-digit conversion
+    "plus-date-string": ("{{ '2021-06-03' | plus: 1 }}", {}, "2022"),
+    "plus-leading-digits": ("{{ '12abc' | plus: 1 }}|{{ 'abc' | plus: 1 }}|{{ ' 3' | plus: 1 }}",
+                            {}, "13|1|4"),
+    "plus-decimal-string": ("{{ '1.5x' | plus: 1 }}|{{ '1.5' | plus: 1 }}|{{ '-2.50' | plus: 0 }}",
+                            {}, "2|2.5|-2.5"),
+    "plus-underscore-digits": ("{{ '1_000x' | plus: 1 }}", {}, "1001"),
+    "math-on-nil-and-bool": ("{{ nothing | plus: 1 }}|{{ true | plus: 1 }}", {}, "1|1"),
+    "minus-times-decimal": ("{{ 0.3 | minus: 0.1 }}|{{ 1.1 | times: 3 }}", {}, "0.2|3.3"),
+    "modulo-sign-of-divisor": ("{{ -7 | modulo: 3 }}|{{ 7 | modulo: -3 }}|{{ -7.5 | modulo: 2 }}",
+                               {}, "2|-2|0.5"),
+    "divided-by-int-zero": ("{{ 5 | divided_by: 0 }}", {}, FAILS),
+    "integer-division-floors": ("{{ -7 | divided_by: 2 }}|{{ 7 | divided_by: 2 }}", {}, "-4|3"),
+    "ceil-floor-strings": ("{{ '2.1' | ceil }}|{{ '-2.1' | floor }}|{{ 'x' | ceil }}", {},
+                           "3|-3|0"),
+    "at-least-at-most-mixed": ("{{ 5 | at_least: 5.5 }}|{{ 5 | at_most: '4' }}", {}, "5.5|4"),
+    # dates: a millisecond epoch is read as seconds, as Ruby's Time.at does
+    "date-millisecond-epoch": ("{{ 1622740421000 | date: '%F' }}", {}, "53392-08-05"),
+    "date-millisecond-epoch-string": ("{{ '1622740421000' | date: '%Y %a %s' }}", {},
+                                      "53392 Sun 1622740421000"),
+    # join
+    "join-nil-items": ("{{ x | join: ',' }}", {"x": [1, None, "s"]}, "1,,s"),
+    "join-booleans": ("{{ x | join: ',' }}", {"x": [True, False]}, "true,false"),
+    "join-nested-arrays": ("{{ x | join: ',' }}", {"x": [1, [2, [3]]]}, "1,2,3"),
+    "join-string-input": ("{{ 'abc' | join: ',' }}|{{ nothing | join: ',' }}", {}, "abc|"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rokt_braze_renders_as_ruby_liquid(name: str) -> None:
+    template, data, expected = CASES[name]
+    ok, text = render_in_rokt_braze(template, data)
+    if expected is FAILS:
+        assert not ok, f"rendered {text!r}; Ruby Liquid fails"
+    else:
+        assert (ok, text) == (True, expected)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_ruby_liquid_agrees_with_the_case(name: str, ruby: None) -> None:
+    template, data, expected = CASES[name]
+    ok, text = render_in_ruby(template, data)
+    if expected is FAILS:
+        assert not ok, f"Ruby Liquid rendered {text!r}"
+    else:
+        assert (ok, text) == (True, expected)
+
