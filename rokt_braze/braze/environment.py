@@ -9,17 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from liquid import Environment, Mode, Undefined
+from liquid import Environment, Mode, Node, Undefined
 from liquid.exceptions import LiquidError
+from liquid.parser import get_parser
 from liquid.token import TOKEN_EXPRESSION, Token
 
 from rokt_braze.braze.filters import register_filters
 from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
+from rokt_braze.braze.tags.liquid_tag import RubyLiquidTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
-from rokt_braze.braze.tags.output import BlockOutput, TracedCapture, TracedLiteral, TracedOutput
+from rokt_braze.braze.tags.output import (
+    BlockOutput,
+    RubyEcho,
+    TracedCapture,
+    TracedLiteral,
+    TracedOutput,
+)
 from rokt_braze.braze.tags.promotion import PromotionTag
+from rokt_braze.braze.tokens import BrazeTokenStream
 
 if TYPE_CHECKING:
     from rokt_braze.braze.template import BrazeTemplate
@@ -63,9 +72,13 @@ class BrazeEnvironment(Environment):
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
         statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
-        for tag in (*BRAZE_TAG_CLASSES, *statements):
+        for tag in (*BRAZE_TAG_CLASSES, *statements, RubyEcho, RubyLiquidTag):
             self.add_tag(tag)
         register_filters(self)
+
+    def _parse(self, source: str) -> list[Node]:
+        """python-liquid's parse, with expressions read as Ruby reads them (`tokens`)."""
+        return get_parser(self).parse(BrazeTokenStream(self.tokenizer()(source)))
 
     def error(
         self,

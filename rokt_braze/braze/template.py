@@ -23,14 +23,16 @@ from functools import lru_cache
 from io import StringIO
 from typing import Any
 
-from liquid import BoundTemplate, RenderContext
+from liquid import BoundTemplate
 from liquid.exceptions import LiquidError, UnknownFilterError
 
 from rokt_braze.braze.blank import rubify_blank
+from rokt_braze.braze.context import BrazeContext
 from rokt_braze.braze.environment import BrazeEnvironment
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
 from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
 from rokt_braze.braze.state import STATE_KEY, MessageState, Resources
+from rokt_braze.braze.values import RubyHash
 from rokt_braze.errors import MessageAborted, TemplateError
 
 #: Namespaces a `ns.${name}` atom may use; absent from a profile means "empty".
@@ -39,10 +41,6 @@ NAMESPACES = frozenset({
     "api_trigger_properties", "campaign", "canvas", "subscribed_state",
     "most_recently_used_device", "targeted_device", "app", "card", "sms", "whats_app",
 })
-#: Keys python-liquid answers itself when a mapping lacks them (`x.size` is its length,
-#: `x.first` its first entry). In a namespace they are attribute names: `${size}` absent
-#: is nil, as `["size"]` is in Ruby Liquid, not the number of custom attributes.
-_PROBES = frozenset({"size", "first", "last"})
 _UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'|unknown tag '(\w+)'")
 
 
@@ -99,7 +97,7 @@ class BrazeTemplate:
         """Render for one user. Raises TemplateError or MessageAborted (with positions)."""
         state = state or MessageState(Resources())
         misses: set[tuple[str | None, str]] = set()
-        context = RenderContext(self.bound, globals=_Globals(namespaces, state, misses))
+        context = BrazeContext(self.bound, globals=_Globals(namespaces, state, misses))
         buffer = StringIO()
         calls_before = len(state.calls)
         try:
@@ -129,7 +127,7 @@ class BrazeTemplate:
         if self._traced is None:
             self._traced = _bind(self.rewritten.text, self.name, traced=True)
         replay = state.replay() if state else MessageState(Resources())
-        context = RenderContext(self._traced, globals=_Globals(namespaces, replay, set()))
+        context = BrazeContext(self._traced, globals=_Globals(namespaces, replay, set()))
         buffer = OriginBuffer()
         try:
             self._traced.render_with_context(context, buffer)
@@ -164,14 +162,22 @@ class BrazeTemplate:
         )
 
 
-class _Recording(Mapping[str, Any]):
-    """A read-only view of one namespace that notes every key it could not answer."""
+class _Recording(RubyHash):
+    """One namespace as a template sees it: a hash that notes every key it lacks.
+
+    It is a `dict` (a `RubyHash`), so python-liquid's tags and filters and Braze's treat it
+    exactly as the hash of the same data (printing, `empty`/`blank`, `for`, `first`,
+    `map`, `contains`, ...); the recording is the only difference. The dict itself holds
+    just the keys (for `len`, `in` and iteration); values are read from the namespace,
+    through every method that returns them, so a lazily converted namespace stays lazy.
+    """
 
     __slots__ = ("_data", "_misses", "_namespace")
 
     def __init__(
         self, data: Mapping[str, Any], namespace: str | None, misses: set[tuple[str | None, str]]
     ) -> None:
+        super().__init__(dict.fromkeys(data))
         self._data = data
         self._namespace = namespace
         self._misses = misses
@@ -181,9 +187,59 @@ class _Recording(Mapping[str, Any]):
             return self._data[key]
         except KeyError:
             self._misses.add((self._namespace, key))
-            if key in _PROBES:
-                return None
             raise
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        # Overridden so that `dict(self)` and `{**self}` read values through `[]`.
+        return dict.__iter__(self)
+
+    def copy(self) -> RubyHash:
+        return RubyHash(self._data.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Recording):
+            other = other._data
+        return isinstance(other, Mapping) and dict(self._data.items()) == dict(other.items())
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (RubyHash, (dict(self._data.items()),))
+
+
+class _Globals(Mapping[str, Any]):
+    """Root scope: standard attributes, then namespaces (wrapped), then the message state."""
+
+    __slots__ = ("_data", "_misses", "_state", "_wrapped")
+
+    def __init__(
+        self, data: Mapping[str, Any], state: MessageState, misses: set[tuple[str | None, str]]
+    ) -> None:
+        self._data = data
+        self._misses = misses
+        self._state = state
+        self._wrapped: dict[str, _Recording] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key == STATE_KEY:
+            return self._state
+        if key in NAMESPACES and key not in self._data:
+            value: Any = RubyHash()
+        else:
+            try:
+                value = self._data[key]
+            except KeyError:
+                self._misses.add((None, key))
+                raise
+        if isinstance(value, Mapping) and key not in self._wrapped:
+            self._wrapped[key] = _Recording(value, key, self._misses)
+        return self._wrapped.get(key, value)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -193,30 +249,6 @@ class _Recording(Mapping[str, Any]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
-
-
-class _Globals(_Recording):
-    """Root scope: standard attributes, then namespaces (wrapped), then the message state."""
-
-    __slots__ = ("_state", "_wrapped")
-
-    def __init__(
-        self, data: Mapping[str, Any], state: MessageState, misses: set[tuple[str | None, str]]
-    ) -> None:
-        super().__init__(data, None, misses)
-        self._state = state
-        self._wrapped: dict[str, _Recording] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key == STATE_KEY:
-            return self._state
-        if key in NAMESPACES and key not in self._data:
-            value: Any = {}
-        else:
-            value = super().__getitem__(key)
-        if isinstance(value, Mapping) and key not in self._wrapped:
-            self._wrapped[key] = _Recording(value, key, self._misses)
-        return self._wrapped.get(key, value)
 
     def __bool__(self) -> bool:  # never "empty": RenderContext replaces a falsy globals
         return True

@@ -11,6 +11,8 @@ Contract with the engine:
   never None, so a read of it can be reported as a missing attribute;
 * every namespace (`custom_attribute`, `event_properties`, ...) is present, empty when the
   profile gives nothing, so `custom_attribute.${x}` on such a user is simply a missing key;
+* every namespace, and every object inside one, is a `RubyHash` (arrays `RubyArray`), so
+  a template prints, compares, iterates and filters it as Ruby Liquid treats a Hash;
 * time values become `BrazeTime` (aware UTC `datetime`): `dob` (exported as `YYYY-MM-DD`, but
   Braze lists `${date_of_birth}` among time values, so midnight UTC), `last_used_app_date`,
   custom attributes and event properties whose string value is a date-time (how an export
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from rokt_braze.braze.values import RubyArray, RubyHash, rubify
 from rokt_braze.profiles.times import BrazeTime, parse_time
 
 __all__ = ["NAMESPACE_KEYS", "STANDARD_ATTRIBUTES", "UserNamespaces", "build_namespaces"]
@@ -140,8 +143,9 @@ def _first_present(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _mapping(value: object) -> dict[str, Any]:
-    return dict(value) if isinstance(value, Mapping) else {}
+def _mapping(value: object) -> RubyHash:
+    """A profile's mapping as the hash a template sees (nested data too)."""
+    return rubify(dict(value)) if isinstance(value, Mapping) else RubyHash()
 
 
 def _from_apps(data: Mapping[str, Any]) -> dict[str, object]:
@@ -170,60 +174,69 @@ def _from_apps(data: Mapping[str, Any]) -> dict[str, object]:
 
 
 def _custom_attributes(value: object) -> Mapping[str, Any]:
-    return LazyAttributes(value) if isinstance(value, Mapping) else {}
+    return LazyAttributes(value) if isinstance(value, Mapping) else RubyHash()
 
 
-class LazyAttributes(Mapping[str, Any]):
+class LazyAttributes(RubyHash):
     """Custom attributes whose time values are converted when first read.
 
     A template reads a handful of a user's attributes; converting all of them (walking
     every nested value for `{"$time": ...}`) for each of a million users would cost more
     than rendering. Null attributes are absent, as Braze treats them.
+
+    It is a `dict` (a `RubyHash`), so every tag and filter treats it as the hash it is
+    in Braze. The dict holds the raw values; each is replaced by its converted value on
+    first read, and every way of reading values (`[]`, `get`, `items`, `values`, `dict()`,
+    equality, copies) goes through that conversion.
     """
 
-    __slots__ = ("_done", "_raw")
+    __slots__ = ("_done",)
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
-        self._raw = raw
-        self._done: dict[str, Any] = {}
+        super().__init__((key, item) for key, item in raw.items() if item is not None)
+        self._done: set[str] = set()
 
     def __getitem__(self, key: str) -> Any:
-        try:
-            return self._done[key]
-        except KeyError:
-            pass
-        item = self._raw[key]
-        if item is None:
-            raise KeyError(key)
+        item = dict.__getitem__(self, key)
+        if key in self._done:
+            return item
         value = (parse_time(item) or item) if type(item) is str else _times_inside(item)
-        self._done[key] = value
+        dict.__setitem__(self, key, value)
+        self._done.add(key)
         return value
 
-    def __contains__(self, key: object) -> bool:
-        return self._raw.get(key) is not None  # type: ignore[call-overload]
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def __iter__(self) -> Iterator[str]:
-        return (key for key, item in self._raw.items() if item is not None)
+        # Overridden so that `dict(self)` and `{**self}` read values through `[]`.
+        return dict.__iter__(self)
 
-    def __len__(self) -> int:
-        return sum(1 for item in self._raw.values() if item is not None)
+    def copy(self) -> RubyHash:
+        return RubyHash(self.items())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
 
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"LazyAttributes({dict(self.items())!r})"
+    def __reduce__(self) -> Any:
+        return (LazyAttributes, (dict(dict.items(self)),))
 
 
-def _event_properties(value: object) -> dict[str, Any]:
+def _event_properties(value: object) -> RubyHash:
     # Datetime event properties are stored as times (event object page); nested objects
     # are ingested as strings and arrays cannot hold dates, so only the top level converts.
-    return {
-        key: (parse_time(item) or item) if isinstance(item, str) else item
+    return RubyHash(
+        (key, (parse_time(item) or item) if isinstance(item, str) else rubify(item))
         for key, item in _mapping(value).items()
-    }
+    )
 
 
 def _times_inside(value: Any) -> Any:
@@ -234,21 +247,21 @@ def _times_inside(value: Any) -> Any:
     if isinstance(value, Mapping):
         if set(value) == {"$time"} and isinstance(value["$time"], str):
             return parse_time(value["$time"], date_only=True) or value["$time"]
-        return {key: _times_inside(item) for key, item in value.items()}
+        return RubyHash((key, _times_inside(item)) for key, item in value.items())
     if isinstance(value, list):
-        return [_times_inside(item) for item in value]
+        return RubyArray(_times_inside(item) for item in value)
     return value
 
 
-def _subscribed_state(data: Mapping[str, Any]) -> dict[str, Any]:
+def _subscribed_state(data: Mapping[str, Any]) -> RubyHash:
     """`subscribed_state.${email_global}` and `.${<subscription group id>}`.
 
     Given directly, or derived: `email_global` from the export's `email_subscribe`, group ids
     from `/users/track`'s `subscription_groups` entries.
     """
     if isinstance(data.get("subscribed_state"), Mapping):
-        return dict(data["subscribed_state"])
-    out: dict[str, Any] = {}
+        return _mapping(data["subscribed_state"])
+    out = RubyHash()
     if data.get("email_subscribe") is not None:
         out["email_global"] = data["email_subscribe"]
     groups = data.get("subscription_groups")
@@ -258,18 +271,18 @@ def _subscribed_state(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _device(data: Mapping[str, Any]) -> dict[str, Any]:
+def _device(data: Mapping[str, Any]) -> RubyHash:
     """`most_recently_used_device`: given directly, or the first entry of `devices`.
 
     The export does not say how `devices` is ordered; put the most recent device first.
     """
     if isinstance(data.get("most_recently_used_device"), Mapping):
-        return dict(data["most_recently_used_device"])
+        return _mapping(data["most_recently_used_device"])
     devices = data.get("devices")
     if not isinstance(devices, list) or not devices or not isinstance(devices[0], Mapping):
-        return {}
+        return RubyHash()
     device = devices[0]
-    out: dict[str, Any] = {}
+    out = RubyHash()
     for name, sources in _DEVICE_FIELDS.items():
         value = _first_present(device, sources)
         if value is not None:
@@ -277,13 +290,13 @@ def _device(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _entry_properties(data: Mapping[str, Any]) -> dict[str, Any]:
+def _entry_properties(data: Mapping[str, Any]) -> RubyHash:
     # `context` replaced `canvas_entry_properties`; one given -> both names read it.
     key = "canvas_entry_properties" if "canvas_entry_properties" in data else "context"
     return _mapping(data.get(key))
 
 
-def _context(data: Mapping[str, Any]) -> dict[str, Any]:
+def _context(data: Mapping[str, Any]) -> RubyHash:
     key = "context" if "context" in data else "canvas_entry_properties"
     return _mapping(data.get(key))
 

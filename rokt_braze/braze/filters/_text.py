@@ -7,17 +7,14 @@ hash or an escape of a boolean matches Braze.
 
 from __future__ import annotations
 
-from liquid.stringify import to_liquid_string
 from liquid.undefined import is_undefined
+
+from rokt_braze.braze.values import to_output
 
 
 def to_text(value: object) -> str:
     """Return `value` as Liquid would output it (nil and undefined become "")."""
-    if isinstance(value, str):
-        return value
-    if value is None or is_undefined(value):
-        return ""
-    return to_liquid_string(value, autoescape=False)
+    return to_output(value)
 
 
 def is_nil(value: object) -> bool:

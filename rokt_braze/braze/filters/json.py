@@ -17,6 +17,7 @@ from decimal import Decimal
 from liquid.exceptions import FilterArgumentError
 
 from rokt_braze.braze.filters._text import is_nil, to_text
+from rokt_braze.braze.values import rubify
 
 
 def json_escape(value: object) -> str:
@@ -44,7 +45,7 @@ def json_parse(value: object) -> object:
     if is_nil(value):
         return None
     try:
-        return json.loads(to_text(value))
+        return rubify(json.loads(to_text(value)))
     except json.JSONDecodeError as err:
         raise FilterArgumentError(f"json_parse: invalid JSON: {err}", token=None) from err
 

@@ -16,6 +16,7 @@ from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.state import message_state
 from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.values import rubify
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -52,7 +53,7 @@ class CatalogNode(Node):
             items = list(catalog.get(values[0], [])) if values else []
         else:
             items = [catalog[v] for v in values if v in catalog]
-        context.assign("items", items)
+        context.assign("items", rubify(items))
         return 0
 
 

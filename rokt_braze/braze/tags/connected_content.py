@@ -21,6 +21,7 @@ from liquid.exceptions import LiquidError, LiquidSyntaxError
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import CallRecord, message_state
 from rokt_braze.braze.tags import parse_braze, take_markup
+from rokt_braze.braze.values import rubify
 from rokt_braze.connected import CallFailed, CallRequest, CallResponse
 from rokt_braze.errors import MessageAborted
 
@@ -225,7 +226,7 @@ class ConnectedContentNode(Node):
             answer = parse_braze(context, text, "connected_content response")
             text = _render(answer.bound.nodes, context)
         try:
-            data = json.loads(text)
+            data = rubify(json.loads(text))
         except (json.JSONDecodeError, ValueError):
             data = None
             if response.ok:  # non-JSON text replaces the tag, :save or not

@@ -15,17 +15,21 @@ from liquid.builtin.content import ContentNode, Literal
 from liquid.builtin.expressions import FilteredExpression, Path
 from liquid.builtin.output import Output, OutputNode
 from liquid.builtin.tags.capture_tag import CaptureNode, CaptureTag
+from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
 from liquid.exceptions import LiquidError
-from liquid.stringify import to_liquid_string
+from liquid.token import TOKEN_EXPRESSION, TOKEN_OUTPUT
 
 from rokt_braze.braze.origins import OriginBuffer, TracedStr
 from rokt_braze.braze.state import message_state
 from rokt_braze.braze.tags import parse_braze
+from rokt_braze.braze.tokens import expression_stream
+from rokt_braze.braze.values import to_output
 from rokt_braze.errors import TemplateError
 
 if TYPE_CHECKING:
     from liquid import RenderContext
     from liquid.expression import Expression
+    from liquid.stream import TokenStream
     from liquid.token import Token
 
 #: Braze renders a block inside a block, and silently drops a third level.
@@ -44,11 +48,33 @@ class BlockOutputNode(OutputNode):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         if self.block is not None:
             return _render_content_block(self.block, self.token, context, buffer)
-        return buffer.write(to_liquid_string(self.expression.evaluate(context), context.autoescape))
+        return buffer.write(to_output(self.expression.evaluate(context)))
 
 
 class BlockOutput(Output):
     node_class = BlockOutputNode
+
+    def parse(self, stream: TokenStream) -> OutputNode:
+        """python-liquid's, with the expression read as Ruby reads it (`tokens`)."""
+        token = stream.eat(TOKEN_OUTPUT)
+        expression = FilteredExpression.parse(
+            self.env, expression_stream(stream.expect(TOKEN_EXPRESSION))
+        )
+        return self.node_class(token, expression)
+
+
+class RubyEchoNode(EchoNode):
+    """`{% echo x %}` prints as `{{ x }}` does (see `values`)."""
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        text = to_output(self.expression.evaluate(context))
+        if isinstance(buffer, OriginBuffer):
+            return buffer.write_from(text, self.token.start_index)
+        return buffer.write(text)
+
+
+class RubyEcho(EchoTag):
+    node_class = RubyEchoNode
 
 
 class TracedOutputNode(BlockOutputNode):
@@ -57,14 +83,13 @@ class TracedOutputNode(BlockOutputNode):
             return _render_content_block(self.block, self.token, context, buffer)
         value = self.expression.evaluate(context)
         # A captured value keeps its marks, so findings point at the capture's text.
-        text = value if isinstance(value, TracedStr) else to_liquid_string(
-            value, context.autoescape)
+        text = value if isinstance(value, TracedStr) else to_output(value)
         if isinstance(buffer, OriginBuffer):
             return buffer.write_from(text, self.token.start_index)
         return buffer.write(text)
 
 
-class TracedOutput(Output):
+class TracedOutput(BlockOutput):
     node_class = TracedOutputNode
 
 
