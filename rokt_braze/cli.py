@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="config file (default: nearest "
                        ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--fixtures", metavar="FILE",
+                       help="connected_content fixture file (as for render)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check every file again, ignoring and not writing the result "
+                       "cache (also ROKT_BRAZE_NO_CACHE=1; the cache lives in "
+                       "ROKT_BRAZE_CACHE_DIR, default ~/.cache/rokt-braze)")
     check.add_argument("--exclude", action="append", metavar="PATTERN",
                        help="skip files and folders matching PATTERN (.gitignore syntax; "
                        "repeatable); replaces the config's exclude and the default list "
@@ -152,14 +158,22 @@ def _error(message: str) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from rokt_braze.checking import check
+    from rokt_braze.cache import check_cached, disabled_by_environment
     from rokt_braze.config import load_config
     from rokt_braze.report import fail_level, fails, write_report
 
     config = load_config(args.config)
     _command_line_excludes(args, config)
-    transport = live_transport(args, config) if args.live else None
-    result = check(args.paths, args.profile, config=config, transport=transport)
+    if args.live or args.no_cache or disabled_by_environment():
+        from rokt_braze.checking import check
+        from rokt_braze.resources import load_fixture_file
+
+        transport = live_transport(args, config) if args.live else None
+        fixtures = load_fixture_file(args.fixtures) if args.fixtures else None
+        result = check(args.paths, args.profile, config=config, transport=transport,
+                       fixtures=fixtures)
+    else:
+        result = check_cached(args.paths, args.profile, config=config, fixtures=args.fixtures)
     fail_on = fail_level(args.fail_on or config.fail_on)
     for message in result.input_errors:
         _error(message)

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rokt_braze.errors import InputError
-from rokt_braze.webhook.file import is_template_path
 
 if TYPE_CHECKING:
     import pathspec
@@ -40,7 +39,15 @@ DEFAULT_EXCLUDE = (
     ".vscode", "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist",
     "node_modules", "site-packages", "venv",
 )
+WEBHOOK_SUFFIXES = (".webhook.yaml", ".webhook.yml")
+LIQUID_SUFFIX = ".liquid"
 NO_TEMPLATES = "no templates here (*.webhook.yaml, *.webhook.yml, *.liquid)"
+
+
+def is_template_path(path: str | os.PathLike[str]) -> bool:
+    """Whether a file name is one `check` reads: a webhook file or a Liquid template."""
+    name = os.fspath(path)
+    return name.endswith(WEBHOOK_SUFFIXES) or name.endswith(LIQUID_SUFFIX)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], config: Config | None = None) -> list[str]:

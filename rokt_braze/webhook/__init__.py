@@ -1,9 +1,9 @@
 """Webhook files and rendering a whole message (knows nothing of Rokt)."""
 
+from rokt_braze.discovery import is_template_path
 from rokt_braze.webhook.file import (
     Field,
     Webhook,
-    is_template_path,
     load_webhook,
     read_text,
 )

@@ -27,11 +27,10 @@ from typing import Any
 
 import yaml
 
+from rokt_braze.discovery import LIQUID_SUFFIX
 from rokt_braze.errors import InputError
 from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
 
-WEBHOOK_SUFFIXES = (".webhook.yaml", ".webhook.yml")
-LIQUID_SUFFIX = ".liquid"
 KNOWN_KEYS = frozenset(
     {"name", "url", "method", "headers", "body", "target", "profiles", "connected_content",
      "content_blocks", "catalogs", "promotions", "description"}
@@ -80,11 +79,6 @@ class Webhook:
         if name == "method":
             return self.method
         return next((f for f in self.fields() if f.name.lower() == name.lower()), None)
-
-
-def is_template_path(path: str | os.PathLike[str]) -> bool:
-    name = os.fspath(path)
-    return name.endswith(WEBHOOK_SUFFIXES) or name.endswith(LIQUID_SUFFIX)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
