@@ -102,19 +102,36 @@ def _settings(config: pytest.Config, paths: list[str]) -> Settings:
     )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection(session: pytest.Session) -> None:
-    """Add the webhook files to what pytest collects, next to its own arguments."""
-    settings = session.config.stash.get(SETTINGS, None)
-    if settings is not None:
-        session.config.args.extend(str(f) for f in settings.files.values())
-
-
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> WebhookFile | None:
+    """A webhook file pytest reaches by itself (`pytest --rokt-braze t/ t/`) is collected
+    where pytest finds it; the rest are added after pytest's own collection."""
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or file_path.resolve() not in settings.files:
         return None
     return WebhookFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
+    """Add an item per webhook file x profile that pytest's own collection did not reach,
+    each file a child of the session: one node per file, wherever the folder is (making
+    each file a command-line argument had pytest list its folder once per file).
+    `tryfirst`, so that `-k`, `-m` and `--deselect` see these items too."""
+    settings = session.config.stash.get(SETTINGS, None)
+    if settings is None:
+        return
+    rootpath = session.config.rootpath
+    reached = {item.path.resolve() for item in items if isinstance(item, WebhookItem)}
+    for resolved, given in settings.files.items():
+        if resolved in reached:
+            continue
+        nodeid = _relative(given.absolute(), rootpath)
+        if nodeid.startswith(".."):  # outside the rootdir: as the user would type it
+            nodeid = _relative(given.absolute(), settings.invocation_dir)
+        node = WebhookFile.from_parent(session, path=given.absolute(),
+                                       nodeid=nodeid.replace(os.sep, "/"))
+        # genitems reports the collection as pytest's own would (the "collected N" count)
+        items.extend(session.genitems(node))
 
 
 class WebhookFile(pytest.File):

@@ -8,6 +8,7 @@ would be an error). `test_entry_point_is_registered` checks that wiring separate
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -191,3 +192,52 @@ def test_entry_point_is_registered() -> None:
     """`pip install rokt-braze` makes the plugin available to pytest by this name."""
     found = importlib.metadata.entry_points(group="pytest11", name="rokt_braze")
     assert [ep.value for ep in found] == ["rokt_braze.pytest_plugin"]
+
+
+#: A plugin (not a conftest: conftest hooks only see files under their folder).
+COUNTING_PLUGIN = '''
+CALLS = []
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.name.endswith(".webhook.yaml"):
+        CALLS.append(file_path)
+
+
+def pytest_collection_finish(session):
+    print(f"collect_file calls for webhooks: {len(CALLS)}")
+'''
+
+
+def test_a_folder_outside_the_rootdir_is_collected_once_per_file(
+    pytester: pytest.Pytester, run: Runner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Collection stays linear: pytest is never asked to list the folder once per file
+    (each file a pytest argument made N * N collect_file calls: 1600 for these 40)."""
+    outside = tmp_path_factory.mktemp("webhooks")
+    for i in range(40):
+        (outside / f"w{i:02d}.webhook.yaml").write_text(TEMPLATE, encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(countplug=COUNTING_PLUGIN)
+    pytester.syspathinsert()
+    (pytester.path / "tests").mkdir()
+    result = run("-p", "countplug", "--rokt-braze", str(outside), "tests", "--collect-only",
+                 "-q", "-s")
+    result.stdout.fnmatch_lines(["collect_file calls for webhooks: 0", "80 tests collected*"])
+    shown = os.path.relpath(outside, pytester.path).replace(os.sep, "/")
+    items = [line for line in result.stdout.lines if "::" in line]
+    assert len(items) == 80
+    assert f"{shown}/w00.webhook.yaml::lint" in items
+    assert f"{shown}/w39.webhook.yaml::render[sample-subscriber]" in items
+    ran = run("--rokt-braze", str(outside), "tests", "-k", "w0")
+    ran.assert_outcomes(passed=20)  # w00..w09, lint and render: -k sees these items
+
+
+def test_a_folder_pytest_also_walks_is_collected_once(
+    pytester: pytest.Pytester, run: Runner
+) -> None:
+    """`pytest --rokt-braze hooks/ hooks/`: only the webhook items, each once."""
+    write(pytester, "hooks/good.webhook.yaml", TEMPLATE)
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    result = run("--rokt-braze", "hooks", "hooks")
+    result.assert_outcomes(passed=2)
