@@ -82,8 +82,7 @@ class Checker:
         self.target = declared_target(self.webhook)
         self.resources = self._resources([])
         self.plan = MessagePlan(self.webhook, self.resources) if job.specialise else None
-        stem = job.profiles.replace("\\", "/").rsplit("/", 1)[-1]
-        self.stem = stem[: -len(".gz")] if stem.endswith(".gz") else stem
+        self.stem = _stem(job.profiles)
 
     def _resources(self, own: list[dict[str, Any]], where: str = "") -> Resources:
         return build_resources((where, own or None), (self.webhook.path, self.webhook.fixtures),
@@ -96,8 +95,9 @@ class Checker:
         result = ChunkResult(malformed=list(chunk.errors))
         hashes: array[int] = array("Q")
         lines: array[int] = array("Q")
+        stem = _stem(chunk.source) if chunk.source else self.stem
         for line, user, extra in self.users(chunk, result.malformed):
-            profile = self._profile(user, extra, line, result.malformed)
+            profile = self._profile(user, extra, line, result.malformed, stem)
             if profile is None:
                 continue
             outcome = self.check_user(profile)
@@ -154,9 +154,9 @@ class Checker:
 
     def _profile(
         self, user: object, extra: list[dict[str, Any]], line: int,
-        malformed: list[tuple[int, str]],
+        malformed: list[tuple[int, str]], stem: str = "",
     ) -> Profile | None:
-        fallback = f"{self.stem}:{line}"
+        fallback = f"{stem or self.stem}:{line}"
         if (isinstance(user, dict) and not extra and "connected_content" not in user
                 and all(isinstance(user[k], dict) or user[k] is None
                         for k in _NAMESPACE_SOURCES.intersection(user))):
@@ -220,6 +220,9 @@ class Checker:
         rules = [r for r in outcome.rules if severities.get(r, RULES[r].severity) is not None]
         if rules:
             result.users_with_findings += 1
+            external_id = profile.data.get("external_id")
+            result.failing.append((line, "" if external_id is None else str(external_id),
+                                   tuple(sorted(rules))))
         details: list[Finding] | None = None
         for rule in rules:
             count = result.rules.get(rule)
@@ -250,14 +253,21 @@ class Checker:
     def event_ids(self, chunk: Chunk, wanted: set[int]) -> Iterator[tuple[int, str, str]]:
         """(line, user, eventId) of the users on the `wanted` lines of `chunk`."""
         ignored: list[tuple[int, str]] = []
+        stem = _stem(chunk.source) if chunk.source else self.stem
         for line, user, extra in self.users(chunk, ignored):
             if line not in wanted:
                 continue
-            profile = self._profile(user, extra, line, ignored)
+            profile = self._profile(user, extra, line, ignored, stem)
             if profile is not None:
                 found = self.check_user(profile).event_id
                 if found is not None:
                     yield line, profile.name, found
+
+
+def _stem(source: str) -> str:
+    """The file name that stands for a user without an id (`users.jsonl:12`)."""
+    stem = source.replace("\\", "/").rsplit("/", 1)[-1]
+    return stem[: -len(".gz")] if stem.endswith(".gz") else stem
 
 
 def _json_kind(value: object) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from rokt_braze.cli_util import FAIL_LEVELS, positive_int, report_stream
@@ -16,14 +15,27 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "audience", help="render and validate a webhook for every user of a Braze export",
-        description="Render WEBHOOK for every user of a Braze user export (JSON Lines, "
-        "optionally gzipped, or a JSON array) on all cores, and summarise: per rule the "
-        "users affected, the users whose message would be aborted, and colliding eventIds.")
+        description="Render WEBHOOK for every user of a Braze user export on all cores or a "
+        "Dask cluster, and summarise: per rule the users affected, the users whose message "
+        "would be aborted, and colliding eventIds. Exports are read by content: JSON Lines, "
+        "a JSON array, gzip, Braze segment-export zips, Parquet; from files, folders, globs "
+        "or object storage (s3://, gs://, az://; credentials from the storage library's "
+        "usual environment, e.g. AWS_PROFILE, AWS_ENDPOINT_URL).")
     parser.add_argument("webhook", metavar="WEBHOOK", help="a *.webhook.yaml file")
-    parser.add_argument("--profiles", required=True, metavar="FILE",
-                        help="the user export: JSON Lines (.jsonl, .gz) or a JSON array")
+    parser.add_argument("--profiles", required=True, nargs="+", metavar="SOURCE",
+                        help="the user export: files, folders (searched recursively), globs "
+                        "or URLs")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local: a process pool on this machine (default); dask: a Dask "
+                        "cluster (needs rokt-braze[scale])")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: join the cluster at ADDRESS (else a local "
+                        "cluster of --jobs workers is started)")
     parser.add_argument("--jobs", "-j", type=positive_int, default=None, metavar="N",
                         help="worker processes (default: all cores)")
+    parser.add_argument("--failing-users", metavar="FILE",
+                        help="write every user with a finding to FILE (.csv or .jsonl): "
+                        "external_id, source, line, rules")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--fail-on", choices=FAIL_LEVELS,
                         default=None,
@@ -43,20 +55,18 @@ def run(args: argparse.Namespace) -> int:
     from rokt_braze.config import load_config
 
     config = load_config(args.config)
+    progress = Progress(sys.stderr, enabled=False if args.no_progress else None)
     try:
-        size = os.path.getsize(args.profiles)
-    except OSError:
-        size = 0  # run_audience says what is wrong with the file
-    progress = Progress(sys.stderr, size, enabled=False if args.no_progress else None)
-    try:
-        summary = run_audience(args.webhook, args.profiles, jobs=args.jobs, config=config,
-                               on_progress=progress.update, settle_gc=True)
+        summary = run_audience(args.webhook, args.profiles, jobs=args.jobs, engine=args.engine,
+                               scheduler=args.scheduler, config=config,
+                               failing_users=args.failing_users, on_progress=progress.update,
+                               settle_gc=True)
     finally:
         progress.close()
     with report_stream(args.output) as out:
         _write(summary, args.format, out)
     if summary.malformed_count:
-        sys.stderr.write(f"rokt-braze: {args.profiles}: {summary.malformed_count:,} malformed "
+        sys.stderr.write(f"rokt-braze: {summary.profiles}: {summary.malformed_count:,} malformed "
                          f"line{'s' if summary.malformed_count != 1 else ''} skipped (see the "
                          "report)\n")
         return EXIT_INPUT

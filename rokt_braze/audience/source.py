@@ -1,23 +1,26 @@
-"""Reading a Braze user export as a stream of chunks for the workers.
+"""Reading one stream of a Braze user export as chunks for the checker.
 
 Two forms, optionally gzipped (told by the gzip magic bytes, whatever the name):
 
 * **JSON Lines** - one user object per line (Braze's segment export). Chunks are blocks of
-  whole lines, about a megabyte each, passed on undecoded: the parent only finds the last
-  newline, so parsing, like rendering, happens on all cores.
+  whole lines, about a megabyte each, passed on undecoded: parsing, like rendering, happens
+  in the checker. `range_chunks` reads just the lines that start inside a byte range of a
+  plain file, so several workers can share one large file.
 * **a JSON array** of user objects, or the `/users/export/ids` answer `{"users": [...]}`.
-  It is decoded here element by element (`JSONDecoder.raw_decode` over a sliding buffer), so
+  It is decoded element by element (`JSONDecoder.raw_decode` over a sliding buffer), so
   memory stays flat however long the array; a syntax error ends the read, as nothing after
   it can be trusted.
 
-Problems with the file as a whole (missing, unreadable, binary, not gzip, empty) raise
-`ProfileError`; problems with one record are the caller's to report, with the line number.
+Problems with the stream as a whole (unreadable, binary, not gzip, empty, a pretty-printed
+JSON object, not JSON at all) raise `ProfileError` with what to do; problems with one record
+are the caller's to report, with the line number.
 """
 
 from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import os
 import re
@@ -28,7 +31,7 @@ from typing import IO
 
 from rokt_braze.profiles import ProfileError
 
-__all__ = ["Chunk", "ExportReader"]
+__all__ = ["Chunk", "ExportReader", "count_range_lines", "range_chunks"]
 
 CHUNK_BYTES = 1 << 20
 ARRAY_CHUNK_RECORDS = 500
@@ -37,6 +40,13 @@ MAX_RECORD_CHARS = 16 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _ENVELOPE = re.compile(r'\s*\{\s*"users"\s*:\s*\[')
 _WS = re.compile(r"\s*")
+#: How a JSON text may start (a JSON Lines file whose first line is broken still reads).
+_JSON_START = re.compile(rb'[{\["]|-?[0-9]|true|false|null')
+_PRETTY = ("a JSON object spread over several lines (pretty-printed JSON), not JSON Lines: "
+           "put one user per line (e.g. `jq -c . FILE`) or pass a JSON array of users")
+_NOT_AN_EXPORT = ("not a user export: expected JSON Lines, a JSON array, gzip, a Braze "
+                  "segment-export zip or Parquet (YAML profiles are for `rokt-braze check "
+                  "--profile`)")
 
 
 @dataclass
@@ -45,6 +55,8 @@ class Chunk:
 
     first_line: int
     data: bytes = b""
+    #: the file, or `archive.zip!member`, the lines are in (names users without an id)
+    source: str = ""
     records: list[tuple[int, object]] = field(default_factory=list)  # (line, element)
     #: (line, message) for input the reader could not turn into a record
     errors: list[tuple[int, str]] = field(default_factory=list)
@@ -57,17 +69,26 @@ class Chunk:
 
 
 class ExportReader:
-    """Opens an export, checks it is one, and yields `Chunk`s (`chunks()`)."""
+    """Opens an export, checks it is one, and yields `Chunk`s (`chunks()`).
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    `stream`: read it (from its current position) instead of opening `path`, which then
+    only names it; it is closed with the reader.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], stream: IO[bytes] | None = None) -> None:
         self.path = os.fspath(path)
-        try:
-            self._raw: IO[bytes] = open(self.path, "rb")  # noqa: SIM115 - closed in close()
-        except OSError as err:
-            raise ProfileError(f"cannot read: {err.strerror or err}", path=self.path) from None
-        self.size = os.fstat(self._raw.fileno()).st_size
-        self.gzipped = self._raw.read(2) == _GZIP_MAGIC
-        self._raw.seek(0)
+        if stream is None:
+            try:
+                stream = open(self.path, "rb")  # noqa: SIM115 - closed in close()
+            except OSError as err:
+                raise ProfileError(f"cannot read: {err.strerror or err}",
+                                   path=self.path) from None
+        self._raw: IO[bytes] = stream
+        self.size = _size(stream)
+        magic = self._raw.read(2)
+        self.gzipped = magic == _GZIP_MAGIC
+        if self.gzipped or magic:
+            self._raw.seek(-len(magic), os.SEEK_CUR)
         self._stream: IO[bytes] = (
             gzip.GzipFile(fileobj=self._raw, mode="rb")  # type: ignore[assignment]
             if self.gzipped else self._raw
@@ -84,8 +105,33 @@ class ExportReader:
         self.is_array = start[:1] == b"[" or bool(
             _ENVELOPE.match(start[:200].decode("utf-8", "replace"))
         )
+        if not self.is_array:
+            self._check_json_lines(start)
         #: set when an array could not be read to its end: (line, message)
         self.stopped: tuple[int, str] | None = None
+
+    def _check_json_lines(self, start: bytes) -> None:
+        """Refuse, with what to do, what is plainly not JSON Lines."""
+        first, newline, _ = start.partition(b"\n")
+        if not newline:
+            return  # one long first line: judged line by line
+        try:
+            json.loads(first)
+            return
+        except ValueError:
+            pass
+        if start[:1] == b"{":
+            text = start.decode("utf-8", "replace")
+            try:
+                end = json.JSONDecoder().raw_decode(text)[1]
+            except json.JSONDecodeError as err:
+                end = err.pos
+            if end > len(first):  # the object goes on past its first line
+                self.close()
+                raise ProfileError(_PRETTY, path=self.path)
+        if not _JSON_START.match(start):
+            self.close()
+            raise ProfileError(_NOT_AN_EXPORT, path=self.path)
 
     def __enter__(self) -> ExportReader:
         return self
@@ -133,10 +179,10 @@ class ExportReader:
             if cut == 0:  # one line longer than a chunk: read on to its end
                 continue
             chunk, pending = pending[:cut], pending[cut:]
-            yield Chunk(line, chunk)
+            yield Chunk(line, chunk, self.path)
             line += chunk.count(b"\n")
         if pending:
-            yield Chunk(line, pending)
+            yield Chunk(line, pending, self.path)
 
     # -- JSON array -----------------------------------------------------------------------
 
@@ -149,7 +195,7 @@ class ExportReader:
         line = 1  # line number at `pos`
         counted = 0  # `line` counts newlines in text[:counted]
         eof = False
-        chunk = Chunk(1)
+        chunk = Chunk(1, source=self.path)
 
         def more() -> bool:
             nonlocal text, pos, counted, eof
@@ -224,8 +270,71 @@ class ExportReader:
             advance(end)
             if len(chunk.records) >= ARRAY_CHUNK_RECORDS:
                 yield chunk
-                chunk = Chunk(line)
+                chunk = Chunk(line, source=self.path)
         if self.stopped:
             chunk.errors.append(self.stopped)
         if chunk.records or chunk.errors:
             yield chunk
+
+
+def _size(stream: IO[bytes]) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        size = getattr(stream, "size", 0)
+        return size if isinstance(size, int) else 0
+
+
+# -- a byte range of a plain JSON Lines file --------------------------------------------------
+
+
+def _range_blocks(raw: IO[bytes], start: int, end: int) -> Iterator[bytes]:
+    """The bytes of the lines that start in [start, end): a line belongs to the range
+    holding its first byte, so neighbouring ranges neither miss nor repeat one."""
+    raw.seek(max(start - 1, 0))
+    if start > 0:  # skip the line that started before us (or just its newline)
+        skipped = 0
+        while True:
+            block = raw.readline(CHUNK_BYTES)
+            skipped += len(block)
+            if not block or block.endswith(b"\n"):
+                break
+        start = start - 1 + skipped
+    pos = start
+    while pos < end:
+        block = raw.read(min(CHUNK_BYTES, end - pos))
+        if not block:
+            return
+        pos += len(block)
+        if pos >= end and not block.endswith(b"\n"):
+            block += raw.readline()  # finish the last line we own
+        yield block
+
+
+def range_chunks(raw: IO[bytes], start: int, end: int, first_line: int,
+                 source: str) -> Iterator[Chunk]:
+    """Chunks of whole lines for a byte range; `first_line`: the number of its first line."""
+    line = first_line
+    pending = b""
+    for block in _range_blocks(raw, start, end):
+        pending += block
+        if len(pending) < CHUNK_BYTES:
+            continue
+        cut = pending.rfind(b"\n") + 1
+        if cut == 0:
+            continue
+        chunk, pending = pending[:cut], pending[cut:]
+        yield Chunk(line, chunk, source)
+        line += chunk.count(b"\n")
+    if pending:
+        yield Chunk(line, pending, source)
+
+
+def count_range_lines(raw: IO[bytes], start: int, end: int) -> int:
+    """How many lines start in [start, end) (what `range_chunks` of it would number)."""
+    lines = 0
+    last = b"\n"
+    for block in _range_blocks(raw, start, end):
+        lines += block.count(b"\n")
+        last = block[-1:]
+    return lines + (last != b"\n")

@@ -1,23 +1,33 @@
-"""What an audience run found, merged from the workers' chunk results, and how it reads.
+"""What an audience run found, merged from the workers' partial results, and how it reads.
 
-Everything here is bounded: per rule a count and three examples, a few abort reasons, a few
-colliding eventIds, the first malformed lines. Chunk results merge in input order, so the
-examples are the first users of the file that show each problem, whatever `--jobs` is.
+A `Tally` is what any part of the export found; `Tally.merge` is associative and
+commutative, so partial tallies combine in any grouping and any order (the order workers
+finish in) to the same result. Everything in it is bounded: per rule a count and the
+examples with the smallest (source, line), abort reasons (the first ones by name past a
+generous cap), the first malformed lines. `Summary` is the merged tally of a whole run plus
+what only the whole run knows: colliding eventIds and the report.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from rokt_braze.findings import Finding, Severity
 
-__all__ = ["AbortGroup", "ChunkResult", "Collision", "Example", "RuleCount", "Summary"]
+__all__ = ["AbortGroup", "ChunkResult", "Collision", "Example", "RuleCount", "Summary", "Tally"]
 
 EXAMPLES = 3
+#: Abort reasons shown in the report (the most frequent).
 MAX_ABORT_REASONS = 10
+#: Distinct abort reasons kept while merging (past it, the rest count as "other reasons").
+KEPT_ABORT_REASONS = 1000
 MAX_MALFORMED = 20
+
+#: (source, line, message) of input that could not be read as a user
+Malformed = tuple[str, int, str]
 
 
 @dataclass
@@ -29,9 +39,13 @@ class Example:
     message: str = ""
     position: tuple[int, int] = (0, 0)  # line, column in the webhook file
     field: str = ""
+    source: str = ""  # the file (or `archive.zip!member`) the user is in
+
+    def key(self) -> tuple[str, int]:
+        return self.source, self.line
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"user": self.user, "line": self.line}
+        out: dict[str, object] = {"user": self.user, "source": self.source, "line": self.line}
         if self.message:
             out.update(message=self.message, field=self.field,
                        position={"line": self.position[0], "column": self.position[1]})
@@ -48,7 +62,7 @@ class RuleCount:
     def add(self, other: RuleCount) -> None:
         self.users += other.users
         self.severity = max(self.severity, other.severity)
-        self.examples += other.examples[: EXAMPLES - len(self.examples)]
+        self.examples = first_examples(self.examples, other.examples)
 
 
 @dataclass
@@ -56,6 +70,15 @@ class AbortGroup:
     reason: str
     users: int = 0
     examples: list[Example] = field(default_factory=list)
+
+    def add(self, other: AbortGroup) -> None:
+        self.users += other.users
+        self.examples = first_examples(self.examples, other.examples)
+
+
+def first_examples(*groups: list[Example]) -> list[Example]:
+    """The examples with the smallest (source, line): the same whatever the merge order."""
+    return heapq.nsmallest(EXAMPLES, (e for group in groups for e in group), key=Example.key)
 
 
 @dataclass
@@ -79,55 +102,78 @@ class ChunkResult:
     #: eventId hashes (array "Q" bytes) and the export line of each
     hashes: bytes = b""
     lines: bytes = b""
-    malformed: list[tuple[int, str]] = field(default_factory=list)
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    #: every user with a finding: (line, external_id or "", rule ids)
+    failing: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
-class Summary:
-    webhook: str
-    profiles: str
-    target: str | None = None
-    jobs: int = 1
+class Tally:
+    """What some part of the export found (see the module doc: merges in any order)."""
+
     users: int = 0
     users_with_findings: int = 0
     rules: dict[str, RuleCount] = field(default_factory=dict)
     aborted: dict[str, AbortGroup] = field(default_factory=dict)
     aborted_users: int = 0
     other_abort_reasons: int = 0
+    malformed: list[Malformed] = field(default_factory=list)
+    malformed_count: int = 0
+
+    def merge(self, other: Tally) -> None:
+        self.users += other.users
+        self.users_with_findings += other.users_with_findings
+        for rule, count in other.rules.items():
+            if rule in self.rules:
+                self.rules[rule].add(count)
+            else:
+                self.rules[rule] = RuleCount(count.rule, count.severity, count.users,
+                                             list(count.examples))
+        self.aborted_users += other.aborted_users
+        self.other_abort_reasons += other.other_abort_reasons
+        for reason, group in other.aborted.items():
+            if reason in self.aborted:
+                self.aborted[reason].add(group)
+            else:
+                self.aborted[reason] = AbortGroup(reason, group.users, list(group.examples))
+        if len(self.aborted) > KEPT_ABORT_REASONS:
+            for reason in sorted(self.aborted)[KEPT_ABORT_REASONS:]:
+                self.other_abort_reasons += self.aborted.pop(reason).users
+        self.malformed_count += other.malformed_count
+        self.malformed = heapq.nsmallest(MAX_MALFORMED, self.malformed + other.malformed)
+
+    def add_chunk(self, chunk: ChunkResult, source: str) -> None:
+        """Merge a checker's chunk result, its lines being lines of `source`."""
+        part = Tally(users=chunk.users, users_with_findings=chunk.users_with_findings,
+                     rules=chunk.rules, aborted=chunk.aborted, aborted_users=chunk.aborted_users,
+                     malformed=[(source, line, message) for line, message in chunk.malformed],
+                     malformed_count=len(chunk.malformed))
+        groups: list[RuleCount | AbortGroup] = [*chunk.rules.values(), *chunk.aborted.values()]
+        for group in groups:
+            for example in group.examples:
+                example.source = source
+        self.merge(part)
+
+    def complete_rules(self, before: tuple[str, int] = ("\U0010ffff", 0)) -> frozenset[str]:
+        """Rules whose examples are final for input from `before` on (smallest first)."""
+        return frozenset(r for r, c in self.rules.items()
+                         if len(c.examples) >= EXAMPLES and c.examples[-1].key() < before)
+
+
+@dataclass
+class Summary(Tally):
+    webhook: str = ""
+    profiles: str = ""
+    target: str | None = None
+    engine: str = "local"
+    jobs: int = 1
     #: colliding eventIds: the largest groups, how many ids collide, how many users share one
     collisions: list[Collision] = field(default_factory=list)
     colliding_ids: int = 0
     colliding_users: int = 0
     collision_severity: Severity | None = Severity.WARNING
-    malformed: list[tuple[int, str]] = field(default_factory=list)
-    malformed_count: int = 0
     #: findings about the webhook itself that stopped the run (it does not parse)
     template_findings: list[Finding] = field(default_factory=list)
-
-    def merge(self, chunk: ChunkResult) -> None:
-        self.users += chunk.users
-        self.users_with_findings += chunk.users_with_findings
-        for rule, count in chunk.rules.items():
-            if rule in self.rules:
-                self.rules[rule].add(count)
-            else:
-                self.rules[rule] = count
-        self.aborted_users += chunk.aborted_users
-        for reason, group in chunk.aborted.items():
-            mine = self.aborted.get(reason)
-            if mine is None and len(self.aborted) >= MAX_ABORT_REASONS:
-                self.other_abort_reasons += group.users
-            elif mine is None:
-                self.aborted[reason] = group
-            else:
-                mine.users += group.users
-                mine.examples += group.examples[: EXAMPLES - len(mine.examples)]
-        self.malformed_count += len(chunk.malformed)
-        self.malformed += chunk.malformed[: MAX_MALFORMED - len(self.malformed)]
-
-    def complete_rules(self) -> frozenset[str]:
-        """Rules that have all their examples (workers need not look for more)."""
-        return frozenset(r for r, c in self.rules.items() if len(c.examples) >= EXAMPLES)
 
     def worst(self) -> Severity | None:
         levels = [c.severity for c in self.rules.values() if c.users]
@@ -145,6 +191,12 @@ class Summary:
 
     def share(self, users: int) -> float:
         return users / self.users if self.users else 0.0
+
+    def abort_groups(self) -> tuple[list[AbortGroup], int]:
+        """The most frequent abort reasons, and how many users the others account for."""
+        groups = sorted(self.aborted.values(), key=lambda g: (-g.users, g.reason))
+        shown = groups[:MAX_ABORT_REASONS]
+        return shown, self.aborted_users - sum(g.users for g in shown)
 
     # -- output ----------------------------------------------------------------------------
 
@@ -172,9 +224,9 @@ class Summary:
                 "reasons": [
                     {"reason": g.reason, "users": g.users,
                      "examples": [e.to_dict() for e in g.examples]}
-                    for g in self.aborted.values()
+                    for g in self.abort_groups()[0]
                 ],
-                "other_reasons_users": self.other_abort_reasons,
+                "other_reasons_users": self.abort_groups()[1],
             },
             "collisions": {
                 "severity": str(self.collision_severity) if self.collision_severity else None,
@@ -188,7 +240,7 @@ class Summary:
             },
             "malformed": {
                 "lines": self.malformed_count,
-                "first": [{"line": n, "message": m} for n, m in self.malformed],
+                "first": [{"source": f, "line": n, "message": m} for f, n, m in self.malformed],
             },
             "template_findings": [f.to_dict() for f in self.template_findings],
         }
@@ -229,11 +281,12 @@ class Summary:
             lines.append("")
             lines.append(f"Aborted (Braze sends nothing): {self.aborted_users:,} users "
                          f"({_percent(self.share(self.aborted_users))})")
-            for g in self.aborted.values():
+            groups, others = self.abort_groups()
+            for g in groups:
                 ids = ", ".join(e.user for e in g.examples)
                 lines.append(f"    {g.users:>9,}  {g.reason or 'abort_message called'}: {ids}")
-            if self.other_abort_reasons:
-                lines.append(f"    {self.other_abort_reasons:>9,}  (other reasons)")
+            if others:
+                lines.append(f"    {others:>9,}  (other reasons)")
         if self.colliding_ids:
             tag = f" ({self.collision_severity})" if self.collision_severity else ""
             lines.append("")
@@ -241,7 +294,7 @@ class Summary:
                          f"{'s' if self.colliding_ids != 1 else ''} shared by "
                          f"{self.colliding_users:,} users")
             for group in self.collisions:
-                ids = ", ".join(f"{e.user} (line {e.line})" for e in group.examples)
+                ids = ", ".join(f"{e.user} ({e.source}:{e.line})" for e in group.examples)
                 lines.append(f"    {group.users:>9,}  {group.event_id!r}: {ids}")
             if self.colliding_ids > len(self.collisions):
                 lines.append(f"    ... and {self.colliding_ids - len(self.collisions):,} more "
@@ -250,8 +303,9 @@ class Summary:
             lines.append("")
             lines.append(f"Malformed input: {self.malformed_count:,} "
                          f"line{'s' if self.malformed_count != 1 else ''} skipped")
-            for number, message in self.malformed:
-                lines.append(f"    {self.profiles}:{number}: {message}")
+            for source, number, message in self.malformed:
+                at = f"{source}:{number}" if number else source
+                lines.append(f"    {at}: {message}")
             if self.malformed_count > len(self.malformed):
                 lines.append(f"    ... and {self.malformed_count - len(self.malformed):,} more")
         lines.append("")

@@ -45,10 +45,12 @@ def test_json_format_shape(
     assert subs["share"] == pytest.approx(len(NO_SUBSCRIPTION) / USERS, abs=1e-6)
     assert [e["user"] for e in subs["examples"]] == [user_id(n) for n in NO_SUBSCRIPTION[:3]]
     example = subs["examples"][0]
-    assert set(example) == {"user", "line", "message", "field", "position"}
+    assert set(example) == {"user", "source", "line", "message", "field", "position"}
+    assert example["source"] == str(export)
     assert set(example["position"]) == {"line", "column"}
     assert report["malformed"]["lines"] == 1
-    assert report["malformed"]["first"][0]["line"] == 16
+    assert report["malformed"]["first"][0] == {
+        "source": str(export), "line": 16, "message": report["malformed"]["first"][0]["message"]}
     assert set(report["collisions"]) == {"severity", "event_ids", "users", "groups"}
     assert set(report["aborted"]) == {"users", "reasons", "other_reasons_users"}
 
@@ -142,19 +144,21 @@ class _Terminal(io.StringIO):
 
 def test_progress_draws_on_a_terminal_and_wipes_itself() -> None:
     stream = _Terminal()
-    progress = Progress(stream, 1000)
-    progress.update(10, 500)
+    progress = Progress(stream)
+    progress.started -= 10  # ten seconds for half the export
+    progress.update(10, 500, 1000)
     drawn = stream.getvalue()
     assert drawn.startswith("\r[")
-    assert "50%" in drawn and "10 users" in drawn
+    assert "50%" in drawn and "10 users" in drawn and "1/s" in drawn
+    assert "ETA 0:10" in drawn
     progress.close()
     assert stream.getvalue().endswith("\r\x1b[K")
 
 
 def test_no_progress_when_not_a_terminal() -> None:
     stream = io.StringIO()
-    progress = Progress(stream, 1000)
-    progress.update(10, 500)
+    progress = Progress(stream)
+    progress.update(10, 500, 1000)
     progress.close()
     assert stream.getvalue() == ""
 

@@ -1,0 +1,313 @@
+"""Sources and partitions with the local engine: Braze's export layouts, byte ranges,
+failing users, input errors, merging in any order, and one pinned 'now'."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import itertools
+import json
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CREATE, PERSONAL, make_user, write_jsonl
+from layouts import USERS, audience, write_layouts
+
+from rokt_braze.audience import run_audience
+from rokt_braze.audience.check import Job
+from rokt_braze.audience.partition import PartitionCheck, plan_partitions
+from rokt_braze.audience.storage import find_files
+from rokt_braze.audience.summary import Summary, Tally
+from rokt_braze.cli import main
+from rokt_braze.findings import RULES
+
+pytest.importorskip("pyarrow", reason="the Parquet layout needs rokt-braze[scale]")
+
+
+def counts(summary: Summary) -> dict[str, Any]:
+    """What must not depend on the layout or the engine."""
+    return {"users": summary.users, "with_findings": summary.users_with_findings,
+            "rules": {r: c.users for r, c in summary.rules.items()},
+            "aborted": summary.aborted_users, "malformed": summary.malformed_count,
+            "colliding": (summary.colliding_ids, summary.colliding_users),
+            "collisions": [(c.event_id, c.users) for c in summary.collisions]}
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write_layouts(tmp_path_factory.mktemp("layouts"))
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The personalised webhook with eventIds by first name: they collide."""
+    path = tmp_path_factory.mktemp("webhook") / "named.webhook.yaml"
+    path.write_text(PERSONAL.replace("EVENT_ID", "Reminder_{{${first_name}}}"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(layouts: tuple[Path, Path], named: Path) -> Summary:
+    return run_audience(str(named), str(layouts[0]), jobs=1)
+
+
+def test_the_reference_finds_each_seeded_defect(reference: Summary) -> None:
+    assert reference.users == USERS
+    assert set(reference.rules) == {"rokt-subscription-ids", "missing-attribute",
+                                    "body-json-invalid", "rokt-url"}
+    assert reference.rules["body-json-invalid"].users == USERS // 17
+    assert reference.colliding_ids == 7  # one per first name
+
+
+def test_the_folder_of_every_format_counts_like_the_one_file(
+    layouts: tuple[Path, Path], named: Path, reference: Summary
+) -> None:
+    _, folder = layouts
+    files = find_files([str(folder)])
+    assert [Path(f.url).name for f in files] == [
+        "0a-users.jsonl.gz", "1b-users.zip", "data_0_0_0.snappy.parquet"]  # no marker
+    summary = run_audience(str(named), str(folder), jobs=2)
+    assert counts(summary) == counts(reference)
+    # examples are the smallest (source, line): here the gzip file's first lines
+    first = summary.rules["rokt-subscription-ids"].examples[0]
+    assert (first.user, first.source.endswith("0a-users.jsonl.gz"), first.line) == (
+        "user-009", True, 9)
+
+
+def test_globs_file_urls_and_several_sources_are_one_export(
+    layouts: tuple[Path, Path], named: Path, reference: Summary
+) -> None:
+    _, folder = layouts
+    parts = [f"{folder}/**/*.gz", f"file://{folder}/**/*.zip", f"{folder}/**/*.parquet"]
+    summary = run_audience(str(named), parts, jobs=1)
+    assert counts(summary) == counts(reference)
+
+
+def test_zip_members_and_parquet_rows_are_reported_where_they_are(
+    layouts: tuple[Path, Path], named: Path
+) -> None:
+    _, folder = layouts
+    summary = run_audience(str(named), str(folder), jobs=1)
+    places = {e.user: (e.source.rsplit("/", 1)[-1], e.line)
+              for c in summary.rules.values() for e in c.examples}
+    assert places["user-023"] == ("0a-users.jsonl.gz", 23)
+    check = run_audience(str(named), [str(p) for p in folder.rglob("*.zip")], jobs=1)
+    # user 81 is the first line of the first member
+    assert {(e.user, e.source.rsplit("/", 1)[-1], e.line)
+            for e in check.rules["rokt-subscription-ids"].examples} == {
+        ("user-081", "1b-users.zip!1b-users-0.json", 1),
+        ("user-090", "1b-users.zip!1b-users-0.json", 10),
+        ("user-099", "1b-users.zip!1b-users-0.json", 19)}
+    parquet = run_audience(str(named), [str(p) for p in folder.rglob("*.parquet")], jobs=1)
+    first = parquet.rules["rokt-url"].examples[0]  # user 161 is row 1
+    assert (first.user, first.line) == ("user-161", 1)
+    assert first.source.endswith(".parquet")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_byte_ranges_of_one_file_give_the_same_report(
+    layouts: tuple[Path, Path], named: Path, reference: Summary, jobs: int
+) -> None:
+    single, _ = layouts
+    size = single.stat().st_size
+    partitions = plan_partitions(find_files([str(single)]), jobs, partition_bytes=size // 7)
+    assert len(partitions) == 8
+    ranged = run_audience(str(named), str(single), jobs=jobs, partition_bytes=size // 7)
+    assert ranged.to_dict() == reference.to_dict()  # the same examples, lines and all
+
+
+def test_a_gzip_file_and_an_array_shared_by_workers_read_each_user_once(
+    tmp_path: Path, named: Path, reference: Summary
+) -> None:
+    users = audience()
+    packed = tmp_path / "users.jsonl.gz"
+    packed.write_bytes(gzip.compress("".join(json.dumps(u) + "\n" for u in users).encode()))
+    array = tmp_path / "users.json"
+    array.write_text(json.dumps(users, indent=1))
+    for path in (packed, array):
+        summary = run_audience(str(named), str(path), jobs=2,
+                               partition_bytes=path.stat().st_size // 3)
+        assert counts(summary) == counts(reference), path
+
+
+def test_partial_tallies_merge_in_any_order(layouts: tuple[Path, Path], named: Path) -> None:
+    _, folder = layouts
+    job = Job(str(named), str(folder), {r: RULES[r].severity for r in RULES})
+    task = PartitionCheck(job, "merge-test", dt.datetime.now(dt.timezone.utc), buckets=2)
+    results = [task(p, frozenset()).tally
+               for p in plan_partitions(find_files([str(folder)]), 1, partition_bytes=4000)]
+    assert len(results) > 3
+
+    def merged(order: tuple[Tally, ...]) -> dict[str, object]:
+        total = Summary()
+        for part in order:
+            copy = Tally()
+            copy.merge(part)
+            total.merge(copy)
+        return total.to_dict()
+
+    first = merged(tuple(results))
+    for order in itertools.islice(itertools.permutations(results), 1, 24):
+        assert merged(order) == first
+    # and grouped differently: (a + b) + (c + ...) == a + (b + (c + ...))
+    left, right = Tally(), Tally()
+    for part in results[:2]:
+        left.merge(part)
+    for part in results[2:]:
+        right.merge(part)
+    right.merge(left)
+    total = Summary()
+    total.merge(right)
+    assert total.to_dict() == first
+
+
+def test_now_is_pinned_once_for_the_run(tmp_path: Path) -> None:
+    webhook = tmp_path / "now.webhook.yaml"
+    webhook.write_text(PERSONAL.replace("EVENT_ID", "{{ 'now' | date: '%Y-%m-%dT%H:%M:%S.%L' }}"))
+    export = write_jsonl(tmp_path / "u.jsonl", [make_user(n, seeded=False) for n in range(40)])
+    job = Job(str(webhook), str(export), {r: RULES[r].severity for r in RULES})
+    then = dt.datetime(2001, 2, 3, 4, 5, 6, 7000, tzinfo=dt.timezone.utc)
+    [partition] = plan_partitions(find_files([str(export)]), 1)
+    task = PartitionCheck(job, "now-test", then, buckets=2)
+    [(_, _, _, user, event_id)] = task.event_ids(partition, frozenset({(0, 1)}))
+    assert (user, event_id) == ("user-000", "2001-02-03T04:05:06.007")
+    # a run on two workers renders every user at one instant: one eventId for all
+    summary = run_audience(str(webhook), str(export), jobs=2, partition_bytes=2000)
+    assert (summary.colliding_ids, summary.colliding_users) == (1, 40)
+
+
+# -- --failing-users ------------------------------------------------------------------------
+
+
+def expected_failing() -> dict[str, set[str]]:
+    """The seeded users with a finding, and their rules, worked out from the seeds."""
+    out: dict[str, set[str]] = {}
+    for n in range(1, USERS + 1):
+        rules = set()
+        if n % 9 == 0:  # no subscription: [""] and a missing attribute
+            rules |= {"rokt-subscription-ids", "missing-attribute"}
+        if n % 17 == 0:
+            rules = {"body-json-invalid"} | (rules - {"rokt-subscription-ids"})
+        if n % 23 == 0:
+            rules.add("rokt-url")
+        if rules:
+            out[f"user-{n:03d}"] = rules
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_failing_users_lists_exactly_the_users_with_findings(
+    capsys: pytest.CaptureFixture[str], layouts: tuple[Path, Path], named: Path,
+    tmp_path: Path, suffix: str,
+) -> None:
+    _, folder = layouts
+    target = tmp_path / f"failing{suffix}"
+    status = main(["audience", str(named), "--profiles", str(folder), "-j", "2",
+                   "--failing-users", str(target), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 1
+    if suffix == ".csv":
+        with target.open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert list(rows[0]) == ["external_id", "source", "line", "rules"]
+        got = {r["external_id"]: (set(r["rules"].split()), r["source"], int(r["line"]))
+               for r in rows}
+    else:
+        rows = [json.loads(line) for line in target.read_text().splitlines()]
+        got = {r["external_id"]: (set(r["rules"]), r["source"], r["line"]) for r in rows}
+    assert len(rows) == len(got) == report["summary"]["users_with_findings"]
+    assert {user: rules for user, (rules, _, _) in got.items()} == expected_failing()
+    # each row points at its user
+    for user, (_, source, line) in got.items():
+        assert _user_at(source, line)["external_id"] == user
+
+
+def _user_at(source: str, line: int) -> dict[str, Any]:
+    if "!" in source:
+        archive, member = source.split("!")
+        with zipfile.ZipFile(archive) as z:
+            return dict(json.loads(z.read(member).splitlines()[line - 1]))
+    if source.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        row = pq.read_table(source).slice(line - 1, 1).to_pylist()[0]
+        return {k.lower(): v for k, v in row.items()}
+    return dict(json.loads(gzip.open(source).read().splitlines()[line - 1]))
+
+
+def test_failing_users_needs_a_known_extension(
+    capsys: pytest.CaptureFixture[str], layouts: tuple[Path, Path], tmp_path: Path
+) -> None:
+    status = main(["audience", str(CREATE), "--profiles", str(layouts[0]),
+                   "--failing-users", str(tmp_path / "f.xlsx")])
+    err = capsys.readouterr().err
+    assert status == 2 and ".csv or .jsonl" in err and "Traceback" not in err
+
+
+# -- sources that are not what they claim ---------------------------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("users.json", json.dumps(make_user(1), indent=2).encode(), "pretty-printed JSON"),
+        ("users.jsonl", b"external_id: u1\nfirst_name: Ann\n", "not a user export"),
+        ("users.yaml", b"- external_id: u1\n", "not a user export"),
+        ("users.jsonl.gz", b'{"external_id": "u1"}\n', "named .gz but not gzip data"),
+        ("export.zip", b'{"external_id": "u1"}\n', "named .zip but not zip data"),
+        ("users.parquet", b'{"external_id": "u1"}\n', "named .parquet but not parquet"),
+        ("export.zip", _zip({"a.json": b"\x00\x01\x02"}), "export.zip!a.json: binary file"),
+        ("export.zip", _zip({}), "an empty zip file"),
+        ("users.parquet", b"PAR1 truncated", "not a readable Parquet file"),
+    ],
+)
+def test_a_source_that_is_not_an_export_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes,
+    message: str,
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    write_jsonl(folder / "good.jsonl", [make_user(1)])
+    (folder / name).write_bytes(content)
+    status = main(["audience", str(CREATE), "--profiles", str(folder), "-j", "1"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert message in err and str(folder / name).split("!")[0] in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("spec", ["nowhere/*.jsonl", "missing-folder/"])
+def test_a_source_that_matches_nothing_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, spec: str
+) -> None:
+    status = main(["audience", str(CREATE), "--profiles", str(tmp_path / spec)])
+    err = capsys.readouterr().err
+    assert status == 2 and ("matches no file" in err or "cannot read" in err)
+
+
+def test_without_the_scale_extra_urls_and_dask_say_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    export = write_jsonl(tmp_path / "u.jsonl", [make_user(1)])
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    monkeypatch.setitem(sys.modules, "fsspec.core", None)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    for args in (["--profiles", "s3://bucket/export/"],
+                 ["--profiles", str(export), "--engine", "dask"]):
+        status = main(["audience", str(CREATE), *args])
+        err = capsys.readouterr().err
+        assert status == 2 and "pip install 'rokt-braze[scale]'" in err, args
