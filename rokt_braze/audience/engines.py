@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
@@ -142,6 +143,10 @@ class LocalEngine(Engine):
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
+#: How long to wait for the scheduler at --scheduler ADDRESS.
+CONNECT_TIMEOUT = "10s"
+
+
 class DaskEngine(Engine):
     name = "dask"
 
@@ -153,11 +158,13 @@ class DaskEngine(Engine):
         self._cluster = None
         try:
             if scheduler:
-                self._client = Client(scheduler, timeout="10s")
+                self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             else:
-                self._cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()),
-                                             threads_per_worker=1, processes=True,
-                                             dashboard_address=None, silence_logs=40)
+                with warnings.catch_warnings():  # "port 8787 is in use, using another"
+                    warnings.simplefilter("ignore", UserWarning)
+                    self._cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()),
+                                                 threads_per_worker=1, processes=True,
+                                                 dashboard_address=None, silence_logs=40)
                 self._client = Client(self._cluster)
         except OSError as err:
             self.close()

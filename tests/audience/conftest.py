@@ -128,3 +128,11 @@ def webhook(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The personalised webhook with eventIds by first name: users of one name collide."""
+    path = tmp_path_factory.mktemp("webhook") / "named.webhook.yaml"
+    path.write_text(PERSONAL.replace("EVENT_ID", "Reminder_{{${first_name}}}"))
+    return path

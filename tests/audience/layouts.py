@@ -18,6 +18,8 @@ from typing import Any
 
 from conftest import make_user
 
+from rokt_braze.audience.summary import Summary
+
 USERS = 240
 NAMES = ("Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus")
 EXPORT = "segment-export/6d1f-seg/2024-06-01/4be2c1-1717200000"
@@ -79,3 +81,28 @@ def parquet(users: list[dict[str, Any]], row_group_size: int = 30) -> bytes:
     out = io.BytesIO()
     pq.write_table(table, out, row_group_size=row_group_size)
     return out.getvalue()
+
+
+def counts(summary: Summary) -> dict[str, Any]:
+    """What must not depend on the layout or the engine."""
+    return {"users": summary.users, "with_findings": summary.users_with_findings,
+            "rules": {r: c.users for r, c in summary.rules.items()},
+            "aborted": summary.aborted_users, "malformed": summary.malformed_count,
+            "colliding": (summary.colliding_ids, summary.colliding_users),
+            "collisions": [(c.event_id, c.users) for c in summary.collisions]}
+
+
+def expected_failing() -> dict[str, set[str]]:
+    """The seeded users with a finding, and their rules, worked out from the seeds."""
+    out: dict[str, set[str]] = {}
+    for n in range(1, USERS + 1):
+        rules = set()
+        if n % 9 == 0:  # no subscription: [""] and a missing attribute
+            rules |= {"rokt-subscription-ids", "missing-attribute"}
+        if n % 17 == 0:
+            rules = {"body-json-invalid"} | (rules - {"rokt-subscription-ids"})
+        if n % 23 == 0:
+            rules.add("rokt-url")
+        if rules:
+            out[f"user-{n:03d}"] = rules
+    return out

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import CREATE, PERSONAL, make_user, write_jsonl
-from layouts import USERS, audience, write_layouts
+from layouts import USERS, audience, counts, expected_failing, write_layouts
 
 from rokt_braze.audience import run_audience
 from rokt_braze.audience.check import Job
@@ -28,26 +28,9 @@ from rokt_braze.findings import RULES
 pytest.importorskip("pyarrow", reason="the Parquet layout needs rokt-braze[scale]")
 
 
-def counts(summary: Summary) -> dict[str, Any]:
-    """What must not depend on the layout or the engine."""
-    return {"users": summary.users, "with_findings": summary.users_with_findings,
-            "rules": {r: c.users for r, c in summary.rules.items()},
-            "aborted": summary.aborted_users, "malformed": summary.malformed_count,
-            "colliding": (summary.colliding_ids, summary.colliding_users),
-            "collisions": [(c.event_id, c.users) for c in summary.collisions]}
-
-
 @pytest.fixture(scope="module")
 def layouts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return write_layouts(tmp_path_factory.mktemp("layouts"))
-
-
-@pytest.fixture(scope="module")
-def named(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The personalised webhook with eventIds by first name: they collide."""
-    path = tmp_path_factory.mktemp("webhook") / "named.webhook.yaml"
-    path.write_text(PERSONAL.replace("EVENT_ID", "Reminder_{{${first_name}}}"))
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -181,22 +164,6 @@ def test_now_is_pinned_once_for_the_run(tmp_path: Path) -> None:
 
 
 # -- --failing-users ------------------------------------------------------------------------
-
-
-def expected_failing() -> dict[str, set[str]]:
-    """The seeded users with a finding, and their rules, worked out from the seeds."""
-    out: dict[str, set[str]] = {}
-    for n in range(1, USERS + 1):
-        rules = set()
-        if n % 9 == 0:  # no subscription: [""] and a missing attribute
-            rules |= {"rokt-subscription-ids", "missing-attribute"}
-        if n % 17 == 0:
-            rules = {"body-json-invalid"} | (rules - {"rokt-subscription-ids"})
-        if n % 23 == 0:
-            rules.add("rokt-url")
-        if rules:
-            out[f"user-{n:03d}"] = rules
-    return out
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
