@@ -25,7 +25,7 @@ from rokt_braze.findings import RULES, CheckResult, Finding, Severity
 from rokt_braze.lint import filter_suppressed, lint_webhook, unknown_tag_message
 from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
 from rokt_braze.resources import build_resources, load_fixture_file
-from rokt_braze.secrets import redact, secret_values
+from rokt_braze.secrets import redact, redact_userinfo, secret_values
 from rokt_braze.webhook import (
     Field,
     RenderResult,
@@ -73,8 +73,9 @@ def check(
         try:
             for finding in check_file(path, options, config_fixtures, result):
                 severity = cfg.rule_severity(finding.rule, finding.file, finding.severity)
-                if severity is not None:
-                    result.findings.append(finding.with_(severity=severity))
+                if severity is not None:  # URL passwords never reach a report
+                    message = redact_userinfo(finding.message)
+                    result.findings.append(finding.with_(severity=severity, message=message))
         except InputError as err:
             result.input_errors.append(str(err))
     result.findings = _dedupe(result.findings)
@@ -207,11 +208,16 @@ def check_render(
                       column=err.column, field=err.field, **where)
         return
     for fld, call in rendered.calls:
+        line, column = fld.position(call.index)
         if call.status is not None and not 200 <= call.status < 300:
-            line, column = fld.position(call.index)
             yield Finding("render-error", Severity.WARNING,
                           f"connected_content {call.method} {call.url} answered {call.status}: "
                           "nothing is saved from it", line=line, column=column,
+                          field=fld.name, **where)
+        elif call.status is None and call.failure:  # no answer, and no :retry to abort
+            yield Finding("render-error", RULES["render-error"].severity,
+                          f"connected_content {call.failure}: Braze would send the message "
+                          "with this call's output blank", line=line, column=column,
                           field=fld.name, **where)
     for fld, attr in rendered.missing:
         line, column = fld.position(attr.start)

@@ -14,16 +14,15 @@ import shlex
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
-from urllib.parse import urlsplit
 
 from rokt_braze.cli_util import FAIL_LEVELS, report_stream
 from rokt_braze.errors import InputError, MessageAborted, RoktBrazeError, TemplateError
-from rokt_braze.secrets import redact_header
+from rokt_braze.secrets import redact_header, redact_userinfo
 
 if TYPE_CHECKING:
     from rokt_braze.config import Config
     from rokt_braze.connected.live import LiveTransport
-    from rokt_braze.request import RenderedRequest
+    from rokt_braze.webhook import RenderResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -108,11 +107,17 @@ def _live_options(parser: argparse.ArgumentParser, *, always_live: bool = False)
     if not always_live:
         parser.add_argument("--live", action="store_true",
                             help="make real connected_content calls (to allowed hosts only)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
-                        help="host live calls may go to (repeatable; .example.com for a domain)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                        help="host live calls may go to (repeatable; .example.com for a "
+                        "domain); ports 80 and 443 only, as Braze, unless HOST:PORT or HOST:* "
+                        "allows others")
     parser.add_argument("--base-url", action="append", default=[], metavar="FROM=TO",
                         help="send calls for origin FROM to origin TO, e.g. "
-                        "https://api.roktcalendar.com=http://127.0.0.1:8080")
+                        "https://api.roktcalendar.com=http://127.0.0.1:8080 (other schemes and "
+                        "ports of FROM's host are refused)")
+    parser.add_argument("--trust-env", action="store_true",
+                        help="use proxy and CA-bundle settings from the environment "
+                        "(HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE); ~/.netrc is never read")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,6 +169,8 @@ def run_check(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     _command_line_excludes(args, config)
+    if not args.live:
+        _offline_check(args)
     if args.live or args.no_cache or disabled_by_environment():
         from rokt_braze.checking import check
         from rokt_braze.resources import load_fixture_file
@@ -197,28 +204,43 @@ def _command_line_excludes(args: argparse.Namespace, config: Config) -> None:
                              *(rebase(p, here, config.root) for p in args.extend_exclude)]
 
 
-def live_transport(args: argparse.Namespace, config: Config) -> LiveTransport:
-    """A live transport from the config plus --allow-host / --base-url / --to."""
+def live_transport(
+    args: argparse.Namespace, config: Config, extra_base_urls: dict[str, str] | None = None
+) -> LiveTransport:
+    """A live transport from the config plus --allow-host / --base-url (and send's --to);
+    a malformed host, URL or rewrite is a usage error before any work is done."""
     from rokt_braze.connected.live import Credential, LiveTransport
 
     base_urls = dict(config.base_urls)
     for item in args.base_url:
         origin, sep, target = item.partition("=")
         if not sep or not origin or not target:
-            raise UsageError(f"--base-url {item!r}: expected FROM=TO")
+            raise UsageError(f"--base-url {redact_userinfo(item)!r}: expected FROM=TO")
         base_urls[origin] = target
-    hosts = set(config.allow_hosts) | set(args.allow_host)
-    hosts |= {urlsplit(origin).hostname or "" for origin in base_urls}
+    base_urls.update(extra_base_urls or {})
     credentials = {
         name: Credential(str(spec.get("username", "")), str(spec.get("password", "")),
                          {str(k): str(v) for k, v in dict(spec.get("headers", {})).items()})
         for name, spec in config.credentials.items()
     }
-    return LiveTransport(allow_hosts=frozenset(h for h in hosts if h), base_urls=base_urls,
-                         credentials=credentials)
+    try:
+        return LiveTransport(allow_hosts=[*config.allow_hosts, *args.allow_host],
+                             base_urls=base_urls, credentials=credentials,
+                             trust_env=args.trust_env)
+    except ValueError as err:
+        raise UsageError(redact_userinfo(str(err))) from None
 
 
-def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> RenderedRequest:
+def _offline_check(args: argparse.Namespace) -> None:
+    """Live-mode options without --live would be silently ignored: refuse them."""
+    given = [name for name, value in (("--allow-host", args.allow_host),
+                                      ("--base-url", args.base_url),
+                                      ("--trust-env", args.trust_env)) if value]
+    if given:
+        raise UsageError(f"{', '.join(given)} only apply with --live")
+
+
+def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> RenderResult:
     """Render the webhook for one profile; MessageAborted/TemplateError reach the caller."""
     from rokt_braze.profiles import load_profiles, sample_subscriber
     from rokt_braze.resources import build_resources, load_fixture_file
@@ -239,7 +261,7 @@ def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> Re
                                 (profile.source or profile.name, profile.fixtures),
                                 (webhook.path, webhook.fixtures), transport=transport)
     try:
-        return render_message(webhook, profile.namespaces(), resources).request
+        return render_message(webhook, profile.namespaces(), resources)
     except (MessageAborted, TemplateError) as err:
         err.source_name = webhook.path  # type: ignore[union-attr]
         raise
@@ -248,65 +270,108 @@ def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> Re
 def _report_render_failure(path: str, err: MessageAborted | TemplateError) -> int:
     where = f"{path}:{err.line}:{err.column}: " if err.line else f"{path}: "
     if isinstance(err, MessageAborted):
-        _error(f"{where}message aborted: {err.reason or 'abort_message called'} "
-               "(Braze would send nothing)")
+        _error(redact_userinfo(f"{where}message aborted: {err.reason or 'abort_message called'} "
+                               "(Braze would send nothing)"))
     else:
-        _error(f"{where}{err.rule} {err.message}")
+        _error(redact_userinfo(f"{where}{err.rule} {err.message}"))
     return EXIT_FINDINGS
+
+
+def _report_failed_calls(path: str, result: RenderResult) -> bool:
+    """One error line per connected_content call that got no answer (without :retry
+    Braze sends the message with that output blank); True when there was one."""
+    failed = False
+    for fld, call in result.calls:
+        if call.status is None and call.failure:
+            line, column = fld.position(call.index)
+            _error(redact_userinfo(f"{path}:{line}:{column}: connected_content {call.failure} "
+                                   "(Braze would send the message with this output blank)"))
+            failed = True
+    return failed
 
 
 def run_render(args: argparse.Namespace) -> int:
     from rokt_braze.config import load_config
 
-    transport = live_transport(args, load_config(args.config)) if args.live else None
+    config = load_config(args.config)
+    if not args.live:
+        _offline_check(args)
+    transport = live_transport(args, config) if args.live else None
     try:
-        request = _render_one(args, transport)
+        result = _render_one(args, transport)
     except (MessageAborted, TemplateError) as err:
         return _report_render_failure(args.file, err)
-    headers = dict(request.headers)
+    request = result.request
+    failed = _report_failed_calls(args.file, result)
+    url, headers, body = request.url, dict(request.headers), request.body
     if not args.show_secrets:
-        headers = {k: redact_header(k, v) for k, v in headers.items()}
-    print_request(request.method, request.url, headers, request.body, args.as_, sys.stdout)
-    return EXIT_OK
+        url, body = redact_userinfo(url), redact_userinfo(body)
+        headers = {k: redact_userinfo(redact_header(k, v)) for k, v in headers.items()}
+    print_request(request.method, url, headers, body, args.as_, sys.stdout)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+#: Braze gives a webhook request 90 seconds.
+WEBHOOK_BUDGET = 90.0
 
 
 def run_send(args: argparse.Namespace) -> int:
-    """Render with live connected_content, send, print the answer; 1 on a non-2xx."""
-    import requests
+    """Render with live connected_content, send like Braze's Send Test, print the answer;
+    1 on a non-2xx answer or a failed call. The webhook's own URL obeys the same rules as
+    connected_content calls: allowed hosts and ports only, rewritten by --to/--base-url."""
+    from http import HTTPStatus
 
     from rokt_braze.config import load_config
+    from rokt_braze.connected import CallFailed
+    from rokt_braze.connected.live import MAX_BYTES, Rewrite, parse_place
     from rokt_braze.webhook import load_webhook
 
-    webhook = load_webhook(args.file)  # a bad file fails here, before any call
-    config = load_config(args.config)
     if args.to:
-        origin = _url_origin(webhook.url.source if webhook.url else "")
-        if origin:
-            args.base_url = [*args.base_url, f"{origin}={args.to}"]
-    transport = live_transport(args, config)
+        try:
+            parse_place(args.to, what=f"--to {args.to!r}")
+        except ValueError as err:
+            raise UsageError(redact_userinfo(str(err))) from None
+    config = load_config(args.config)
+    live_transport(args, config)  # --base-url and --allow-host checked before any work
+    webhook = load_webhook(args.file)  # a bad file fails here, before any call
+    extra: dict[str, str] = {}
+    origin = _url_origin(webhook.url.source if webhook.url else "") if args.to else ""
+    if origin:
+        extra[origin] = args.to
+    transport = live_transport(args, config, extra)
     try:
-        request = _render_one(args, transport)
+        result = _render_one(args, transport)
     except (MessageAborted, TemplateError) as err:
         return _report_render_failure(args.file, err)
-    target = request.url
-    if args.to:
-        target = _replace_origin(target, args.to)
+    failed = _report_failed_calls(args.file, result)
+    request = result.request
     try:
-        response = requests.request(request.method, target, headers=request.headers,
-                                    data=request.body.encode("utf-8"), timeout=90,
-                                    allow_redirects=False)
-    except requests.RequestException as err:
-        from rokt_braze.connected.live import failure_reason
-
-        _error(f"{request.method} {target}: {failure_reason(err)}")
+        if args.to and not origin:  # the origin is templated: rewrite the rendered one
+            place = parse_place(request.url)
+            moved = Rewrite.parse(place.origin, args.to).apply(place)
+            place = moved if moved is not None else place
+        else:
+            place = transport.resolve(request.url)
+        what = f"{request.method} {place.origin}{place.path}"
+        response = transport.exchange(request.method, place, request.headers, request.body,
+                                      budget=WEBHOOK_BUDGET, max_bytes=MAX_BYTES, what=what)
+    except CallFailed as err:
+        _error(redact_userinfo(f"send: {err.message}"))
+        return EXIT_FINDINGS
+    except ValueError as err:  # the rendered URL itself is malformed
+        _error(redact_userinfo(f"send: {err}"))
         return EXIT_FINDINGS
     out = sys.stdout
-    out.write(f"HTTP {response.status_code} {response.reason}\n")
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    out.write(f"HTTP {response.status} {reason}".rstrip() + "\n")
     for key, value in response.headers.items():
         out.write(f"{key}: {value if args.show_secrets else redact_header(key, value)}\n")
-    out.write("\n" + response.text + ("\n" if response.text and not response.text.endswith("\n")
-                                       else ""))
-    return EXIT_OK if 200 <= response.status_code < 300 else EXIT_FINDINGS
+    text = response.text
+    out.write("\n" + text + ("\n" if text and not text.endswith("\n") else ""))
+    return EXIT_OK if response.ok and not failed else EXIT_FINDINGS
 
 
 def _url_origin(template: str) -> str:
@@ -315,11 +380,6 @@ def _url_origin(template: str) -> str:
 
     m = re.search(r"https?://[^/\s{}\"']+", template)
     return m.group() if m else ""
-
-
-def _replace_origin(url: str, base: str) -> str:
-    parts = urlsplit(url)
-    return base.rstrip("/") + url[len(f"{parts.scheme}://{parts.netloc}"):]
 
 
 def print_request(method: str, url: str, headers: dict[str, str], body: str, style: str,

@@ -21,6 +21,8 @@ REDACTED = "********"
 _SECRET_PARAM = re.compile(
     r"(?i)\b(" + "|".join(sorted(SECRET_FIELDS)) + r")=[^&\s\"']*"
 )
+#: `scheme://userinfo@`: the userinfo ends at the first `/?#`, whitespace or `@`.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
 
 
 def secret_values(headers: Mapping[str, str]) -> list[str]:
@@ -61,3 +63,8 @@ def redact_form(body: str) -> str:
 def redact_params(text: str) -> str:
     """Free text that may quote a request target, e.g. `GET /x?access_token=...`."""
     return _SECRET_PARAM.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+
+
+def redact_userinfo(text: str) -> str:
+    """URLs in `text` with their userinfo (`user:password@`) replaced by the marker."""
+    return _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)

@@ -192,7 +192,7 @@ def odd_server() -> Iterator[str]:
 
 
 def _send(base: str, path: str) -> object:
-    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1"}), sleep=lambda _: None)
+    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1:*"}), sleep=lambda _: None)
     return transport.send(CallRequest("GET", base + path))
 
 
@@ -217,13 +217,13 @@ def test_limits_surface_as_findings(capsys: pytest.CaptureFixture[str], odd_serv
         "url: https://example.test/hook\n"
         f"body: \"{{% connected_content {odd_server}/redirect :save r %}}{{{{r.name}}}}\"\n"
     )
-    code, out, _ = run(capsys, "check", str(hook), "--live", "--allow-host", "127.0.0.1")
+    code, out, _ = run(capsys, "check", str(hook), "--live", "--allow-host", "127.0.0.1:*")
     assert code == 1 and "render-error" in out and "does not follow redirects" in out
 
 
 def test_retry_on_500_aborts(odd_server: str) -> None:
     hook = load_webhook_text(f"{{% connected_content {odd_server}/fail :retry %}}")
-    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1"}), sleep=lambda _: None)
+    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1:*"}), sleep=lambda _: None)
     from rokt_braze.errors import MessageAborted
 
     with pytest.raises(MessageAborted) as aborted:
@@ -235,7 +235,7 @@ def test_get_cached_within_a_run(odd_server: str) -> None:
     hook = load_webhook_text(
         f"{{% connected_content {odd_server}/json :save a %}}{{{{a.count}}}}"
     )
-    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1"}))
+    transport = LiveTransport(allow_hosts=frozenset({"127.0.0.1:*"}))
     texts = [render_message(hook, {}, build_resources(transport=transport)).request.body
              for _ in range(3)]
     assert texts == ["0", "0", "0"]  # one request, then the 5-minute cache
