@@ -218,9 +218,9 @@ def _q(data: bytes) -> Iterator[int]:
 @contextmanager
 def _pinned(now: dt.datetime) -> Iterator[None]:
     """Braze's `'now'` is `now` while checking (then the real clock again)."""
-    from rokt_braze.braze.template import braze_environment
     from rokt_braze.braze.filters import register_filters
     from rokt_braze.braze.filters.time import utc_now
+    from rokt_braze.braze.template import braze_environment
 
     environments = {id(env): env for env in (braze_environment(), *(
         braze_environment(traced=traced) for traced in (False, True)))}.values()
