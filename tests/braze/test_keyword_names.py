@@ -2,7 +2,8 @@
 `as`, `in`, `and`, `or`, `for`, `contains`) work as variable and property names wherever
 Ruby Liquid accepts them, and stay keywords where they are keywords.
 
-Each template renders here and in Ruby Liquid 5.4 with the same data; outputs must match.
+Each template renders here and in Ruby Liquid 5.4 (`oracle.ruby_liquid`) with the same
+data; outputs must match.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from oracle.ruby_liquid import render_in_ruby, require_ruby
 
 import rokt_braze
-from tests.braze.ruby import needs_ruby, ruby_results
 
 PAGE = {"items": [1, 2, 3], "limit": 2, "offset": 1, "total": 3, "cols": 4, "for": "f",
         "in": "i", "and": "a", "or": "o", "with": "w", "as": "s", "reversed": "r",
@@ -47,14 +48,12 @@ def _ours(template: str, data: dict[str, Any]) -> str:
     return rokt_braze.render_liquid(source, None, fixtures=[fixture])
 
 
-@needs_ruby
-def test_keyword_like_names_render_as_in_ruby_liquid() -> None:
-    script = (
-        'require "liquid"\n'
-        'RESULT = DATA["templates"].map { |t| Liquid::Template.parse(t).render("r" => DATA["r"]) }'
-    )
-    expected = ruby_results(script, {"templates": TEMPLATES, "r": PAGE})
-    assert [_ours(t, PAGE) for t in TEMPLATES] == expected
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_keyword_like_names_render_as_in_ruby_liquid(template: str) -> None:
+    require_ruby()
+    ok, expected = render_in_ruby(template, {"r": PAGE})
+    assert ok, expected
+    assert _ours(template, PAGE) == expected
 
 
 def test_a_partner_snippet_reading_paging_fields() -> None:

@@ -1,7 +1,9 @@
 """How values print (`rokt_braze.braze.values`), compared with Ruby 3.1 and Liquid 5.4.
 
 The Ruby tests generate a few hundred values (seeded, so a failure reproduces), have Ruby
-print them in one process, and compare every one.
+Liquid print them (`oracle.ruby_liquid`), and compare every one: `{{ v }}` is Ruby's
+`to_s` of a float and Liquid's output of anything, and a hash holding `v` prints
+`{"v"=>` + Ruby's `inspect` of `v` + `}`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from oracle.ruby_liquid import render_in_ruby, require_ruby
 
 from rokt_braze.braze.values import (
     RubyArray,
@@ -23,7 +26,6 @@ from rokt_braze.braze.values import (
     to_output,
     to_s,
 )
-from tests.braze.ruby import needs_ruby, ruby_results
 
 _CHARS = [chr(c) for c in range(0x250)] + [
     "\u2028", "\u2029", "\ufeff", "\u0378", "\ue000", "\U0010ffff", "\U0001f600", "\ufffe",
@@ -61,37 +63,45 @@ def _value(rng: random.Random, depth: int = 0) -> Any:
     return {_string(rng): _value(rng, depth + 1) for _ in range(rng.randint(0, 4))}
 
 
-@needs_ruby
+def _ruby(template: str, value: object) -> str:
+    ok, text = render_in_ruby(template, {"v": value})
+    assert ok, text
+    return text
+
+
 def test_floats_print_as_ruby_prints_them() -> None:
+    require_ruby()
     floats = _floats(random.Random(16))
-    expected = ruby_results("RESULT = DATA.map { |f| f.to_f.to_s }", floats)
-    assert [ruby_float(f) for f in floats] == expected
+    assert [ruby_float(f) for f in floats] == [_ruby("{{ v }}", f) for f in floats]
 
 
-@needs_ruby
 def test_strings_inspect_as_ruby_inspects_them() -> None:
+    require_ruby()
     rng = random.Random(16)
     strings = [_string(rng) for _ in range(400)] + ["#{x}", "#$", "#@a", "#", "a#b"]
-    assert [inspect(s) for s in strings] == ruby_results("RESULT = DATA.map(&:inspect)", strings)
+    for text in strings:
+        assert "{" + f'"v"=>{inspect(text)}' + "}" == _ruby_hash(text)
 
 
-@needs_ruby
+def _ruby_hash(value: object) -> str:
+    ok, text = render_in_ruby("{{ h }}", {"h": {"v": value}})
+    assert ok, text
+    return text
+
+
 def test_nested_data_inspects_as_ruby_inspects_it() -> None:
+    require_ruby()
     rng = random.Random(16)
-    values = [_value(rng) for _ in range(300)]
-    assert [inspect(v) for v in values] == ruby_results("RESULT = DATA.map(&:inspect)", values)
+    for value in [_value(rng) for _ in range(300)]:
+        assert "{" + f'"v"=>{inspect(value)}' + "}" == _ruby_hash(value)
 
 
-@needs_ruby
 def test_output_is_what_liquid_writes() -> None:
     """`{{ v }}` in Ruby Liquid 5.4: arrays joined and flattened, hashes inspected."""
+    require_ruby()
     rng = random.Random(11)
-    values = [_value(rng) for _ in range(300)]
-    script = (
-        'require "liquid"\nT = Liquid::Template.parse("{{ v }}")\n'
-        'RESULT = DATA.map { |v| T.render("v" => v) }'
-    )
-    assert [to_output(v) for v in values] == ruby_results(script, values)
+    for value in [_value(rng) for _ in range(300)]:
+        assert to_output(value) == _ruby("{{ v }}", value)
 
 
 @pytest.mark.parametrize(
