@@ -49,20 +49,29 @@ class Stamp(NamedTuple):
         return timezone(timedelta(minutes=-minutes if zone[0] == "-" else minutes))
 
 
-def parse_iso(text: str, *, strict: bool = True, date_only: bool = False) -> Stamp:
+def parse_iso(
+    text: str, *, strict: bool = True, date_only: bool = False, rollover: bool = False
+) -> Stamp:
     """Parse `text`; ValueError says what is wrong (the format, or an impossible date).
 
     `strict=False` accepts the lax forms above; `date_only` (lax only) also a bare date.
+    `rollover` reads times as Ruby's `Time.parse` does (what Braze's `date` filter runs):
+    `24:00` (`24:00:00`) is the next day's midnight and second 60 the next minute's first.
     """
     match = (_STRICT if strict else _LAX).fullmatch(text)
     if match is None or (not strict and not date_only and match["h"] is None):
         raise ValueError(f"is not an ISO 8601 date-time; use {EXAMPLE}")
     micro = int((match["frac"] or "0")[:6].ljust(6, "0"))
+    hour, minute, second = int(match["h"] or 0), int(match["mi"] or 0), int(match["s"] or 0)
+    carry = timedelta(0)
+    if rollover and hour == 24 and minute == second == micro == 0:
+        hour, carry = 0, timedelta(days=1)
+    elif rollover and second == 60:
+        second, carry = 59, timedelta(seconds=1)
     try:
         local = datetime(
-            int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"] or 0),
-            int(match["mi"] or 0), int(match["s"] or 0), micro,
-        )  # fmt: skip
+            int(match["y"]), int(match["mo"]), int(match["d"]), hour, minute, second, micro,
+        ) + carry  # fmt: skip
     except ValueError as err:
         raise ValueError(f"is not a real date and time ({err})") from None
     return Stamp(local, match["zone"] or "", match["h"] is not None)

@@ -5,7 +5,8 @@ webhook file, config fixture files — and share one shape: either a list of
 connected_content fixtures, or a mapping with any of `connected_content`,
 `content_blocks` (name -> Liquid text, or a folder of `<name>.liquid` files), `catalogs`
 (catalog -> id -> item),
-`selections` (catalog -> selection -> [items]) and `promotions` (list -> code).
+`selections` (catalog -> selection -> [items]), `promotions` (list -> code),
+`translations` (locale -> translation id -> text) and `shopping_carts` (cart id -> cart).
 The first source given wins on conflicts, so a user's fixtures beat the built-ins.
 """
 
@@ -35,8 +36,8 @@ ROKT_TOKEN_FIXTURE: dict[str, Any] = {
     },
 }
 BUILTIN_FIXTURES: list[dict[str, Any]] = [ROKT_TOKEN_FIXTURE]
-_SET_KEYS = frozenset({"connected_content", "content_blocks", "catalogs", "selections",
-                       "promotions"})
+_TABLE_KEYS = ("catalogs", "selections", "promotions", "translations", "shopping_carts")
+_SET_KEYS = frozenset({"connected_content", "content_blocks", *_TABLE_KEYS})
 
 
 def build_resources(
@@ -45,7 +46,7 @@ def build_resources(
     """Merge fixture sets, each given as `(where, fixtures)`; raise InputError on a bad one."""
     connected: list[Any] = []
     blocks: dict[str, str] = {}
-    tables: dict[str, dict[str, Any]] = {"catalogs": {}, "selections": {}, "promotions": {}}
+    tables: dict[str, dict[str, Any]] = {key: {} for key in _TABLE_KEYS}
     seen_tables: set[str] = set()
     for where, fixtures in (*sources, ("built-in fixtures", BUILTIN_FIXTURES)):
         if fixtures is None:
@@ -65,9 +66,7 @@ def build_resources(
     return Resources(
         transport=transport or FixtureTransport(connected),
         content_blocks=blocks,
-        catalogs=tables["catalogs"] if "catalogs" in seen_tables else None,
-        selections=tables["selections"] if "selections" in seen_tables else None,
-        promotions=tables["promotions"] if "promotions" in seen_tables else None,
+        **{key: tables[key] if key in seen_tables else None for key in _TABLE_KEYS},
     )
 
 

@@ -28,6 +28,9 @@ from rokt_braze.braze.tags.output import (
     TracedOutput,
 )
 from rokt_braze.braze.tags.promotion import PromotionTag
+from rokt_braze.braze.tags.random_tag import RandomTag
+from rokt_braze.braze.tags.shopping_cart import ShoppingCartTag
+from rokt_braze.braze.tags.translation import TranslationTag
 from rokt_braze.braze.tokens import BrazeTokenStream
 
 if TYPE_CHECKING:
@@ -47,6 +50,9 @@ BRAZE_TAG_CLASSES = (
     ConnectedContentTag,
     MessageExtrasTag,
     PromotionTag,
+    RandomTag,
+    ShoppingCartTag,
+    TranslationTag,
 )
 
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 #: Tags whose markup is itself a small template (URL and option values may hold `{{ }}`).
 TEMPLATE_MARKUP_TAGS = frozenset(
-    {"connected_content", "message_extras", "catalog_items", "catalog_selection_items"}
+    {"connected_content", "message_extras", "catalog_items", "catalog_selection_items",
+     "shopping_cart"}
 )
 
 #: A root name that can stand bare; a trailing `-` would read as `-}}` whitespace control.

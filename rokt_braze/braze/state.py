@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from random import Random
 from typing import TYPE_CHECKING, Any
 
 from rokt_braze.connected import (
@@ -47,6 +48,10 @@ class Resources:
     catalogs: Mapping[str, Mapping[str, Any]] | None = None
     selections: Mapping[str, Mapping[str, list[Any]]] | None = None
     promotions: Mapping[str, str] | None = None
+    #: locale key -> translation id -> text (the `translation` tag).
+    translations: Mapping[str, Mapping[str, Any]] | None = None
+    #: cart id -> cart (the `shopping_cart` tag).
+    shopping_carts: Mapping[str, Mapping[str, Any]] | None = None
 
 
 @dataclass
@@ -62,6 +67,8 @@ class MessageState:
     calls: list[CallRecord] = field(default_factory=list)
     #: content block nesting depth (Braze renders two levels, the third renders nothing).
     block_depth: int = 0
+    #: the `random` tag's generator, seeded from the user on first use.
+    random: Random | None = None
     #: (method, url, body) -> the answer each call got, cached or not, so that a traced
     #: re-render (`replay`) reuses it instead of calling again.
     answers: dict[tuple[str, str, str], CallResponse] = field(default_factory=dict)

@@ -27,6 +27,7 @@ from liquid import BoundTemplate
 from liquid.exceptions import LiquidError, UnknownFilterError
 
 from rokt_braze.braze.blank import rubify_blank
+from rokt_braze.braze.blocks import block_error
 from rokt_braze.braze.context import BrazeContext
 from rokt_braze.braze.environment import BrazeEnvironment
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
@@ -41,6 +42,10 @@ NAMESPACES = frozenset({
     "api_trigger_properties", "campaign", "canvas", "subscribed_state",
     "most_recently_used_device", "targeted_device", "app", "card", "sms", "whats_app",
 })
+#: python-liquid's messages for a block left open or closed by the wrong tag.
+_BLOCK_MESSAGE = re.compile(
+    r"expected tag end\w+|unexpected tag '(?:end\w*|raw|end of expression)'|never closed"
+)
 _UNKNOWN_TAG = re.compile(r"unexpected tag '(\w+)'|unknown tag '(\w+)'")
 
 
@@ -150,8 +155,12 @@ class BrazeTemplate:
             spans = [span for spans in unclosed.unclosed_tags.values() for span in spans]
             if spans:
                 index = self.rewritten.original_index(min(s.index for s in spans))
-        line, column = self.position(index)
         message = str(err.message or err.__class__.__name__)
+        if self.bound is None and _BLOCK_MESSAGE.search(message):
+            found = block_error(braze_environment(), self.rewritten.text)
+            if found is not None:
+                message, index = found[0], self.rewritten.original_index(found[1])
+        line, column = self.position(index)
         rule = getattr(err, "rule", default_rule)
         if isinstance(err, UnknownFilterError):
             rule = "unknown-filter"

@@ -22,6 +22,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from rokt_braze.braze.environment import BRAZE_TAG_CLASSES
 from rokt_braze.braze.filters import BRAZE_FILTERS, UNSUPPORTED_FILTERS
 from rokt_braze.findings import Finding, Severity
 from rokt_braze.lint.base import Lint
@@ -30,8 +31,7 @@ from rokt_braze.lint.base import Lint
 ALLOWED_TAGS = frozenset({
     "assign", "capture", "if", "unless", "case", "for", "break", "continue", "cycle",
     "increment", "decrement", "tablerow", "ifchanged", "comment", "#", "raw", "echo",
-    "liquid", "connected_content", "abort_message", "catalog_items",
-    "catalog_selection_items", "message_extras", "promotion",
+    "liquid", *(tag.name for tag in BRAZE_TAG_CLASSES),
 })  # fmt: skip
 
 _TAG_HINTS = {

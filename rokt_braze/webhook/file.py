@@ -33,7 +33,8 @@ from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
 
 KNOWN_KEYS = frozenset(
     {"name", "url", "method", "headers", "body", "target", "profiles", "connected_content",
-     "content_blocks", "catalogs", "promotions", "description"}
+     "content_blocks", "catalogs", "selections", "promotions", "translations",
+     "shopping_carts", "description"}
 )
 MAX_FILE_BYTES = 5_000_000
 
@@ -183,7 +184,8 @@ def _webhook_file(path: str, text: str) -> Webhook:
     if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
         raise InputError("'profiles' must be a list of file globs", path=path)
     fixtures = {k: data[k] for k in ("connected_content", "content_blocks", "catalogs",
-                                     "promotions") if data.get(k) is not None}
+                                     "selections", "promotions", "translations",
+                                     "shopping_carts") if data.get(k) is not None}
     if isinstance(fixtures.get("content_blocks"), str):  # a folder, relative to this file
         fixtures["content_blocks"] = str(Path(path).parent / fixtures["content_blocks"])
     return Webhook(

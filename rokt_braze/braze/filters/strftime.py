@@ -41,7 +41,6 @@ _COMPOSITE = {
     "R": "%H:%M",
     "r": "%I:%M:%S %p",
     "v": "%e-%^b-%4Y",
-    "+": "%a %b %e %H:%M:%S %Z %Y",
 }
 
 
@@ -88,7 +87,6 @@ _NUMERIC: dict[str, tuple[Callable[[dt.datetime], int], int, str]] = {
     "U": (_sunday_week, 2, "0"),
     "W": (_monday_week, 2, "0"),
     "s": (epoch_seconds, 1, "0"),
-    "Q": (lambda m: epoch_seconds(m) * 1000 + m.microsecond // 1000, 1, "0"),
 }
 
 #: Text directives.

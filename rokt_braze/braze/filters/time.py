@@ -32,12 +32,14 @@ from liquid.exceptions import FilterArgumentError
 
 from rokt_braze.braze.filters._text import is_nil, to_text
 from rokt_braze.braze.filters.strftime import CYCLE_SECONDS, CYCLE_YEARS, ruby_strftime
+from rokt_braze.iso8601 import parse_iso
 
 UTC = dt.timezone.utc
 
 Clock = Callable[[], dt.datetime]
 
 _DIGITS = re.compile(r"[0-9]+")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})\b")
 _OFFSET = re.compile(r"([+-])([0-9]{1,2})(?::?([0-9]{2}))?")
 #: ActiveSupport reads a numeric zone argument up to this size as hours, above it as seconds.
 _MAX_HOURS_ARGUMENT = 13
@@ -123,16 +125,35 @@ def _parse_time_text(text: str, clock: Clock) -> dt.datetime | None:
         return _from_timestamp(int(text))
     if not text.strip():
         return None
+    day_first = _DAY_FIRST.match(text.strip())
+    if day_first:  # Ruby reads 03/06/2021 as 3 June; no such day: not a time
+        day, month, year = (int(part) for part in day_first.groups())
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return None
     # Missing parts come from today's date, as with Ruby's Time.parse.
     midnight = clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         with warnings.catch_warnings():
             # An unknown zone abbreviation ("PDT") leaves a naive time, read as UTC below.
             warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed: dt.datetime = date_parser.parse(text, default=midnight.replace(tzinfo=None))
+            parsed: dt.datetime = date_parser.parse(
+                text, default=midnight.replace(tzinfo=None), dayfirst=bool(day_first)
+            )
     except (ValueError, OverflowError):
-        return None
+        return _rolled_over(text)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _rolled_over(text: str) -> dt.datetime | None:
+    """ISO 8601 times Ruby reads by rolling over: `T24:00` is the next day's midnight
+    (a Braze use case writes "end of day" so), second 60 the next minute."""
+    try:
+        stamp = parse_iso(text.strip(), strict=False, rollover=True)
+    except ValueError:
+        return None
+    return stamp.local.replace(tzinfo=stamp.offset() or UTC)
 
 
 def make_date_filter(clock: Clock = utc_now) -> Callable[[object, object], object]:

@@ -2,8 +2,11 @@
 
 `{% catalog_items <catalog> <id> [<id> ...] [:rerender] %}` sets `items` to the listed
 items (an unknown id gives no entry, as Braze does); `{% catalog_selection_items
-<catalog> <selection> %}` sets `items` to a selection. Without catalog fixtures the tag
-fails with a clear "needs fixtures" error rather than pretending.
+<catalog> <selection> %}` sets `items` to a selection. The catalog name and the ids may be
+built with Liquid (Braze's "a catalog per language" pattern names the catalog from
+`${language}`). Without `:rerender` Liquid stored in an item prints as raw text; with it,
+the item's text fields render for the user, one level deep. Without catalog fixtures the
+tag fails with a clear "needs fixtures" error rather than pretending.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from liquid import Node, Tag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import take_markup
-from rokt_braze.braze.values import rubify
+from rokt_braze.braze.tags import parse_braze, take_markup
+from rokt_braze.braze.values import RubyHash, rubify
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -28,7 +31,7 @@ class CatalogNode(Node):
     __slots__ = ("args", "catalog", "rerender", "selection")
 
     def __init__(
-        self, token: Token, catalog: str, args: list[list[Node]], *, selection: bool,
+        self, token: Token, catalog: list[Node], args: list[list[Node]], *, selection: bool,
         rerender: bool,
     ) -> None:
         super().__init__(token)
@@ -40,21 +43,41 @@ class CatalogNode(Node):
         kind = "catalog selection" if self.selection else "catalog"
         if table is None:
             raise LiquidError(f"{self.token.value} needs {kind} fixtures", token=self.token)
-        values = []
-        for nodes in self.args:
-            buf = StringIO()
-            for node in nodes:
-                node.render(context, buf)
-            values.append(buf.getvalue().strip())
-        catalog: Any = table.get(self.catalog)
+        name = _render(self.catalog, context)
+        values = [_render(nodes, context) for nodes in self.args]
+        catalog: Any = table.get(name)
         if catalog is None:
-            raise LiquidError(f"no fixture for {kind} {self.catalog!r}", token=self.token)
+            raise LiquidError(f"no fixture for {kind} {name!r}", token=self.token)
         if self.selection:
             items = list(catalog.get(values[0], [])) if values else []
         else:
             items = [catalog[v] for v in values if v in catalog]
-        context.assign("items", rubify(items))
+        items = rubify(items)
+        if self.rerender:
+            items = [_rerender(item, context, name) for item in items]
+        context.assign("items", items)
         return 0
+
+
+def _render(nodes: list[Node], context: RenderContext) -> str:
+    buf = StringIO()
+    for node in nodes:
+        node.render(context, buf)
+    return buf.getvalue().strip()
+
+
+def _rerender(item: object, context: RenderContext, catalog: str) -> object:
+    """`:rerender`: the Liquid in an item's text fields, rendered for this user (one level:
+    what that Liquid outputs is not rendered again)."""
+    if not isinstance(item, dict):
+        return item
+    out = RubyHash()
+    for key, value in item.items():
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            template = parse_braze(context, value, f"catalog {catalog} item")
+            value = _render(list(template.bound.nodes), context)
+        out[key] = value
+    return out
 
 
 class CatalogItemsTag(Tag):
@@ -71,8 +94,8 @@ class CatalogItemsTag(Tag):
         if len(words) < 2 or (want and len(words) != want):
             usage = "<catalog> <selection>" if self.selection else "<catalog> <id> [<id> ...]"
             raise LiquidSyntaxError(f"{self.name} needs {usage}", token=token)
-        args = [list(self.env.from_string(w).nodes) for w in words[1:]]
-        return CatalogNode(token, words[0], args, selection=self.selection, rerender=rerender)
+        name, *ids = (list(self.env.from_string(w).nodes) for w in words)
+        return CatalogNode(token, name, ids, selection=self.selection, rerender=rerender)
 
 
 class CatalogSelectionItemsTag(CatalogItemsTag):

@@ -36,6 +36,8 @@ VALUED = frozenset(
      "cache_max_age", "cache"}
 )
 OPTIONS = FLAGS | VALUED
+#: Valued options Braze also accepts bare: `:cache_max_age` alone is the 5-minute default.
+OPTIONAL_VALUE = frozenset({"cache_max_age"})
 MAX_RETRIES = 5
 MIN_CACHE, MAX_CACHE = 300, 14_400  # seconds, Braze's bounds for :cache_max_age
 
@@ -85,7 +87,7 @@ def split_markup(markup: str) -> tuple[str, list[tuple[str, str | None, int]]]:
         if name not in OPTIONS:
             raise ValueError(f"unknown connected_content option :{name}")
         pos = m.end()
-        if name in FLAGS:
+        if name in FLAGS or (name in OPTIONAL_VALUE and _no_value_at(markup, pos)):
             options.append((name, None, start))
             continue
         pos = _skip_ws(markup, pos)
@@ -96,6 +98,12 @@ def split_markup(markup: str) -> tuple[str, list[tuple[str, str | None, int]]]:
         if not value or value.startswith(":"):
             raise ValueError(f":{name} needs a value")
         options.append((name, value, start))
+
+
+def _no_value_at(text: str, pos: int) -> bool:
+    """True when the option at `pos` has no value: the markup ends or another option follows."""
+    rest = text[_skip_ws(text, pos):]
+    return not rest or rest.startswith(":")
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -205,6 +213,8 @@ class ConnectedContentNode(Node):
 
     def _cache_ttl(self, method: str, context: RenderContext) -> int | None:
         """Braze caches GETs 5 minutes unless :no_cache; POSTs only with :cache_max_age."""
+        if "cache_max_age" in self.markup.options and self.markup.options["cache_max_age"] is None:
+            return MIN_CACHE  # bare :cache_max_age: Braze's default, 5 minutes
         raw = self._value("cache_max_age", context) or self._value("cache", context)
         if raw is not None:
             try:
