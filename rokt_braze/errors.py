@@ -14,10 +14,17 @@ class RoktBrazeError(Exception):
 class InputError(RoktBrazeError):
     """An unreadable file, bad YAML, a profile of the wrong shape, a bad option."""
 
-    def __init__(self, message: str, *, path: str = "") -> None:
-        super().__init__(f"{path}: {message}" if path else message)
+    def __init__(self, message: str, *, path: str = "", line: int = 0, column: int = 0) -> None:
+        if path:
+            where = ":".join([path, *(str(n) for n in (line, column) if n and line)])
+        else:
+            where = (f"line {line}, column {column}" if column else f"line {line}") if line else ""
+        super().__init__(f"{where}: {message}" if where else message)
         self.path = path
         self.reason = message
+        #: 1-based position in `path` (0: unknown), printed as `path:line:column: reason`
+        self.line = line
+        self.column = column
 
 
 class TemplateError(RoktBrazeError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import import_module
 from typing import TextIO
 
@@ -23,6 +25,34 @@ def fail_level(name: str) -> Severity | None:
 def fails(result: CheckResult, fail_on: Severity | None) -> bool:
     """Whether the findings fail a run at this level (the exit status says the same)."""
     return fail_on is not None and any(f.severity >= fail_on for f in result.findings)
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A file that could not be checked, parsed back from its `path[:line[:col]]: reason`
+    line (`CheckResult.input_errors` holds the lines as printed)."""
+
+    file: str
+    line: int
+    column: int
+    reason: str
+
+
+def input_problem(message: str, files: Sequence[str]) -> InputProblem:
+    """The checked file (the longest that prefixes `message`) and position of an input
+    error; an error of no checked file keeps its whole text as the reason."""
+    owners = [f for f in files if message.startswith(f + ":")]
+    if not owners:
+        return InputProblem("", 0, 0, message)
+    file = max(owners, key=len)
+    rest = message[len(file) + 1:]
+    m = _POSITION.match(rest)
+    if m is None:
+        return InputProblem(file, 0, 0, rest.lstrip())
+    return InputProblem(file, int(m.group(1)), int(m.group(2) or 0), m.group(3))
+
+
+_POSITION = re.compile(r"(\d+)(?::(\d+))?: (.*)\Z", re.S)
 
 
 def write_report(

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.report import input_problem
 from rokt_braze.report.text_format import summary_lines
 
 #: The workflow command for each severity.
@@ -50,6 +51,15 @@ def annotation(f: Finding) -> str:
     return f"::{COMMANDS[f.severity]} {joined}::{escape_data(message_of(f))}"
 
 
+def input_error_annotation(message: str, files: list[str]) -> str:
+    """A file that could not be checked (bad YAML, ...), annotated at its position."""
+    problem = input_problem(message, files)
+    props = [("file", problem.file), ("line", str(problem.line)), ("col", str(problem.column))]
+    shown = [(k, v) for k, v in props if v and v != "0"] + [("title", "rokt-braze")]
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in shown)
+    return f"::error {joined}::{escape_data(problem.reason)}"
+
+
 def message_of(f: Finding) -> str:
     return f"{f.message} [{f.profile}]" if f.profile else f.message
 
@@ -61,7 +71,7 @@ def summary_line(result: CheckResult) -> str:
 
 def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     for message in result.input_errors:
-        stream.write(f"::error title=rokt-braze::{escape_data(message)}\n")
+        stream.write(input_error_annotation(message, result.files) + "\n")
     for f in ordered(result.findings):
         stream.write(annotation(f) + "\n")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")

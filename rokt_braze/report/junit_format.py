@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.report import input_problem
 from rokt_braze.report.text_format import line_of
 
 SUITE = "rokt-braze"
@@ -71,14 +72,8 @@ def cases_of(result: CheckResult) -> list[Case]:
     for f in sorted(result.findings, key=Finding.sort_key):
         case(f.file, f.profile).findings.append(f)
     for message in result.input_errors:
-        case(_file_of(message, result.files), "").input_errors.append(message)
+        case(input_problem(message, result.files).file, "").input_errors.append(message)
     return list(cases.values())
-
-
-def _file_of(message: str, files: list[str]) -> str:
-    """Input errors read `path: reason`; the longest checked path that prefixes one."""
-    owners = [f for f in files if message.startswith(f + ": ")]
-    return max(owners, key=len, default="")
 
 
 def junit_tree(result: CheckResult, fail_on: Severity | None = Severity.ERROR) -> ET.Element:

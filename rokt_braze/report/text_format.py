@@ -1,4 +1,4 @@
-"""ruff-style lines: `file:line:col: rule message [profile]`, then a one-line summary."""
+"""ruff-style lines: `file:line:col: rule (severity) message [profile]`, then a summary."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from rokt_braze.findings import CheckResult, Finding, Severity
 
 
 def line_of(f: Finding) -> str:
-    where = f.file
-    if f.line:
+    """`file:line:col: rule (severity) message [profile]`; the position shrinks to what is
+    known (`file:line:`, `file:`), and a finding of no file reads `rokt-braze:`."""
+    where = f.file or "rokt-braze"
+    if f.file and f.line:
         where += f":{f.line}:{f.column}" if f.column else f":{f.line}"
-    tag = "" if f.severity == Severity.ERROR else f" ({f.severity})"
     who = f" [{f.profile}]" if f.profile else ""
-    return f"{where}: {f.rule}{tag} {f.message}{who}"
+    return f"{where}: {f.rule} ({f.severity}) {f.message}{who}"
 
 
 def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:

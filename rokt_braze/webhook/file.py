@@ -135,8 +135,9 @@ def _webhook_file(path: str, text: str) -> Webhook:
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError(f"invalid YAML: {where}{err.problem or err}", path=path) from None
+        raise InputError(f"invalid YAML: {err.problem or err}", path=path,
+                         line=mark.line + 1 if mark else 0,
+                         column=mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", path=path) from None
     finally:

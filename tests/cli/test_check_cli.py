@@ -112,7 +112,7 @@ def test_no_subscriptions_profile_findings(capsys: pytest.CaptureFixture[str]) -
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("bad.webhook.yaml", 'url: "x\nbody: [', "invalid YAML: line 2"),
+        ("bad.webhook.yaml", 'url: "x\nbody: [', ":2:8: invalid YAML: found unexpected end"),
         ("empty.webhook.yaml", "", "empty file"),
         ("bin.webhook.yaml", b"\x00\x01\x02", "binary file"),
         ("list.webhook.yaml", "- 1\n- 2\n", "must be a YAML mapping"),
@@ -128,7 +128,7 @@ def test_bad_webhook_files_exit_2_with_one_line(
     path = write(tmp_path, name, content)
     code, out, err = run(capsys, "check", str(path))
     assert code == 2
-    assert err.count("\n") == 1 and err.startswith(f"rokt-braze: {path}: ")
+    assert err.count("\n") == 1 and err.startswith(f"rokt-braze: {path}:")
     assert message in err
     assert "Traceback" not in out + err
 
@@ -140,7 +140,7 @@ def test_one_bad_file_does_not_hide_the_others(
     write(tmp_path, "b.webhook.yaml", BROKEN)
     code, out, err = run(capsys, "check", str(tmp_path))
     assert code == 2
-    assert "rokt-timezone" in out and "bad.webhook.yaml: invalid YAML" in err
+    assert "rokt-timezone" in out and "bad.webhook.yaml:2:8: invalid YAML" in err
     assert "1 of 2 files could not be checked" in out
 
 

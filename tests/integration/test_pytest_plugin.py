@@ -136,7 +136,7 @@ def test_an_unreadable_file_fails_its_lint_item_with_one_line(
     write(pytester, "bad.webhook.yaml", "name: x\nurl: [unclosed\n")
     result = run("--rokt-braze", "bad.webhook.yaml")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["rokt-braze: *bad.webhook.yaml: invalid YAML*"])
+    result.stdout.fnmatch_lines(["rokt-braze: *bad.webhook.yaml:3:1: invalid YAML*"])
     assert "Traceback" not in result.stdout.str()
 
 

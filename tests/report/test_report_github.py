@@ -175,3 +175,29 @@ def test_unwritable_step_summary_is_an_input_error(
         render(sample_result())
     assert err.value.path == str(tmp_path)
     assert "step summary" in str(err.value)
+
+
+def test_an_input_error_is_annotated_at_its_file_and_position() -> None:
+    bad = "templates/bad.webhook.yaml"
+    result = sample_result(files=[CREATE, bad], input_errors=[
+        f"{bad}:3:7: invalid YAML: expected ',' or ']'", f"{bad}: not UTF-8", "elsewhere: x"])
+    lines = render(result).splitlines()
+    assert lines[:3] == [
+        f"::error file={bad},line=3,col=7,title=rokt-braze::invalid YAML: expected ',' or ']'",
+        f"::error file={bad},title=rokt-braze::not UTF-8",
+        "::error title=rokt-braze::elsewhere: x",
+    ]
+
+
+def test_bad_yaml_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    from rokt_braze.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    (tmp_path / "bad.webhook.yaml").write_text('url: "x\nbody: [', encoding="utf-8")
+    assert main(["check", "bad.webhook.yaml", "--format", "github"]) == 2
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == ("::error file=bad.webhook.yaml,line=2,col=8,"
+                                   "title=rokt-braze::invalid YAML: found unexpected end of stream")
+    assert err == "rokt-braze: bad.webhook.yaml:2:8: invalid YAML: found unexpected end of stream\n"
