@@ -8,9 +8,9 @@ An engine runs functions on workers (`submit`, results read with `.result()`), r
   append their records to one file per bucket in a temporary folder; one reduce task per
   bucket reads that bucket's files.
 * `dask` - a Dask cluster: the one at `--scheduler ADDRESS`, or a `LocalCluster` of
-  `--jobs` worker processes started for the run. Records stay in the memory of the worker
-  that made them; a small task per (partition, bucket) picks out one bucket, and the reduce
-  task of a bucket gathers just those.
+  `--jobs` worker processes started for the run. Records stay in the memory of the
+  workers: a task joins those of a batch of partitions, a small task per (batch, bucket)
+  picks out one bucket, and the reduce task of a bucket gathers just those.
 
 `ENGINES` is the registry the command line offers.
 """
@@ -70,7 +70,7 @@ class Engine(ABC):
     def collisions(self, task: PartitionCheck) -> CollisionPart: ...
 
     def buckets(self) -> int:
-        return max(2, 2 * self.workers)
+        return min(max(2, 2 * self.workers), 64)
 
     def spill(self) -> str | None:
         """Where workers write eventId records; None: they keep them."""
@@ -145,6 +145,8 @@ class LocalEngine(Engine):
 
 #: How long to wait for the scheduler at --scheduler ADDRESS.
 CONNECT_TIMEOUT = "10s"
+#: Partitions whose eventId records one task joins before they are split by bucket.
+COMBINE = 16
 
 
 class DaskEngine(Engine):
@@ -171,7 +173,9 @@ class DaskEngine(Engine):
             raise InputError(f"cannot reach the Dask scheduler {scheduler}: {err}") from None
         threads = self._client.nthreads()
         self.workers = max(1, sum(threads.values()))
-        #: per partition, the futures that pick out each bucket of its records
+        #: partitions whose records are not joined yet
+        self._batch: list[Any] = []
+        #: per batch of partitions, the futures that pick out each bucket of their records
         self._shards: list[list[Any]] = []
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Pending[T]:
@@ -180,11 +184,23 @@ class DaskEngine(Engine):
     def check(self, task: PartitionCheck, partition: Partition,
               complete: frozenset[str]) -> Pending[PartitionResult]:
         whole = self._client.submit(task, partition, complete, pure=False)
-        self._shards.append([self._client.submit(_bucket, whole, b, pure=False)
-                             for b in range(task.buckets)])
+        self._batch.append(whole)
+        if len(self._batch) >= COMBINE:
+            self._combine(task.buckets)
         return self._client.submit(_without_shards, whole, pure=False)  # type: ignore[no-any-return]
 
+    def _combine(self, buckets: int) -> None:
+        """One task joins the records of a batch of partitions; one more per bucket picks
+        that bucket out of it (so tasks grow with partitions / COMBINE x buckets)."""
+        if not self._batch:
+            return
+        joined = self._client.submit(_join_shards, buckets, *self._batch, pure=False)
+        self._batch = []
+        self._shards.append([self._client.submit(_pick, joined, b, pure=False)
+                             for b in range(buckets)])
+
     def collisions(self, task: PartitionCheck) -> CollisionPart:
+        self._combine(task.buckets)
         reduces = [self._client.submit(reduce_bucket, *[shards[b] for shards in self._shards],
                                        pure=False)
                    for b in range(task.buckets)]
@@ -195,7 +211,7 @@ class DaskEngine(Engine):
         return total
 
     def close(self) -> None:
-        self._shards = []
+        self._batch = self._shards = []
         client = getattr(self, "_client", None)
         if client is not None:
             client.close()
@@ -203,8 +219,12 @@ class DaskEngine(Engine):
             self._cluster.close()
 
 
-def _bucket(result: PartitionResult, bucket: int) -> bytes:
-    return result.shards[bucket] if result.shards else b""
+def _join_shards(buckets: int, *results: PartitionResult) -> list[bytes]:
+    return [b"".join(r.shards[b] for r in results if r.shards) for b in range(buckets)]
+
+
+def _pick(shards: list[bytes], bucket: int) -> bytes:
+    return shards[bucket]
 
 
 def _without_shards(result: PartitionResult) -> PartitionResult:
