@@ -139,6 +139,7 @@ def _file_findings(
             (webhook.path, webhook.fixtures),
             *config_fixtures,
             transport=options.transport,
+            limits=options.config.limits,
         )
         result.renders += 1
         assert result.cases is not None

@@ -240,7 +240,9 @@ def _offline_check(args: argparse.Namespace) -> None:
         raise UsageError(f"{', '.join(given)} only apply with --live")
 
 
-def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> RenderResult:
+def _render_one(
+    args: argparse.Namespace, config: Config, transport: LiveTransport | None
+) -> RenderResult:
     """Render the webhook for one profile; MessageAborted/TemplateError reach the caller."""
     from rokt_braze.profiles import load_profiles, sample_subscriber
     from rokt_braze.resources import build_resources, load_fixture_file
@@ -259,7 +261,8 @@ def _render_one(args: argparse.Namespace, transport: LiveTransport | None) -> Re
     fixtures = load_fixture_file(fixture_file) if fixture_file else None
     resources = build_resources((fixture_file or "", fixtures),
                                 (profile.source or profile.name, profile.fixtures),
-                                (webhook.path, webhook.fixtures), transport=transport)
+                                (webhook.path, webhook.fixtures), transport=transport,
+                                limits=config.limits)
     try:
         return render_message(webhook, profile.namespaces(), resources)
     except (MessageAborted, TemplateError) as err:
@@ -298,7 +301,7 @@ def run_render(args: argparse.Namespace) -> int:
         _offline_check(args)
     transport = live_transport(args, config) if args.live else None
     try:
-        result = _render_one(args, transport)
+        result = _render_one(args, config, transport)
     except (MessageAborted, TemplateError) as err:
         return _report_render_failure(args.file, err)
     request = result.request
@@ -340,7 +343,7 @@ def run_send(args: argparse.Namespace) -> int:
         extra[origin] = args.to
     transport = live_transport(args, config, extra)
     try:
-        result = _render_one(args, transport)
+        result = _render_one(args, config, transport)
     except (MessageAborted, TemplateError) as err:
         return _report_render_failure(args.file, err)
     failed = _report_failed_calls(args.file, result)

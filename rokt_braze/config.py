@@ -15,6 +15,12 @@ missing-attribute = "error"
 [tool.rokt-braze.per-file-ignores]      # glob -> rules
 "legacy/*.webhook.yaml" = ["rokt-notify-before"]
 
+[tool.rokt-braze.limits]                # resource limits of one render (defaults shown)
+loop-iterations = 1000000               # all loops of one field, added up
+output-size = 1000000                   # characters one field may render
+variables-size = 10000000               # bytes the variables of one field may hold
+render-seconds = 10                     # wall-clock time of one message
+
 # live mode (--live): where calls may go, and where credentials come from
 allow-hosts = ["api.roktcalendar.com"]
 [tool.rokt-braze.base-urls]
@@ -35,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rokt_braze.braze.limits import Limits
 from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES, Severity
 
@@ -47,7 +54,7 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 _KEYS = frozenset(
     {"profiles", "fixtures", "fail-on", "ignore", "exclude", "extend-exclude", "severity",
      "per-file-ignores",
-     "credentials", "allow-hosts", "base-urls"}
+     "credentials", "allow-hosts", "base-urls", "limits"}
 )
 
 
@@ -69,6 +76,7 @@ class Config:
     allow_hosts: list[str] = field(default_factory=list)
     base_urls: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, patterns: list[str]) -> list[str]:
@@ -167,6 +175,13 @@ def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:
         raise fail("[credentials] must map a credential name to environment variable names, "
                    'e.g. Rokt-Calendar-API = { username = "ROKT_ID", password = "ROKT_SECRET" }')
     config.credentials = credentials
+    limits = table.get("limits", {})
+    if not isinstance(limits, dict):
+        raise fail("[limits] must be a table, e.g. loop-iterations = 100000")
+    try:
+        config.limits = Limits.from_config(limits)
+    except ValueError as err:
+        raise fail(str(err)) from None
     fail_on = table.get("fail-on", "error")
     if fail_on not in FAIL_LEVELS:
         raise fail(f"fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}")

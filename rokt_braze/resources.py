@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from rokt_braze.braze import Resources
+from rokt_braze.braze.limits import Limits
 from rokt_braze.connected import FixtureError, FixtureTransport, Transport, parse_fixtures
 from rokt_braze.errors import InputError
 
@@ -41,9 +42,11 @@ _SET_KEYS = frozenset({"connected_content", "content_blocks", *_TABLE_KEYS})
 
 
 def build_resources(
-    *sources: tuple[str, object], transport: Transport | None = None
+    *sources: tuple[str, object], transport: Transport | None = None, limits: Limits | None = None
 ) -> Resources:
-    """Merge fixture sets, each given as `(where, fixtures)`; raise InputError on a bad one."""
+    """Merge fixture sets, each given as `(where, fixtures)`; raise InputError on a bad one.
+
+    `limits`: the resource limits of each render (the config's), else the defaults."""
     connected: list[Any] = []
     blocks: dict[str, str] = {}
     tables: dict[str, dict[str, Any]] = {key: {} for key in _TABLE_KEYS}
@@ -67,6 +70,7 @@ def build_resources(
         transport=transport or FixtureTransport(connected),
         content_blocks=blocks,
         **{key: tables[key] if key in seen_tables else None for key in _TABLE_KEYS},
+        limits=limits or Limits(),
     )
 
 

@@ -19,6 +19,7 @@ from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.audience.source import Chunk
 from rokt_braze.audience.summary import EXAMPLES, AbortGroup, ChunkResult, Example, RuleCount
 from rokt_braze.braze import Resources
+from rokt_braze.braze.limits import Limits
 from rokt_braze.checking import check_render, declared_target
 from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.errors import MessageAborted, TemplateError
@@ -56,6 +57,7 @@ class Job:
     fixtures: tuple[FixtureSource, ...] = ()
     #: False: render every field in full for every user (the reference path, for tests)
     specialise: bool = True
+    limits: Limits = field(default_factory=Limits)
 
 
 def event_id_hash(value: str) -> int:
@@ -86,7 +88,7 @@ class Checker:
 
     def _resources(self, own: list[dict[str, Any]], where: str = "") -> Resources:
         return build_resources((where, own or None), (self.webhook.path, self.webhook.fixtures),
-                               *self.job.fixtures)
+                               *self.job.fixtures, limits=self.job.limits)
 
     # -- a chunk ---------------------------------------------------------------------------
 

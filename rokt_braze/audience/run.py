@@ -80,6 +80,7 @@ def run_audience(
         severities={rule: config.rule_severity(rule, webhook) for rule in RULES},
         fixtures=tuple((f, load_fixture_file(f)) for f in config.resolve(config.fixtures)),
         specialise=specialise,
+        limits=config.limits,
     )
     checker = Checker(job)  # a bad webhook or fixture fails here, before any worker starts
     summary = Summary(webhook=webhook, profiles=job.profiles, target=checker.target,

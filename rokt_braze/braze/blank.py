@@ -9,7 +9,7 @@ to a subclass with Ruby's semantics; everything else is python-liquid's own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from liquid import is_undefined
 from liquid.builtin.expressions.logical import EqExpression, NeExpression
@@ -58,7 +58,7 @@ class BlankNeExpression(NeExpression):
 
 def rubify_blank(nodes: Iterable[Node]) -> None:
     """Switch every `== blank` / `!= blank` in the parsed nodes to Ruby's semantics."""
-    for expression in _expressions(nodes):
+    for expression in walk(nodes):
         if isinstance(expression, (EqExpression, NeExpression)) and _blank_side(
             expression.left, expression.right
         ) is not None:
@@ -68,13 +68,14 @@ def rubify_blank(nodes: Iterable[Node]) -> None:
                 expression.__class__ = BlankNeExpression
 
 
-def _expressions(nodes: Iterable[Node]) -> Iterator[Expression]:
+def walk(nodes: Iterable[Node]) -> Iterator[Any]:
+    """Every node and expression of a parsed template (for post-parse switches)."""
     stack: list[object] = list(nodes)
     while stack:
         item = stack.pop()
+        yield item
         if hasattr(item, "render_to_output"):  # a Node
             stack.extend(item.expressions())  # type: ignore[attr-defined]
             stack.extend(item.children(None, include_partials=False))  # type: ignore[attr-defined]
         else:
-            yield item  # type: ignore[misc]
             stack.extend(item.children())  # type: ignore[attr-defined]

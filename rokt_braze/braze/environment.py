@@ -6,15 +6,17 @@ removes what Braze lacks (`include`/`render`: a message has no snippet files).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from liquid import Environment, Mode, Node, Undefined
-from liquid.exceptions import LiquidError
+from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.parser import get_parser
 from liquid.token import TOKEN_EXPRESSION, Token
 
 from rokt_braze.braze.filters import register_filters
+from rokt_braze.braze.lexing import check_lexable
+from rokt_braze.braze.limits import MAX_NESTING
 from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
@@ -66,7 +68,14 @@ class BrazeEnvironment(Environment):
 
     `parse_braze` is how tags that render Braze source of their own (content blocks,
     `:rerender`) reach the parser: `template.braze_environment` hands it over.
+
+    Blocks nest as deep as Ruby Liquid lets them (`MAX_NESTING`); the other resource
+    limits are per run (`limits`); the lexer is guarded against quadratic input
+    (`lexing`).
     """
+
+    block_nesting_limit = MAX_NESTING
+    context_depth_limit = MAX_NESTING + 10  # blocks hit their limit first, with its message
 
     def __init__(self, *, parser: Parser, traced: bool = False) -> None:
         self.traced = traced  # read by setup_tags_and_filters, which __init__ calls
@@ -82,9 +91,24 @@ class BrazeEnvironment(Environment):
             self.add_tag(tag)
         register_filters(self)
 
+    def tokenizer(self) -> Callable[[str], Iterator[Token]]:
+        lex = super().tokenizer()
+
+        def guarded(source: str) -> Iterator[Token]:
+            check_lexable(source)
+            return lex(source)
+
+        return guarded
+
     def _parse(self, source: str) -> list[Node]:
-        """python-liquid's parse, with expressions read as Ruby reads them (`tokens`)."""
-        return get_parser(self).parse(BrazeTokenStream(self.tokenizer()(source)))
+        """python-liquid's parse, with expressions read as Ruby reads them (`tokens`), and
+        a statement nested past Python's stack a syntax error."""
+        stream = BrazeTokenStream(self.tokenizer()(source))
+        try:
+            return get_parser(self).parse(stream)
+        except RecursionError:
+            raise LiquidSyntaxError("expression nested too deeply",
+                                    token=stream.current) from None
 
     def error(
         self,

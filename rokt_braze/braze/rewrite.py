@@ -95,6 +95,19 @@ class _Writer:
         self.parts: list[str] = []
         self.length = 0  # length of the rewritten text so far
         self.result = Rewritten(source)
+        #: characters `_balanced_close` may still scan: an output that never balances
+        #: scans on to the end, and thousands of them would take quadratic time
+        self.balance_budget = 4 * len(source) + 10_000
+        self._found: dict[tuple[str, int], tuple[int, int]] = {}
+
+    def find(self, text: str, start: int, end: int) -> int:
+        """`source.find(text, start, end)`, remembering the answer: the rewrite asks with
+        ever later starts, so a text with no `text` in it is scanned once, not each time."""
+        asked, found = self._found.get((text, end), (-1, -1))
+        if asked < 0 or start < asked or 0 <= found < start:
+            asked, found = start, self.source.find(text, start, end)
+            self._found[(text, end)] = (asked, found)
+        return found
 
     def copy(self, start: int, end: int) -> None:
         if end > start:
@@ -140,7 +153,7 @@ def _template(out: _Writer, start: int, end: int) -> None:
 def _tag(out: _Writer, start: int, end: int) -> int:
     src = out.source
     m = _TAG_START.match(src, start, end)
-    close = src.find("%}", start + 2, end)
+    close = out.find("%}", start + 2, end)
     if not m or close < 0:
         out.copy(start, start + 2)
         return start + 2
@@ -178,9 +191,11 @@ def _find_end_tag(src: str, pos: int, end: int, opener: str, closer: str) -> int
 
 def _output(out: _Writer, start: int, end: int) -> int:
     """An output statement; it ends at the `}}` that balances its `{{` (Braze's nesting)."""
-    close = _balanced_close(out.source, start, end)
+    window = min(end, start + max(out.balance_budget, 0))
+    close, reached = _balanced_close(out.source, start, window)
+    out.balance_budget -= reached - start
     if close < 0:  # unbalanced: fall back to Liquid's own rule, the first `}}`
-        close = out.source.find("}}", start + 2, end)
+        close = out.find("}}", start + 2, end)
         if close < 0:
             out.copy(start, end)
             return end
@@ -190,7 +205,8 @@ def _output(out: _Writer, start: int, end: int) -> int:
     return close + 2
 
 
-def _balanced_close(src: str, start: int, end: int) -> int:
+def _balanced_close(src: str, start: int, end: int) -> tuple[int, int]:
+    """(index of the `}}` that balances the `{{` at `start` or -1, how far it looked)."""
     depth = 0
     pos = start
     while pos < end - 1:
@@ -202,21 +218,21 @@ def _balanced_close(src: str, start: int, end: int) -> int:
         elif two == "}}":
             depth -= 1
             if depth == 0:
-                return pos
+                return pos, pos
             pos += 2
         elif two == "${":
             stop = src.find("}", pos + 2, end)
             if stop < 0:
-                return -1
+                return -1, pos
             pos = stop + 1
         elif two in ("{%", "%}"):
-            return -1
+            return -1, pos
         elif char in "'\"":
             stop = src.find(char, pos + 1, end)
             pos = end if stop < 0 else stop + 1
         else:
             pos += 1
-    return -1
+    return -1, pos
 
 
 def _expression(out: _Writer, start: int, end: int) -> None:
@@ -231,7 +247,7 @@ def _expression(out: _Writer, start: int, end: int) -> None:
             pos = end if stop < 0 else stop + 1
             continue
         if char == "$" and src.startswith("${", pos):
-            stop = src.find("}", pos + 2, end)
+            stop = out.find("}", pos + 2, end)
             if stop < 0:
                 pos += 1
                 continue

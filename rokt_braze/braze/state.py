@@ -9,11 +9,13 @@ template can spell.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from rokt_braze.braze.limits import Limits
 from rokt_braze.connected import (
     CallFailed,
     CallRequest,
@@ -52,6 +54,7 @@ class Resources:
     translations: Mapping[str, Mapping[str, Any]] | None = None
     #: cart id -> cart (the `shopping_cart` tag).
     shopping_carts: Mapping[str, Mapping[str, Any]] | None = None
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -72,6 +75,12 @@ class MessageState:
     #: (method, url, body) -> the answer each call got, cached or not, so that a traced
     #: re-render (`replay`) reuses it instead of calling again.
     answers: dict[tuple[str, str, str], CallResponse] = field(default_factory=dict)
+    #: `time.monotonic()` by which every field must have rendered (`Limits.render_seconds`)
+    deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.deadline:
+            self.deadline = time.monotonic() + self.resources.limits.render_seconds
 
     def replay(self) -> MessageState:
         """A fresh state for rendering a field again: each call gets its first answer."""

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from io import StringIO
 from typing import Any
 
 from liquid import BoundTemplate
@@ -28,8 +27,9 @@ from liquid.exceptions import LiquidError, UnknownFilterError
 
 from rokt_braze.braze.blank import rubify_blank
 from rokt_braze.braze.blocks import block_error
-from rokt_braze.braze.context import BrazeContext
 from rokt_braze.braze.environment import BrazeEnvironment
+from rokt_braze.braze.filters.arguments import argument_error
+from rokt_braze.braze.limits import LimitedContext, limit_nodes
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
 from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
 from rokt_braze.braze.state import STATE_KEY, MessageState, Resources
@@ -102,14 +102,18 @@ class BrazeTemplate:
         """Render for one user. Raises TemplateError or MessageAborted (with positions)."""
         state = state or MessageState(Resources())
         misses: set[tuple[str | None, str]] = set()
-        context = BrazeContext(self.bound, globals=_Globals(namespaces, state, misses))
-        buffer = StringIO()
+        context = _context(self.bound, _Globals(namespaces, state, misses), state)
+        buffer = context.output()
         calls_before = len(state.calls)
         try:
             self.bound.render_with_context(context, buffer)
         except LiquidError as err:
             self._map_calls(state, calls_before)
             raise self.error(err, default_rule="render-error") from None
+        except RecursionError:  # data or blocks nested deeper than Python's stack
+            self._map_calls(state, calls_before)
+            raise TemplateError("too deeply nested to render", rule="render-error",
+                                source_name=self.name) from None
         except MessageAborted as abort:
             self._map_calls(state, calls_before)
             if abort.index >= 0 and not abort.line:
@@ -132,11 +136,11 @@ class BrazeTemplate:
         if self._traced is None:
             self._traced = _bind(self.rewritten.text, self.name, traced=True)
         replay = state.replay() if state else MessageState(Resources())
-        context = BrazeContext(self._traced, globals=_Globals(namespaces, replay, set()))
+        context = _context(self._traced, _Globals(namespaces, replay, set()), replay)
         buffer = OriginBuffer()
         try:
             self._traced.render_with_context(context, buffer)
-        except (LiquidError, MessageAborted):
+        except (LiquidError, MessageAborted, RecursionError):
             return []
         return buffer.marks
 
@@ -156,6 +160,7 @@ class BrazeTemplate:
             if spans:
                 index = self.rewritten.original_index(min(s.index for s in spans))
         message = str(err.message or err.__class__.__name__)
+        message = argument_error(message, braze_environment().filters) or message
         if self.bound is None and _BLOCK_MESSAGE.search(message):
             found = block_error(braze_environment(), self.rewritten.text)
             if found is not None:
@@ -169,6 +174,11 @@ class BrazeTemplate:
         return TemplateError(
             message, line=line, column=column, index=index, rule=rule, source_name=self.name
         )
+
+
+def _context(bound: BoundTemplate, globals_: _Globals, state: MessageState) -> LimitedContext:
+    return LimitedContext(bound, globals=globals_, limits=state.resources.limits,
+                          deadline=state.deadline)
 
 
 class _Recording(RubyHash):
@@ -289,6 +299,7 @@ def _bind(text: str, name: str, *, traced: bool = False) -> BoundTemplate:
     """Parse rewritten text with a Braze environment, with Ruby's `blank` (see `blank`)."""
     bound = braze_environment(traced=traced).from_string(text, name=name)
     rubify_blank(bound.nodes)
+    limit_nodes(bound.nodes)
     return bound
 
 

@@ -142,7 +142,8 @@ class _Oracle:
         self.content_blocks = dict(self._resources().content_blocks)  # also validates them
 
     def _resources(self) -> Resources:
-        return build_resources((self.webhook.path, self.webhook.fixtures), *self.fixtures)
+        return build_resources((self.webhook.path, self.webhook.fixtures), *self.fixtures,
+                               limits=self.config.limits)
 
     def failing(self, data: Data) -> dict[str, list[Finding]]:
         """Rule -> its findings at or above the level, for the user `data`."""

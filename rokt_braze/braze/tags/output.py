@@ -8,7 +8,6 @@ inlines another template that shares the message's variables (blocks often hold 
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import TYPE_CHECKING, TextIO
 
 from liquid.builtin.content import ContentNode, Literal
@@ -148,7 +147,7 @@ def _render_content_block(
         block = parse_braze(context, source, f"content_blocks.{name}")  # a template too
     except TemplateError as err:
         raise LiquidError(f"in content block {name!r}: {err}", token=token) from None
-    out = StringIO()
+    out = context.get_buffer(buffer)  # limited like any output (see `limits`)
     state.block_depth += 1
     try:
         for node in block.bound.nodes:
