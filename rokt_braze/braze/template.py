@@ -16,6 +16,7 @@ renders the field again with the traced environment into an `OriginBuffer`
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -278,9 +279,17 @@ class _Globals(Mapping[str, Any]):
         return self._data.get(key, default)
 
 
-@lru_cache(maxsize=1024)
 def parse_template(source: str, name: str = "") -> BrazeTemplate:
-    """Parse Braze Liquid; cached, so each distinct template is parsed once per process."""
+    """Parse Braze Liquid; each distinct template is parsed once per process, and a
+    template that does not parse fails from the cache too (a copy of its error)."""
+    parsed = _parse_cached(source, name)
+    if isinstance(parsed, TemplateError):
+        raise copy.copy(parsed)
+    return parsed
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(source: str, name: str) -> BrazeTemplate | TemplateError:
     rewritten = rewrite(source)
     template = BrazeTemplate(source, name, rewritten, None)  # type: ignore[arg-type]
     try:
@@ -289,9 +298,9 @@ def parse_template(source: str, name: str = "") -> BrazeTemplate:
         # python-liquid wraps a tag's non-syntax LiquidError in a position-less
         # "unexpected liquid parsing error"; the tag's own error says more.
         cause = err.__cause__
-        raise template.error(
+        return template.error(
             cause if isinstance(cause, LiquidError) else err, default_rule="liquid-syntax"
-        ) from None
+        )
     return template
 
 
