@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rokt_braze.braze.limits import Limits
 from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES, Severity
+from rokt_braze.limits import Limits
 
 if sys.version_info >= (3, 11):
     import tomllib

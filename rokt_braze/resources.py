@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from rokt_braze.braze import Resources
-from rokt_braze.braze.limits import Limits
 from rokt_braze.connected import FixtureError, FixtureTransport, Transport, parse_fixtures
 from rokt_braze.errors import InputError
+from rokt_braze.limits import Limits
 
 #: Answers the Rokt OAuth call of the stock templates, so they render with no setup.
 ROKT_TOKEN_FIXTURE: dict[str, Any] = {

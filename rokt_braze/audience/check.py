@@ -19,11 +19,11 @@ from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.audience.source import Chunk
 from rokt_braze.audience.summary import EXAMPLES, AbortGroup, ChunkResult, Example, RuleCount
 from rokt_braze.braze import Resources
-from rokt_braze.braze.limits import Limits
 from rokt_braze.checking import check_render, declared_target
 from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Severity
+from rokt_braze.limits import Limits
 from rokt_braze.profiles import Profile
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (

@@ -6,6 +6,8 @@ are per run (they come from the config), while templates are parsed once per pro
 so they live on the render context, not on the environment: `LimitedContext` overrides
 python-liquid's own limit hooks and raises python-liquid's own limit errors.
 
+The limits themselves (`rokt_braze.limits.Limits`) are plain settings from the config:
+
 * `loop_iterations` - every loop's iterations in one field added up, counted as each loop
   starts (Ruby Liquid's render score), and the iterations of nested loops multiplied
   (python-liquid's loop iteration limit). `{% for i in (1..100000000) %}` stops before
@@ -25,7 +27,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
 from functools import reduce
 from io import StringIO
 from itertools import islice
@@ -46,6 +47,7 @@ from liquid.exceptions import (
 
 from rokt_braze.braze.blank import walk
 from rokt_braze.braze.context import BrazeContext
+from rokt_braze.limits import Limits
 
 if TYPE_CHECKING:
     from liquid import BoundTemplate, Node
@@ -58,32 +60,6 @@ MAX_NESTING = 100
 
 class RenderTimeError(ResourceLimitError):
     """The message took longer to render than `Limits.render_seconds`."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-run resource limits; the defaults are far above any real Braze template."""
-
-    loop_iterations: int = 1_000_000
-    output_size: int = 1_000_000
-    variables_size: int = 10_000_000
-    render_seconds: float = 10.0
-
-    @classmethod
-    def from_config(cls, table: Mapping[str, object]) -> Limits:
-        """From `[tool.rokt-braze.limits]` (`loop-iterations = 5000`); ValueError if bad."""
-        known = {f.name.replace("_", "-"): f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in table.items():
-            if key not in known:
-                raise ValueError(f"unknown limit {key!r} (known: {', '.join(known)})")
-            whole = known[key].type == "int"
-            kinds = (int,) if whole else (int, float)
-            if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
-                kind = "a positive whole number" if whole else "a positive number"
-                raise ValueError(f"limit {key} must be {kind}, not {value!r}")
-            values[known[key].name] = value
-        return cls(**values)
 
 
 def _setting(name: str) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from rokt_braze.braze.limits import Limits
 from rokt_braze.connected import (
     CallFailed,
     CallRequest,
@@ -23,6 +22,7 @@ from rokt_braze.connected import (
     FixtureTransport,
     Transport,
 )
+from rokt_braze.limits import Limits
 
 if TYPE_CHECKING:
     from liquid import RenderContext

@@ -14,10 +14,10 @@ import pytest
 
 import rokt_braze
 from rokt_braze.braze import MessageState, Resources, parse_template
-from rokt_braze.braze.limits import Limits
 from rokt_braze.cli import main
 from rokt_braze.config import load_config
 from rokt_braze.errors import InputError, TemplateError
+from rokt_braze.limits import Limits
 
 
 def render(source: str, limits: Limits | None = None, deadline: float = 0.0) -> str:
