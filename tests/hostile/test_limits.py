@@ -149,7 +149,7 @@ def test_check_reports_a_configured_limit(tmp_path: Path, capsys: pytest.Capture
                  str(tmp_path / ".rokt-braze.toml")])
     out = capsys.readouterr().out
     assert code == 1
-    assert "t.liquid:1:13: render-error loop limit reached" in out
+    assert "t.liquid:1:13: render-error (error) loop limit reached" in out
 
 
 @pytest.mark.skipif(shutil.which("ruby") is None, reason="needs ruby-liquid (.ci/run installs it)")
