@@ -11,7 +11,8 @@ Rokt's behaviour:
   (60 minutes). Access tokens expire after `expires_in` seconds of the injected clock.
 * Event endpoints: 401 for a missing, unknown or expired bearer token; 429 with
   `Retry-After` after 20 failed authentications from one address in a minute (token
-  endpoint included); 404 for an account code not configured (any code is accepted when
+  endpoint included; the token endpoint then refuses even the right secret, while a
+  live bearer token still passes); 404 for an account code not configured (any code is accepted when
   none are configured); 403 for an account that belongs to another client (an account
   belongs to the client configured for it, else to the first client that uses it);
   415 for a body that is not `application/json`; 400 with

@@ -221,14 +221,15 @@ class FakeRokt:
                             (("Retry-After", str(wait)),))
 
     def _authorize(self, request: Request) -> None:
-        """The event routes' guard, before the body is read: 429 after repeated failures,
-        401 without a live bearer token, 404 for an account the fake does not know, 403
-        for another client's account."""
+        """The event routes' guard, before the body is read: a live bearer token passes
+        (a 256-bit token is not guessable, so a valid one is never slowed down); without
+        one, 429 after repeated failures from the address, else 401; then 404 for an
+        account the fake does not know, 403 for another client's account."""
         account = request.params[0]
-        self._check_rate(request)
         authorization = request.header("Authorization")
         client = self._oauth.bearer_client(authorization)
         if client is None:
+            self._check_rate(request)
             self._limiter.failed(request.client)
             challenge = 'Bearer realm="fake-rokt"'
             if authorization:
