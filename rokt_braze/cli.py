@@ -327,6 +327,7 @@ def run_send(args: argparse.Namespace) -> int:
     from rokt_braze.config import load_config
     from rokt_braze.connected import CallFailed
     from rokt_braze.connected.live import MAX_BYTES, Rewrite, parse_place
+    from rokt_braze.printable import escape_controls
     from rokt_braze.webhook import load_webhook
 
     if args.to:
@@ -370,9 +371,10 @@ def run_send(args: argparse.Namespace) -> int:
     except ValueError:
         reason = ""
     out.write(f"HTTP {response.status} {reason}".rstrip() + "\n")
-    for key, value in response.headers.items():
-        out.write(f"{key}: {value if args.show_secrets else redact_header(key, value)}\n")
-    text = response.text
+    for key, value in response.headers.items():  # the server's text: no raw controls
+        shown = value if args.show_secrets else redact_header(key, value)
+        out.write(escape_controls(f"{key}: {shown}") + "\n")
+    text = escape_controls(response.text, keep="\n\t")
     out.write("\n" + text + ("\n" if text and not text.endswith("\n") else ""))
     return EXIT_OK if response.ok and not failed else EXIT_FINDINGS
 

@@ -57,6 +57,8 @@ ANY_PORT = -1
 
 #: Whitespace, C0/C1 controls, DEL, and backslash: characters parsers disagree about.
 _AMBIGUOUS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+#: Never printed raw from a server's answer (this package is a leaf; see rokt_braze.printable).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def credential_env_names(name: str) -> tuple[str, str]:
@@ -373,7 +375,7 @@ class LiveTransport:
         response = self.exchange(request.method, place, headers, request.body, auth=auth,
                                  budget=self.time_budget, max_bytes=self.max_bytes, what=what)
         if 300 <= response.status < 400:
-            target = response.headers.get("Location", "?")
+            target = _CONTROLS.sub("?", response.headers.get("Location", "?"))[:200]
             raise CallFailed("redirect", f"{what} redirected to {target}: Braze does not follow "
                              "redirects")
         return response
@@ -538,4 +540,4 @@ def failure_reason(err: BaseException) -> str:
     if "RemoteDisconnected" in text or "Connection aborted" in text or "reset" in text:
         return "the server closed the connection without an answer"
     last = str(err).split(":", 1)[-1].strip()
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", last)[:160] or type(err).__name__
+    return _CONTROLS.sub("?", last)[:160] or type(err).__name__

@@ -123,6 +123,8 @@ def server() -> Iterator[Loopback]:
         "/missing": _json({"error": "no"}, "404 Not Found"),
         "/fail": _json({"error": "boom"}, "500 Internal Server Error"),
         "/moved": _answer("302 Found", b"", extra="Location: http://127.0.0.1:1/x\r\n"),
+        "/ansi": _answer("200 OK", b"ok\x1b[2J\x07\nline 2\n", "text/plain",
+                         extra="X-Note: a\x1b]0;pwned\x07b\r\n"),
     })
     loop.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     loop.sock.bind(("127.0.0.1", 0))
@@ -397,3 +399,14 @@ def test_bad_live_options_are_usage_errors_before_any_work(
     assert err.startswith("rokt-braze: ") and len(err.strip().splitlines()) == 1
     assert PASSWORD not in err
     assert server.requests == []
+
+
+def test_send_never_prints_a_servers_control_characters(
+    server: Loopback, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = hook(tmp_path, "{}", url=f"{server.base}/ansi")
+    code, out, _ = run(capsys, "send", str(path), "--allow-host", f"127.0.0.1:{server.port}")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "ok\\x1b[2J\\x07\nline 2" in out
+    assert "X-Note: a\\x1b]0;pwned\\x07b" in out
