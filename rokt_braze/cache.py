@@ -22,7 +22,8 @@ unchanged too. Not cached: live mode (calls go out), and templates that read the
 
 Entries live under `$ROKT_BRAZE_CACHE_DIR`, else `$XDG_CACHE_HOME/rokt-braze`, else
 `~/.cache/rokt-braze`; `--no-cache` or `ROKT_BRAZE_NO_CACHE=1` turns the cache off.
-Writes are atomic (a temporary file renamed into place), so parallel hooks can share it.
+Writes are atomic (a temporary file renamed into place), so parallel hooks can share it;
+entries unused for 30 days are deleted (checked at most once a day, on a write).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 
 #: Bump when the entry format changes.
 FORMAT = "1"
+#: Entries not used for this long are deleted, at most once a day (on a write).
+MAX_AGE_SECONDS = 30 * 24 * 3600
+PRUNE_EVERY_SECONDS = 24 * 3600
 #: A template that reads the clock renders differently from run to run.
 _CLOCK = re.compile(rb"(?i)\b(now|today)\b")
 
@@ -198,7 +202,11 @@ class Store:
                 entry = Entry.from_json(json.load(handle))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # absent, or damaged: check again and overwrite
-        return entry if entry.reads.unchanged() else None
+        if not entry.reads.unchanged():
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self._file(key))  # used: pruning keeps it
+        return entry
 
     def put(self, path: str, entry: Entry) -> None:
         key = self.key(path)
@@ -214,6 +222,27 @@ class Store:
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(temp)  # a read-only or full disk: the cache is only an optimisation
+            return
+        self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete entries unused for MAX_AGE_SECONDS; runs at most once a day."""
+        import time
+
+        now = time.time() if now is None else now
+        marker = self.directory / "last-prune"
+        try:
+            if now - marker.stat().st_mtime < PRUNE_EVERY_SECONDS:
+                return
+        except OSError:
+            pass
+        with contextlib.suppress(OSError):
+            marker.touch()
+            os.utime(marker, (now, now))
+        for entry in self.directory.glob("*/*"):
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime > MAX_AGE_SECONDS:
+                    entry.unlink()
 
 
 def run_salt(config: Config, profiles: Sequence[str] | None, fixtures: str | None) -> str:

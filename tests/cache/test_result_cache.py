@@ -160,3 +160,27 @@ def test_a_hit_imports_neither_the_engine_nor_jsonschema(tmp_path: Path) -> None
     assert cold == "['jsonschema', 'liquid', 'yaml']"
     assert warm == "[]"
     assert warm_report == cold_report
+
+
+def test_entries_unused_for_thirty_days_are_pruned(
+    cache: Path, run: Run, tmp_path: Path
+) -> None:
+    import time
+
+    from rokt_braze.cache import MAX_AGE_SECONDS, Store
+
+    old = put(tmp_path / "old.webhook.yaml", TEMPLATE)
+    new = put(tmp_path / "new.webhook.yaml", TEMPLATE.replace("Event_", "Evt_"))
+    run(str(old), str(new))
+    entries = sorted(cache.rglob("*.json"), key=lambda p: p.stat().st_mtime)
+    assert len(entries) == 2
+    now = time.time()
+    stale = now - MAX_AGE_SECONDS - 60
+    os.utime(entries[0], (stale, stale))
+    store = Store(cache, "salt")
+    store.prune(now)  # the first run already pruned today: nothing happens
+    assert len(list(cache.rglob("*.json"))) == 2
+    store.prune(now + 2 * 24 * 3600)
+    assert list(cache.rglob("*.json")) == [entries[1]]
+    run(str(new))  # a hit refreshes its entry's time
+    assert entries[1].stat().st_mtime >= now
