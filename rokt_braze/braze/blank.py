@@ -4,16 +4,22 @@ python-liquid answers `false` for an undefined value or `false` compared with `b
 Ruby Liquid uses `blank?`, and Braze documents "blank matches unset, whitespace-only
 string, or false". After parsing, comparisons against the `blank` literal are switched
 to a subclass with Ruby's semantics; everything else is python-liquid's own.
+
+`contains` is switched the same way: in Ruby Liquid it is false, not an error, when the
+left side cannot hold anything (a number, a boolean), and text looks for the right side
+written as Ruby writes it (`'true' contains true`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from liquid import is_undefined
-from liquid.builtin.expressions.logical import EqExpression, NeExpression
+from liquid.builtin.expressions.logical import ContainsExpression, EqExpression, NeExpression
 from liquid.builtin.expressions.primitive import Blank
+
+from rokt_braze.braze.values import to_s as to_text
 
 if TYPE_CHECKING:
     from liquid import Node, RenderContext
@@ -56,9 +62,33 @@ class BlankNeExpression(NeExpression):
         return not is_blank(other.evaluate(context))
 
 
+def ruby_contains(left: object, right: object) -> bool:
+    """Ruby Liquid's `contains`."""
+    if left is None or left is False or right is None or right is False:
+        return False
+    if is_undefined(left) or is_undefined(right):
+        return False
+    if isinstance(left, str):
+        return to_text(right) in left
+    if isinstance(left, (list, tuple, Mapping)):
+        return right in left
+    return False
+
+
+class RubyContainsExpression(ContainsExpression):
+    __slots__ = ()
+
+    def evaluate(self, context: RenderContext) -> object:
+        return ruby_contains(self.left.evaluate(context), self.right.evaluate(context))
+
+
 def rubify_blank(nodes: Iterable[Node]) -> None:
-    """Switch every `== blank` / `!= blank` in the parsed nodes to Ruby's semantics."""
+    """Switch every `== blank` / `!= blank` and every `contains` in the parsed nodes to
+    Ruby's semantics."""
     for expression in walk(nodes):
+        if type(expression) is ContainsExpression:
+            expression.__class__ = RubyContainsExpression
+            continue
         if isinstance(expression, (EqExpression, NeExpression)) and _blank_side(
             expression.left, expression.right
         ) is not None:

@@ -29,4 +29,9 @@ def disagreement(
     if ours == ruby or (not ours[0] and not ruby[0]):
         return None
     return (f"template: {template!r}\ndata: {data!r}\n"
-            f"rokt-braze: {ours!r}\nRuby Liquid: {ruby!r}")
+            f"rokt-braze: {_short(ours)}\nRuby Liquid: {_short(ruby)}")
+
+
+def _short(outcome: tuple[bool, str], limit: int = 400) -> str:
+    ok, text = outcome
+    return repr((ok, text if len(text) <= limit else text[:limit] + "..."))

@@ -7,12 +7,34 @@
 # error raises instead of being written into the output. Data values tagged
 # {"__ruby__": "time", "value": ISO-8601} become Ruby Time objects; everything else is
 # JSON as Ruby's JSON library reads it (Integer, Float, String, Array, Hash, nil).
+#
+# Braze runs Liquid inside Rails, where ActiveSupport gives every object `blank?`; plain
+# Ruby has none, which would make `x == blank` always false. The definitions below are
+# ActiveSupport's rules (nil, false, empty and whitespace-only text are blank).
 require "json"
 require "time"
 require "timeout"
 require "liquid"
 
 RENDER_SECONDS = 5
+
+class Object
+  def blank?
+    respond_to?(:empty?) ? !!empty? : !self
+  end
+end
+
+class String
+  def blank?
+    /\A[[:space:]]*\z/.match?(self)
+  end
+end
+
+class Numeric
+  def blank?
+    false
+  end
+end
 
 def ruby_value(value)
   case value

@@ -10,8 +10,10 @@
   Liquid with the `find_index` Braze marks unsupported; `squish`, `escapejs`, `safe`; and
   python-liquid's optional "extra" filters), so `strict_filters` rejects them when parsing;
 * replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
-  the math filters; `strings`: `escape`, `escape_once`, `split`; `arrays`: `map`,
-  `compact`, `join`), as found by the differential tests against Ruby Liquid;
+  the math filters; `strings`: `escape`, `escape_once`, `slice`, `split`, `truncate`,
+  `truncatewords`, and Ruby's text for the input of the other string filters; `arrays`:
+  `map`, `compact`, `join`, `size`, `reverse`, `uniq`, `first`, `last`), as found by the
+  differential tests against Ruby Liquid;
 * keeps every other standard Shopify Liquid filter as python-liquid implements it. Braze's
   list "may not be complete", and it runs Shopify Liquid 5, so standard filters it does not
   mention (`escape_once`, `url_decode`, `base64_decode`, `sum`, ...) stay available.
@@ -126,13 +128,12 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
 _KEPT_STANDARD: frozenset[str] = frozenset(
     {
         # array
-        "concat", "first", "last", "reverse", "size", "slice", "sort", "sort_natural",
-        "sum", "uniq", "where",
+        "concat", "sort", "sort_natural", "sum", "where",
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
         "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",
         "remove", "remove_first", "remove_last", "replace", "replace_first", "replace_last",
-        "strip", "strip_html", "strip_newlines", "truncate", "truncatewords", "upcase",
+        "strip", "strip_html", "strip_newlines", "upcase",
         "url_decode", "url_encode",
         # other
         "default",
@@ -168,5 +169,7 @@ def register_filters(env: Environment, *, clock: Clock = utc_now) -> None:
     """
     for name in UNSUPPORTED_FILTERS | _NOT_IN_BRAZE:
         env.filters.pop(name, None)
+    for name, text_args in strings.TEXT_INPUT_FILTERS.items():
+        env.add_filter(name, strings.ruby_text_input(env.filters[name], text_args))
     for name, function in braze_filter_functions(clock).items():
         env.add_filter(name, function)

@@ -125,7 +125,9 @@ def modulo(value: object, operand: object) -> int | float:
     with localcontext() as context:
         context.prec = _PRECISION
         remainder = Decimal(a) % Decimal(b)  # takes the dividend's sign; Ruby's the divisor's
-        if remainder and (remainder < 0) != (b < 0):
+        if not remainder:
+            return 0.0  # BigDecimal's zero remainder is unsigned
+        if (remainder < 0) != (b < 0):
             remainder += b
         return float(remainder)
 

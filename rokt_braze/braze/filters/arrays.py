@@ -8,6 +8,12 @@ one-item list.
   that cannot be indexed; a string item gives the key itself when it contains it.
 * `compact` removes nil, including the nil `map` produced; with a property, it removes the
   items whose property is nil.
+* `size` is Ruby's `size`: characters of a string, items of an array or hash, and 8 (bytes)
+  for an integer, as Ruby's `Integer#size` says; 0 for anything else;
+* `reverse` and `uniq` read their input as the others do (nil reverses to an empty list);
+  `uniq` keeps items Ruby tells apart (`1`, `1.0` and `true` are three items);
+* `first` and `last` give nil for text (Ruby strings have neither), and `last` gives nil
+  for a hash (a hash's `first` is its first `[key, value]` pair);
 * `join` writes each item as Ruby's `to_s` does: nil as nothing, `true`, `2.0`.
 """
 
@@ -17,7 +23,9 @@ from collections.abc import Callable, Mapping
 
 from liquid.exceptions import FilterArgumentError
 
-from rokt_braze.braze.filters._text import is_nil, to_text
+from rokt_braze.braze.filters._text import is_nil
+from rokt_braze.braze.values import inspect
+from rokt_braze.braze.values import to_s as to_text
 
 
 def items(value: object) -> list[object]:
@@ -68,6 +76,51 @@ def compact(value: object, key: object = None) -> list[object]:
     return [item for item in items(value) if not is_nil(_property(item, key))]
 
 
+def reverse(value: object) -> list[object]:
+    return items(value)[::-1]
+
+
+def uniq(value: object, key: object = None) -> list[object]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in items(value):
+        probe = item if is_nil(key) else _property(item, key)
+        identity = (type(probe).__name__, inspect(probe))  # Ruby's eql?: class and value
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(item)
+    return kept
+
+
+def first(value: object) -> object:
+    return _end(value, 0)
+
+
+def last(value: object) -> object:
+    return _end(value, -1)
+
+
+def _end(value: object, index: int) -> object:
+    if isinstance(value, (list, tuple)):
+        return value[index] if value else None
+    if isinstance(value, Mapping) and index == 0:  # a Ruby Hash has `first`, not `last`
+        pairs = list(value.items())
+        return list(pairs[0]) if pairs else None
+    if isinstance(value, range):
+        return value[index] if len(value) else None
+    return None
+
+
+def size(value: object) -> int:
+    if isinstance(value, (str, list, tuple, Mapping, range)):
+        return len(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if -(2**62) <= value < 2**62:  # a machine word
+            return 8
+        return (value.bit_length() + 63) // 64 * 8
+    return 0
+
+
 def join(value: object, separator: object = " ") -> str:
     return to_text(separator).join(to_text(item) for item in items(value))
 
@@ -76,4 +129,9 @@ FILTERS: dict[str, Callable[..., object]] = {
     "map": map_,
     "compact": compact,
     "join": join,
+    "size": size,
+    "reverse": reverse,
+    "uniq": uniq,
+    "first": first,
+    "last": last,
 }

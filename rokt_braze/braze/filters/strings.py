@@ -3,23 +3,41 @@
 * `escape` writes `'` as `&#39;` (Ruby's `CGI.escapeHTML`), not `&#x27;`; nil stays nil.
 * `escape_once` escapes `"`, `<`, `>`, `'` and any `&` that does not start an entity
   (`&name;` or `&#123;`), leaving entities as they are.
+* `slice` takes whole-number offsets and lengths only (`1.5` is an error, as in Ruby), and
+  nil slices as empty text;
+* `truncate` and `truncatewords` leave nil as nil, and count words as Ruby's
+  `split(" ")` does;
 * `split` is Ruby's `String#split`: a single space splits on runs of blanks and ignores
   leading ones; an empty separator splits into characters; trailing empty strings are
   dropped (`'a,b,,' | split: ','` has two items); empty input gives an empty array.
 
 Inputs and arguments that are not strings are read with Ruby's `to_s` (`true`, `2.0`).
+The other standard string filters are python-liquid's, given their input (and their text
+arguments) as Ruby's `to_s` by `ruby_text_input`: python-liquid would `str()` them
+(`True`, Python's spelling of a list).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from typing import Any
 
-from rokt_braze.braze.filters._text import is_nil, to_text
+from liquid.exceptions import FilterArgumentError
+
+from rokt_braze.braze.filters._text import is_nil
+from rokt_braze.braze.values import to_s as to_text
 
 _HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 _ESCAPE = re.compile(r"[&<>\"']")
 _ESCAPE_ONCE = re.compile(r"[\"><']|&(?!(?:[a-zA-Z]+|#\d+);)")
+#: What Ruby's `Integer()` accepts from text: decimal (a leading 0 means octal), 0x, 0b, 0o.
+_RUBY_INTEGER = re.compile(
+    r"([+-]?)(?:0x([0-9a-f]+(?:_[0-9a-f]+)*)|0b([01]+(?:_[01]+)*)|0o?([0-7]+(?:_[0-7]+)*)"
+    r"|([1-9]\d*(?:_\d+)*|0))",
+    re.IGNORECASE,
+)
 #: The blanks Ruby's awk-style `split(" ")` splits on.
 _RUBY_BLANKS = re.compile(r"[ \t\n\v\f\r]+")
 
@@ -38,6 +56,63 @@ def escape_once(value: object) -> str:
     return _ESCAPE_ONCE.sub(_html_escape, to_text(value))
 
 
+def to_integer(value: object) -> int:
+    """Ruby Liquid's `Utils.to_integer`: an integer, or text Ruby's `Integer()` reads."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = to_text(value).strip(" \t\n\v\f\r")
+    match = _RUBY_INTEGER.fullmatch(text)
+    if not match:
+        raise FilterArgumentError(f"invalid integer: {text!r}", token=None)
+    sign, hexadecimal, binary, octal, decimal = match.groups()
+    digits, base = next(
+        (d, b) for d, b in ((hexadecimal, 16), (binary, 2), (octal, 8), (decimal, 10)) if d
+    )
+    number = int(digits.replace("_", ""), base)
+    return -number if sign == "-" else number
+
+
+def slice_(value: object, offset: object, length: object = None) -> object:
+    start = to_integer(offset)
+    count = 1 if is_nil(length) else to_integer(length)
+    if isinstance(value, (list, tuple)):
+        return list(_ruby_slice(value, start, count) or [])
+    return _ruby_slice(to_text(value), start, count) or ""
+
+
+def _ruby_slice(
+    sequence: str | list[object] | tuple[object, ...], start: int, count: int
+) -> str | list[object] | tuple[object, ...] | None:
+    """Ruby's `slice(start, length)`: nil when the start is out of range."""
+    size = len(sequence)
+    if count < 0:
+        return None
+    if start < 0:
+        start += size
+    if start < 0 or start > size:
+        return None
+    return sequence[start : start + count]
+
+
+def truncate(value: object, length: object = 50, ellipsis: object = "...") -> str | None:
+    if is_nil(value):
+        return None
+    text, size, end = to_text(value), to_integer(length), to_text(ellipsis)
+    if len(text) <= size:
+        return text
+    return text[: max(size - len(end), 0)] + end
+
+
+def truncatewords(value: object, words: object = 15, ellipsis: object = "...") -> str | None:
+    if is_nil(value):
+        return None
+    text, count = to_text(value), max(to_integer(words), 1)
+    parts = _RUBY_BLANKS.split(text.lstrip(" \t\n\v\f\r"), maxsplit=count)
+    if len(parts) <= count:
+        return text
+    return " ".join(parts[:count]) + to_text(ellipsis)
+
+
 def split(value: object, separator: object = None) -> list[str]:
     text, sep = to_text(value), to_text(separator)
     if not text:
@@ -53,8 +128,35 @@ def split(value: object, separator: object = None) -> list[str]:
     return parts
 
 
+#: python-liquid string filters -> how many leading arguments are text (`replace: a, b`).
+TEXT_INPUT_FILTERS: dict[str, int] = {
+    "append": 1, "prepend": 1, "remove": 1, "remove_first": 1, "remove_last": 1,
+    "replace": 2, "replace_first": 2, "replace_last": 2, "capitalize": 0, "downcase": 0,
+    "upcase": 0, "strip": 0, "strip_html": 0, "strip_newlines": 0, "newline_to_br": 0,
+    "url_encode": 0, "url_decode": 0, "base64_encode": 0, "base64_decode": 0,
+    "base64_url_safe_encode": 0, "base64_url_safe_decode": 0,
+}  # fmt: skip
+
+
+def ruby_text_input(function: Callable[..., object], text_args: int) -> Callable[..., object]:
+    """Wrap a python-liquid string filter so its input and first `text_args` arguments
+    arrive as Ruby's `to_s` of the values (a nil input stays nil)."""
+
+    @functools.wraps(function)
+    def wrapper(value: object, *args: Any, **kwargs: Any) -> object:
+        if not isinstance(value, str) and not is_nil(value):
+            value = to_text(value)
+        texts = [to_text(argument) for argument in args[:text_args]]
+        return function(value, *texts, *args[text_args:], **kwargs)
+
+    return wrapper
+
+
 FILTERS: dict[str, Callable[..., object]] = {
     "escape": escape,
     "escape_once": escape_once,
+    "slice": slice_,
     "split": split,
+    "truncate": truncate,
+    "truncatewords": truncatewords,
 }
