@@ -76,11 +76,12 @@ def child(export: str, engine: str, workers: int) -> None:
     options: dict[str, Any] = {"engine": engine, "jobs": workers}
     startup = 0.0
     if engine == "dask":
-        from distributed import Client, LocalCluster
+        from distributed import Client
+
+        from rokt_braze.audience.engines import local_cluster
 
         started = _cpu() + _children_cpu()
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        cluster = local_cluster(workers)  # as `--engine dask` without --scheduler starts
         client = Client(cluster)
         options = {"engine": engine, "scheduler": cluster.scheduler_address}
         client.run(_warm)  # a long-lived cluster's workers have imported us already

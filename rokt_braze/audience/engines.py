@@ -154,7 +154,7 @@ class DaskEngine(Engine):
 
     def __init__(self, jobs: int | None = None, scheduler: str | None = None) -> None:
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client
         except ImportError:
             raise missing_extra("--engine dask") from None
         self._cluster = None
@@ -162,11 +162,7 @@ class DaskEngine(Engine):
             if scheduler:
                 self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             else:
-                with warnings.catch_warnings():  # "port 8787 is in use, using another"
-                    warnings.simplefilter("ignore", UserWarning)
-                    self._cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()),
-                                                 threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=40)
+                self._cluster = local_cluster(max(1, jobs or default_jobs()))
                 self._client = Client(self._cluster)
         except OSError as err:
             self.close()
@@ -217,6 +213,19 @@ class DaskEngine(Engine):
             client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask `LocalCluster` of `workers` processes with one thread each (rendering holds
+    the GIL), without the workers' stack sampler (it costs CPU for every task)."""
+    import dask
+    from distributed import LocalCluster
+
+    with warnings.catch_warnings(), dask.config.set({"distributed.worker.profile.enabled":
+                                                     False}):
+        warnings.simplefilter("ignore", UserWarning)  # "port 8787 is in use, using another"
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            dashboard_address=None, silence_logs=40)
 
 
 def _join_shards(buckets: int, *results: PartitionResult) -> list[bytes]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import multiprocessing
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -161,6 +163,9 @@ class PartitionCheck:
                         shards.add(value, where(partition.index, member, line))
             except InputError as err:
                 return PartitionResult(partition.index, fatal=(err.path, err.reason))
+            except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as err:  # mid-file
+                return PartitionResult(partition.index,
+                                       fatal=(partition.url, f"unreadable ({err})"))
         if self.spill is not None:
             shards.spill(self.spill)
         else:
@@ -217,7 +222,11 @@ def _q(data: bytes) -> Iterator[int]:
 
 @contextmanager
 def _pinned(now: dt.datetime) -> Iterator[None]:
-    """Braze's `'now'` is `now` while checking (then the real clock again)."""
+    """Braze's `'now'` is `now` while checking.
+
+    A worker process keeps it (its threads may be checking other partitions of the run);
+    the driver, checking in-process with one job, gets the real clock back afterwards.
+    """
     from rokt_braze.braze.filters import register_filters
     from rokt_braze.braze.filters.time import utc_now
     from rokt_braze.braze.template import braze_environment
@@ -229,5 +238,6 @@ def _pinned(now: dt.datetime) -> Iterator[None]:
     try:
         yield
     finally:
-        for env in environments:
-            register_filters(env, clock=utc_now)
+        if multiprocessing.parent_process() is None:
+            for env in environments:
+                register_filters(env, clock=utc_now)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from rokt_braze.audience.check import Checker, Job, event_id_hash
 from rokt_braze.audience.collide import CollisionPart, split_where
-from rokt_braze.audience.engines import Engine, Pending, default_jobs, make_engine
+from rokt_braze.audience.engines import Engine, Pending, make_engine
 from rokt_braze.audience.failing import FailingUsers
 from rokt_braze.audience.partition import (
     Partition,
@@ -39,7 +39,7 @@ from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES, Finding
 from rokt_braze.resources import load_fixture_file
 
-__all__ = ["default_jobs", "run_audience"]
+__all__ = ["run_audience"]
 
 #: Findings after which rendering is pointless (as in `check`).
 _BLOCKING = frozenset({"liquid-syntax", "unknown-tag", "connected-content"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import os
 import socket
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,12 +76,10 @@ def exports(tmp_path_factory: pytest.TempPathFactory, s3_env: dict[str, str]) ->
 
 @pytest.fixture(scope="module")
 def cluster(s3_env: dict[str, str]) -> Iterator[Any]:
-    """Two worker processes, one thread each."""
-    with warnings.catch_warnings():  # "port 8787 is in use" (another cluster on the machine)
-        warnings.simplefilter("ignore", UserWarning)
-        running = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=40)
-    with running:
+    """Two worker processes, one thread each, started apart: runs join it (--scheduler)."""
+    from rokt_braze.audience.engines import local_cluster
+
+    with local_cluster(2) as running:  # the cluster `--engine dask --jobs 2` starts
         yield running
 
 
