@@ -18,6 +18,7 @@ An engine runs functions on workers (`submit`, results read with `.result()`), r
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
 import warnings
 from abc import ABC, abstractmethod
@@ -114,7 +115,8 @@ class LocalEngine(Engine):
         if self.workers > 1:
             import multiprocessing
 
-            self._pool = multiprocessing.get_context().Pool(self.workers)
+            self._pool = multiprocessing.get_context().Pool(self.workers,
+                                                            initializer=_ignore_interrupts)
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Pending[T]:
         if self._pool is None:
@@ -147,6 +149,12 @@ class LocalEngine(Engine):
 CONNECT_TIMEOUT = "10s"
 #: Partitions whose eventId records one task joins before they are split by bucket.
 COMBINE = 16
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the driver alone handles it
+    (it ends the pool), so workers print no tracebacks of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskEngine(Engine):
@@ -221,11 +229,16 @@ def local_cluster(workers: int) -> Any:
     import dask
     from distributed import LocalCluster
 
-    with warnings.catch_warnings(), dask.config.set({"distributed.worker.profile.enabled":
-                                                     False}):
-        warnings.simplefilter("ignore", UserWarning)  # "port 8787 is in use, using another"
-        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                            dashboard_address=None, silence_logs=40)
+    # Worker processes inherit an ignored SIGINT (see `_ignore_interrupts`).
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with warnings.catch_warnings(), dask.config.set(
+                {"distributed.worker.profile.enabled": False}):
+            warnings.simplefilter("ignore", UserWarning)  # "port 8787 is in use, using another"
+            return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                dashboard_address=None, silence_logs=40)
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
 
 
 def _join_shards(buckets: int, *results: PartitionResult) -> list[bytes]:
