@@ -27,6 +27,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from rokt_braze.profiles.namespaces import NAMESPACE_KEYS, STANDARD_ATTRIBUTES
+from rokt_braze.profiles.rokt import Subscription, custom_attributes
 
 __all__ = [
     "BREAKERS",
@@ -36,7 +37,9 @@ __all__ = [
     "attribute_value",
     "generic_value",
     "profiles",
+    "pushed_attributes",
     "standard_field",
+    "subscriptions",
 ]
 
 #: Pieces that break naive interpolation: JSON and URL syntax, Liquid markup, control and
@@ -203,4 +206,44 @@ def profiles(reads: Iterable[tuple[str | None, str]] = ()) -> st.SearchStrategy[
             for name in names
         }
         optional[key] = st.fixed_dictionaries({}, optional=values)
+        if key == "custom_attributes" and any(name.startswith("rokt:") for name in names):
+            optional[key] = st.one_of(optional[key], pushed_attributes(names))
     return st.fixed_dictionaries({}, optional=optional)
+
+
+def subscriptions() -> st.SearchStrategy[list[Subscription]]:
+    """One to four subscriptions as Rokt pushes them, over one or two accounts and
+    calendars: the shape of a user who subscribed more than once."""
+    accounts = st.sampled_from([("acme", "Acme Games"), ("zenith", "Zenith Live")])
+    calendars = st.sampled_from([("fixtures", "Fixtures"), ("tickets", "Ticket Sales")])
+
+    def build(account: tuple[str, str], calendar: tuple[str, str], sub_id: str, method: str,
+              email: str, opt_in: bool) -> Subscription:
+        return Subscription(
+            subscription_id=sub_id, account_code=account[0], account_id=f"{account[0]}-id",
+            account_name=account[1], calendar_code=f"{account[0]}-{calendar[0]}",
+            calendar_id=f"{calendar[0]}-id", calendar_title=calendar[1], method=method,
+            email=email, opt_in1=opt_in,
+        )
+
+    one = st.builds(build, accounts, calendars, _guid(), st.sampled_from(["WebCal", "Google"]),
+                    st.one_of(st.just(""), adversarial_text(huge=False)), st.booleans())
+    return st.lists(one, min_size=1, max_size=4, unique_by=lambda s: s.subscription_id)
+
+
+def pushed_attributes(names: Iterable[str]) -> st.SearchStrategy[dict[str, Any]]:
+    """Custom attributes exactly as the fake Rokt's pushes leave them (`profiles.rokt`),
+    for the `rokt:` names read: several subscriptions, some perhaps unsubscribed again
+    (all of them: every array is empty); other names get any value."""
+    names = list(names)
+    others = {name: generic_value() for name in names if not name.startswith("rokt:")}
+
+    def build(subs: list[Subscription], removed: int, rest: dict[str, Any]) -> dict[str, Any]:
+        pushed = custom_attributes(subs)
+        gone = custom_attributes(subs[:removed])
+        kept = {k: [v for v in values if v not in gone.get(k, [])]
+                for k, values in pushed.items() if k in names}
+        return {**kept, **rest}
+
+    return st.builds(build, subscriptions(), st.integers(min_value=0, max_value=4),
+                     st.fixed_dictionaries({}, optional=others))

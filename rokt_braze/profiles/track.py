@@ -24,8 +24,8 @@ array-of-objects pages), and what this module therefore does:
   the profile's `event_properties` - the event that would trigger an action-based send.
   `purchases` (product_id, time) likewise become `purchases`.
 
-Not modelled (behaviour not documented or irrelevant offline): array length caps (25 by
-default), `_update_existing_only`, alias merging, push token import. Adding to an attribute
+Not modelled here (the fake Braze adds them on top): array length caps, `_update_existing_only`.
+Not modelled at all: alias merging, push token import. Adding to an attribute
 that is not an array starts a new array [inferred].
 """
 
@@ -37,7 +37,10 @@ from typing import Any
 from rokt_braze.profiles.profile import plain as _plain
 from rokt_braze.profiles.times import export_time, parse_time
 
-__all__ = ["TrackError", "is_track_body", "users_from_track"]
+__all__ = [
+    "TrackError", "apply_attributes", "identity", "is_track_body", "record_occurrence",
+    "users_from_track",
+]
 
 _SECTIONS = ("attributes", "events", "purchases")
 _CONTROL = frozenset({"_update_existing_only", "push_token_import", "_merge_objects"})
@@ -75,9 +78,9 @@ def users_from_track(body: Mapping[str, Any]) -> list[dict[str, Any]]:
                 raise TrackError(f"{where} must be a mapping, got {type(entry).__name__}")
             user = _user(users, entry, where)
             if section == "attributes":
-                _apply_attributes(user, entry, where)
+                apply_attributes(user, entry, where)
             else:
-                _record_occurrence(user, entry, where, section)
+                record_occurrence(user, entry, where, section)
     if not users:
         raise TrackError("the /users/track body names no users")
     return list(users.values())
@@ -86,7 +89,7 @@ def users_from_track(body: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _user(
     users: dict[tuple[str, str], dict[str, Any]], entry: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
-    key = _identity(entry, where)
+    key = identity(entry, where)
     if key not in users:
         user: dict[str, Any] = {}
         if key[0] == "user_alias":
@@ -97,7 +100,8 @@ def _user(
     return users[key]
 
 
-def _identity(entry: Mapping[str, Any], where: str) -> tuple[str, str]:
+def identity(entry: Mapping[str, Any], where: str) -> tuple[str, str]:
+    """(identifier field, value) of the user an object names; raises `TrackError`."""
     for field in ("external_id", "braze_id", "email", "phone"):
         value = entry.get(field)
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
@@ -110,7 +114,12 @@ def _identity(entry: Mapping[str, Any], where: str) -> tuple[str, str]:
     )
 
 
-def _apply_attributes(user: dict[str, Any], entry: Mapping[str, Any], where: str) -> None:
+def apply_attributes(
+    user: dict[str, Any], entry: Mapping[str, Any], where: str, *, max_array: int | None = None
+) -> None:
+    """Apply one attributes object to an export-shaped user, in place. `max_array` caps
+    scalar arrays: `add` past it drops the oldest values, a longer replacement keeps the
+    first ones."""
     merge = entry.get("_merge_objects") is True
     custom: dict[str, Any] = user.setdefault("custom_attributes", {})
     for key, value in entry.items():
@@ -126,17 +135,19 @@ def _apply_attributes(user: dict[str, Any], entry: Mapping[str, Any], where: str
             else:
                 user[key] = value
         else:
-            _set_custom(custom, key, value, merge=merge, where=f"{where}.{key}")
+            _set_custom(custom, key, value, merge=merge, where=f"{where}.{key}",
+                        max_array=max_array)
 
 
 def _set_custom(
-    custom: dict[str, Any], key: str, value: Any, *, merge: bool, where: str
+    custom: dict[str, Any], key: str, value: Any, *, merge: bool, where: str,
+    max_array: int | None = None,
 ) -> None:
     old = custom.get(key)
     if value is None:
         custom.pop(key, None)
     elif isinstance(value, Mapping) and value and set(value) <= {"add", "remove"}:
-        custom[key] = _array_ops(old, value, where)
+        custom[key] = _array_ops(old, value, where, max_array)
     elif isinstance(value, Mapping) and set(value) == {"inc"}:
         custom[key] = _increment(old, value["inc"], where)
     elif isinstance(value, Mapping) and value and set(value) <= {"$add", "$remove", "$update"}:
@@ -147,7 +158,8 @@ def _set_custom(
         fresh = _plain(value)
         custom[key] = _deep_merge(old, fresh) if merge and isinstance(old, dict) else fresh
     elif isinstance(value, list):
-        custom[key] = _as_set(_plain(value))
+        items = _as_set(_plain(value))
+        custom[key] = items if max_array is None else items[:max_array]
     elif isinstance(value, str):
         when = parse_time(value, date_only=True, us_date=True)
         custom[key] = export_time(when) if when is not None else value
@@ -155,7 +167,9 @@ def _set_custom(
         custom[key] = value
 
 
-def _array_ops(old: Any, ops: Mapping[str, Any], where: str) -> list[Any]:
+def _array_ops(
+    old: Any, ops: Mapping[str, Any], where: str, max_array: int | None = None
+) -> list[Any]:
     items = list(old) if isinstance(old, list) else []
     for op, values in ops.items():
         if not isinstance(values, list):
@@ -164,6 +178,8 @@ def _array_ops(old: Any, ops: Mapping[str, Any], where: str) -> list[Any]:
             items = [item for item in items if item != value]
             if op == "add":
                 items.append(value)
+    if max_array is not None and len(items) > max_array:
+        items = items[len(items) - max_array :]  # the oldest values go first
     return items
 
 
@@ -213,9 +229,11 @@ def _matcher(key: Any, value: Any) -> Any:
     return hit
 
 
-def _record_occurrence(
+def record_occurrence(
     user: dict[str, Any], entry: Mapping[str, Any], where: str, section: str
 ) -> None:
+    """Count one event or purchase in the user's export summaries (`custom_events`,
+    `purchases`); an event's properties become the user's `event_properties`."""
     name_key = "name" if section == "events" else "product_id"
     name = entry.get(name_key)
     if not isinstance(name, str) or not name:
