@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("fake-rokt", help="run a local fake of the Rokt Calendar API "
                    "(rokt-braze fake-rokt --help)", add_help=False)
+    sub.add_parser("fake-braze", help="run a local fake of the Braze REST API "
+                   "(rokt-braze fake-braze --help)", add_help=False)
+    sub.add_parser("sandbox", help="run both fakes wired together: subscribe, export, "
+                   "campaign, calendar feed (rokt-braze sandbox --help)", add_help=False)
     return parser
 
 
@@ -126,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rokt_braze.fakes.rokt.cli import main as fake_main
 
         return fake_main(args_list[1:])
+    if args_list[:1] == ["fake-braze"]:
+        from rokt_braze.fakes.braze.cli import main as fake_braze_main
+
+        return fake_braze_main(args_list[1:])
+    if args_list[:1] == ["sandbox"]:
+        from rokt_braze.fakes.sandbox import main as sandbox_main
+
+        return sandbox_main(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:

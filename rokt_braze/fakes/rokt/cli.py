@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rokt_braze.errors import InputError
 from rokt_braze.fakes.core import clean_line
+from rokt_braze.fakes.rokt.push_options import add_push_options, push_config
 from rokt_braze.secrets import REDACTED
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def build_parser(prog: str = "rokt-braze fake-rokt") -> argparse.ArgumentParser:
     parser.add_argument(
         "--show-secrets", action="store_true", help="print client secrets in the banner"
     )
+    add_push_options(parser)
     return parser
 
 
@@ -106,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
 
     clients = dict(args.client) or {DEMO_CLIENT_ID: secrets.token_urlsafe(18)}
     try:
+        subscribers = push_config(args)
+    except ValueError as exc:
+        _say(f"rokt-braze fake-rokt: {exc}")
+        return 2
+    try:
         fake = FakeRokt(
+            subscribers=subscribers,
             clients=clients,
             accounts=dict(args.account) or None,
             expires_in=args.expires_in,
@@ -151,6 +159,10 @@ def _banner(
         _say(clean_line(f"  client:    {client_id}:{shown}"))
     named = [code + (f" (client {owner})" if owner else "") for code, owner in accounts]
     _say(clean_line(f"  accounts:  {', '.join(named) if named else 'any'}"))
+    if fake.subscribers is not None:
+        _say(f"  subscribe: POST {base}/v1/subscribe/{{calendarCode}}")
+        pusher = fake.subscribers.pusher
+        _say(clean_line(f"  push to:   {pusher.url if pusher else 'nowhere (no --braze-url)'}"))
     _say(f"  database:  {db or 'in memory (lost at exit)'}")
     _say("Press Ctrl-C to stop.")
 

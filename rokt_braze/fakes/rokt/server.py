@@ -37,6 +37,7 @@ from rokt_braze.fakes.rokt.models import RecordedRequest, StoredEvent
 from rokt_braze.fakes.rokt.oauth import OAuth
 from rokt_braze.fakes.rokt.replies import accepted, rokt_error
 from rokt_braze.fakes.rokt.store import Store
+from rokt_braze.fakes.rokt.subscribers import SubscribersConfig, subscriber_routes
 from rokt_braze.secrets import redact_form, redact_header, redact_params
 
 #: Used when no clients are configured; a fixed pair so tests and examples can use it.
@@ -73,6 +74,7 @@ class FakeRokt:
         log: Callable[[str], None] | None = None,
         limits: Limits | None = None,
         max_auth_failures: int = MAX_AUTH_FAILURES,
+        subscribers: SubscribersConfig | None = None,
     ) -> None:
         require_icalendar()
         if expires_in <= 0:
@@ -102,6 +104,12 @@ class FakeRokt:
             Route("DELETE", event + r"/([^/]+)", self._delete, guard=self._authorize),
             Route("GET", r"/calendars/([^/]+)\.ics", self._calendar),
         ]
+        #: the subscribe endpoints and the push into Braze (`fakes.rokt.subscribers`)
+        self.subscribers = None if subscribers is None else subscribers.build(
+            self._store.database, clock=clock, log=log
+        )
+        if self.subscribers is not None:
+            routes += subscriber_routes(self.subscribers)
         self.app = App(routes, limits=limits or Limits(max_body=MAX_BODY), error=rokt_error,
                        log=log, on_reply=self._record)
         self._server = HttpServer(self.app, host, port)
@@ -115,16 +123,22 @@ class FakeRokt:
     def start(self) -> FakeRokt:
         """Serve from a background thread until `stop`."""
         self._server.start()
+        if self.subscribers is not None:
+            self.subscribers.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve from the calling thread (the CLI); Ctrl-C raises KeyboardInterrupt."""
+        if self.subscribers is not None:
+            self.subscribers.start()
         self._server.serve_forever()
 
     def stop(self) -> None:
         """Stop serving and close the database (`events` needs a running fake; `requests`
         stays readable); safe to call twice."""
         self._server.stop()
+        if self.subscribers is not None:
+            self.subscribers.close()
         self._store.close()
 
     def __enter__(self) -> FakeRokt:

@@ -77,6 +77,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self._db = Database(path, schema=_SCHEMA, version=SCHEMA_VERSION, migrations=_MIGRATIONS)
+        #: shared with the subscribers' tables (`fakes.rokt.subscribers`), one transaction
+        self.database = self._db
         self._tx = self._db.transaction
 
     def close(self) -> None:

@@ -1,0 +1,38 @@
+"""`rokt-braze fake-braze` and the fake Rokt's push options: bad input is one line on
+stderr and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from rokt_braze.cli import main
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["fake-braze", "--api-key", "k=users.nope"], "unknown permission 'users.nope'"),
+    (["fake-braze", "--api-key", "=users.track"], "the key is empty"),
+    (["fake-braze", "--campaign", "subscribe"], "expected EVENT=WEBHOOK"),
+    (["fake-braze", "--campaign", "subscribe=no/such.webhook.yaml"], "no/such.webhook.yaml"),
+    (["fake-braze", "--segment", "s=tier equals gold"], "not a segment condition"),
+    (["fake-braze", "--rate-limit", "fast"], "REQUESTS/SECONDS"),
+    (["fake-braze", "--credential", "Rokt-Calendar-API"], "NAME=USER:PASSWORD"),
+    (["fake-rokt", "--braze-url", "http://127.0.0.1:9"], "go together"),
+    (["fake-rokt", "--calendar", "just-a-calendar"], "ACCOUNT/CALENDAR"),
+    (["fake-braze", "log", "http://127.0.0.1:9"], "no delivery log there"),
+])
+def test_bad_options(argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Traceback" not in err
+
+
+def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["fake-braze", "--port", str(port)]) == 2
+    assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
