@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from rokt_braze.connected.base import CallFailed
 from rokt_braze.connected.live import Credential, LiveTransport
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.fakes.braze.store import Store
@@ -138,8 +138,7 @@ class Deliverer:
         for n, (name, (user, password)) in enumerate((credentials or {}).items()):
             environ[f"U{n}"], environ[f"P{n}"] = user, password
             creds[name] = Credential(f"U{n}", f"P{n}")
-        self._allow_hosts = set(allow_hosts)
-        self._hosts = self._hosts_allowed()
+        self._allow_hosts = tuple(allow_hosts)
         self._credentials = creds
         self._environ = environ
         # idle polls pick up retries whose time has come
@@ -150,11 +149,6 @@ class Deliverer:
         """Send what is meant for `origin` to `target` from now on (the sandbox wires the
         fakes to each other once both are listening)."""
         self.base_urls[origin] = target
-        self._hosts = self._hosts_allowed()
-
-    def _hosts_allowed(self) -> frozenset[str]:
-        hosts = {urlsplit(origin).hostname or "" for origin in self.base_urls}
-        return frozenset(h for h in hosts | self._allow_hosts if h)
 
     # queueing (inside the /users/track transaction)
 
@@ -199,7 +193,7 @@ class Deliverer:
             return
         data, _, properties = found
         profile = Profile(name=user, data={**data, "event_properties": properties})
-        transport = LiveTransport(allow_hosts=self._hosts, base_urls=self.base_urls,
+        transport = LiveTransport(allow_hosts=self._allow_hosts, base_urls=self.base_urls,
                                   credentials=self._credentials, environ=self._environ)
         outcome = render_for(webhook, profile, transport)
         findings = [_finding_dict(f) for f in outcome.findings]
@@ -210,7 +204,12 @@ class Deliverer:
             return
         request = outcome.request
         shown = _shown(request)
-        status, detail = self._send(request, transport._rewrite(request.url))
+        try:  # the fake sends only where it was told to: rewritten or allowed hosts
+            target = transport.resolve(request.url).url
+        except CallFailed as err:
+            self._finish(delivery_id, "failed", attempts, None, str(err), shown, findings)
+            return
+        status, detail = self._send(request, target)
         attempts += 1
         retryable = status is None or status in (408, 429) or status >= 500
         if status is not None and 200 <= status < 300:
