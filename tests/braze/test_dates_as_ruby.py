@@ -72,3 +72,55 @@ def test_end_of_day_in_the_users_zone() -> None:
         "{% assign end = '2021-06-03T24:00-05:00' | date: '%s' %}"
         "{{ end | minus: 1622696400 | divided_by: 3600 }}", None)
     assert out == "24"
+
+
+#: liquid_use_cases, "Create a countdown for specific shipping dates and priorities": the
+#: ends of the express and overnight windows are written T24:00-05:00 ("end of day").
+SHIPPING = """\
+{% assign standard_shipping_start = "2023-12-10T00:00-05:00" | date: "%s" %}
+{% assign standard_shipping_end = "2023-12-20T13:00-05:00" | date: "%s" %}
+{% assign express_shipping_end = "2023-12-22T24:00-05:00" | date: "%s" %}
+{% assign overnight_shipping_end = "2023-12-23T24:00-05:00" | date: "%s" %}
+{% assign today = 'now' | date: "%s" %}
+{% assign difference_e = express_shipping_end | minus: today %}
+{% assign difference_e_days = difference_e | divided_by: 86400.00 | round %}
+{%- if today >= standard_shipping_start and today <= standard_shipping_end %}
+standard
+{%- elsif today > standard_shipping_end and today < express_shipping_end %}
+There are {{difference_e_days}} days left to order with express shipping
+{%- elsif today >= express_shipping_end and today < overnight_shipping_end %}
+This is the last day for overnight shipping
+{%- else %}
+{% abort_message("Unable to order and ship in time") %}
+{%- endif %}"""
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        pytest.param(dt.datetime(2023, 12, 21, 12, tzinfo=UTC),
+                     "There are 2 days left to order with express shipping",
+                     id="liquid_use_cases-countdown-shipping-express"),
+        pytest.param(dt.datetime(2023, 12, 23, 12, tzinfo=UTC),
+                     "This is the last day for overnight shipping",
+                     id="liquid_use_cases-countdown-shipping-overnight"),
+    ],
+)
+def test_shipping_countdown_with_end_of_day_times(
+    now: dt.datetime, expected: str, freeze_now: Callable[[dt.datetime], None]
+) -> None:
+    from tests.braze.conftest import render
+
+    freeze_now(now)
+    assert render(SHIPPING).text.strip() == expected
+
+
+def test_shipping_countdown_past_the_last_window_aborts(
+    freeze_now: Callable[[dt.datetime], None]
+) -> None:
+    from rokt_braze import MessageAborted
+    from tests.braze.conftest import render
+
+    freeze_now(dt.datetime(2023, 12, 24, 6, tzinfo=UTC))  # past 2023-12-23T24:00-05:00
+    with pytest.raises(MessageAborted, match="Unable to order and ship in time"):
+        render(SHIPPING)

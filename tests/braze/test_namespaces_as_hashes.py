@@ -123,25 +123,42 @@ _EXPRESSIONS = [
 ]  # fmt: skip
 
 
+def test_a_saved_connected_content_answer_prints_as_ruby_prints_it() -> None:
+    """The answer is a hash (with Braze's `__http_status_code__`), never Python's dict."""
+    fixture = {"url": "https://api.example.com/a", "json": {"a": 1, "b": None, "c": [True]}}
+    out = rokt_braze.render_liquid(
+        "{% connected_content https://api.example.com/a :save r %}{{ r }}|{{ r.c }}",
+        None, fixtures=[fixture],
+    )
+    assert out == '{"a"=>1, "b"=>nil, "c"=>[true], "__http_status_code__"=>200}|true'
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     data=st.dictionaries(st.text(min_size=1, max_size=4), _json, max_size=4),
     expression=st.sampled_from(_EXPRESSIONS),
-    namespace=st.sampled_from(NAMESPACES),
+    namespace=st.sampled_from([*NAMESPACES, "saved"]),
     loop=st.booleans(),
 )
 def test_no_render_shows_a_python_representation(
     data: dict[str, Any], expression: str, namespace: str, loop: bool
 ) -> None:
-    """Whatever the data and whatever is done with the namespace, no Python repr leaks."""
-    profile = {"external_id": "u1", _profile_key(namespace): data}
+    """Whatever the data (a namespace, or a saved Connected Content answer) and whatever is
+    done with it, no Python repr leaks."""
+    profile: dict[str, Any] = {"external_id": "u1"}
+    fixtures = [{"url": "https://api.example.com/data", "json": data}]
+    prefix = ""
+    if namespace == "saved":
+        prefix = "{% connected_content https://api.example.com/data :save saved %}"
+    else:
+        profile[_profile_key(namespace)] = data
     body = expression.format(ns="item" if loop else namespace)
-    template = (
+    template = prefix + (
         f"{{% for item in {namespace} %}}{{{{ {body} }}}};{{% endfor %}}" if loop
         else f"{{{{ {body} }}}}"
     )
     try:
-        out = rokt_braze.render_liquid(template, profile)
+        out = rokt_braze.render_liquid(template, profile, fixtures=fixtures)
     except rokt_braze.TemplateError:
         return  # a filter may refuse its input (as in Ruby); an error is not a repr
     for python_only in ("object at 0x", "{'", "None", "True", "False", "('"):
