@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("webhook", metavar="WEBHOOK", help="a *.webhook.yaml file")
     parser.add_argument("--profiles", required=True, nargs="+", metavar="SOURCE",
                         help="the user export: files, folders (searched recursively), globs "
-                        "or URLs")
+                        "or URLs (give WEBHOOK first, or end the list with --)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local: a process pool on this machine (default); dask: a Dask "
                         "cluster (needs rokt-braze[scale])")

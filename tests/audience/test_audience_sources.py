@@ -278,3 +278,18 @@ def test_without_the_scale_extra_urls_and_dask_say_what_to_install(
         status = main(["audience", str(CREATE), *args])
         err = capsys.readouterr().err
         assert status == 2 and "pip install 'rokt-braze[scale]'" in err, args
+
+
+def test_the_command_line_offers_every_engine_of_the_registry() -> None:
+    import argparse
+
+    from rokt_braze.audience.cli import add_parser
+    from rokt_braze.audience.engines import ENGINES
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(["audience", "--profiles", "a.jsonl", "b/", "--", "w.webhook.yaml"])
+    assert (args.webhook, args.profiles, args.engine) == ("w.webhook.yaml", ["a.jsonl", "b/"],
+                                                          "local")
+    for name in ENGINES:
+        assert parser.parse_args(["audience", "w", "--profiles", "a", "--engine", name]).engine
