@@ -41,8 +41,9 @@ class Example:
     field: str = ""
     source: str = ""  # the file (or `archive.zip!member`) the user is in
 
-    def key(self) -> tuple[str, int]:
-        return self.source, self.line
+    def key(self) -> tuple[str, int, str]:
+        """Examples are the smallest by this (a /users/track line holds several users)."""
+        return self.source, self.line, self.user
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"user": self.user, "source": self.source, "line": self.line}
@@ -155,9 +156,9 @@ class Tally:
         self.merge(part)
 
     def complete_rules(self, before: tuple[str, int] = ("\U0010ffff", 0)) -> frozenset[str]:
-        """Rules whose examples are final for input from `before` on (smallest first)."""
+        """Rules whose examples are final for input from (source, line) `before` on."""
         return frozenset(r for r, c in self.rules.items()
-                         if len(c.examples) >= EXAMPLES and c.examples[-1].key() < before)
+                         if len(c.examples) >= EXAMPLES and c.examples[-1].key()[:2] < before)
 
 
 @dataclass
