@@ -108,6 +108,23 @@ def test_every_layout_counts_the_same_on_dask_and_locally(
     assert on_dask.to_dict() == local.to_dict()  # the same examples, from the same places
 
 
+def test_the_driver_never_opens_the_export(
+    exports: dict[str, str], named: Path, reference: Summary, cluster: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the workers (other processes) read users: the driver can list files, no more."""
+
+    def refuse(url: str) -> Any:
+        raise AssertionError(f"the driver opened {url}")
+
+    monkeypatch.setattr("rokt_braze.audience.storage.open_file", refuse)
+    monkeypatch.setattr("rokt_braze.audience.partition.open_file", refuse)
+    for layout in ("folder", "bucket"):
+        summary = run_audience(str(named), exports[layout], engine="dask",
+                               scheduler=cluster.scheduler_address)
+        assert counts(summary) == counts(reference)
+
+
 def test_byte_ranges_on_dask(
     exports: dict[str, str], named: Path, reference: Summary, cluster: Any,
     monkeypatch: pytest.MonkeyPatch,
