@@ -17,6 +17,7 @@ An engine runs functions on workers (`submit`, results read with `.result()`), r
 
 from __future__ import annotations
 
+import gc
 import shutil
 import signal
 import tempfile
@@ -116,7 +117,7 @@ class LocalEngine(Engine):
             import multiprocessing
 
             self._pool = multiprocessing.get_context().Pool(self.workers,
-                                                            initializer=_ignore_interrupts)
+                                                            initializer=_start_worker)
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Pending[T]:
         if self._pool is None:
@@ -151,10 +152,13 @@ CONNECT_TIMEOUT = "10s"
 COMBINE = 16
 
 
-def _ignore_interrupts() -> None:
+def _start_worker() -> None:
     """Ctrl-C reaches every process of the terminal's group: the driver alone handles it
-    (it ends the pool), so workers print no tracebacks of their own."""
+    (it ends the pool), so workers print no tracebacks of their own. What a worker inherits
+    (modules, the parsed webhook) is exempt from its garbage collections."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.collect()
+    gc.freeze()
 
 
 class DaskEngine(Engine):
@@ -229,7 +233,7 @@ def local_cluster(workers: int) -> Any:
     import dask
     from distributed import LocalCluster
 
-    # Worker processes inherit an ignored SIGINT (see `_ignore_interrupts`).
+    # Worker processes inherit an ignored SIGINT (see `_start_worker`).
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with warnings.catch_warnings(), dask.config.set(

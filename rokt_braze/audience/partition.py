@@ -33,7 +33,8 @@ from rokt_braze.audience.storage import ExportFile, open_file
 from rokt_braze.audience.summary import Tally
 from rokt_braze.errors import InputError
 
-__all__ = ["Partition", "PartitionCheck", "PartitionResult", "count_lines", "plan_partitions"]
+__all__ = ["Partition", "PartitionCheck", "PartitionResult", "adopt_checker", "count_lines",
+           "plan_partitions"]
 
 MIN_PARTITION_BYTES = 1 << 20
 MAX_PARTITION_BYTES = 64 << 20
@@ -197,6 +198,12 @@ class PartitionCheck:
                 gc.collect()
                 gc.freeze()  # the parsed webhook and the libraries: never garbage
         return checker
+
+
+def adopt_checker(run: str, checker: Checker) -> None:
+    """Use the driver's checker for `run` in this process (and in pool workers forked from
+    it), instead of building another."""
+    _checkers[run] = checker
 
 
 def wanted_by_partition(places: Sequence[tuple[int, int]]) -> dict[int, frozenset[tuple[int,

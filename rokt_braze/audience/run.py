@@ -27,6 +27,7 @@ from rokt_braze.audience.partition import (
     Partition,
     PartitionCheck,
     PartitionResult,
+    adopt_checker,
     count_lines,
     number_partitions,
     plan_partitions,
@@ -91,12 +92,15 @@ def run_audience(
         return summary
     files = find_files(specs)
     writer = FailingUsers(failing_users) if failing_users else None
+    run = uuid.uuid4().hex
+    adopt_checker(run, checker)
     try:
-        with make_engine(engine, jobs, scheduler) as runner, _settled_gc(settle_gc):
+        # gc settled before the engine starts: forked pool workers inherit it (and the checker)
+        with _settled_gc(settle_gc), make_engine(engine, jobs, scheduler) as runner:
             summary.engine, summary.jobs = runner.name, runner.workers
             partitions = plan_partitions(files, runner.workers, partition_bytes)
             partitions = _numbered(runner, partitions)
-            task = PartitionCheck(job, uuid.uuid4().hex, dt.datetime.now(dt.timezone.utc),
+            task = PartitionCheck(job, run, dt.datetime.now(dt.timezone.utc),
                                   runner.buckets(), runner.spill())
             total = sum(f.size for f in files)
             done = 0
