@@ -293,3 +293,25 @@ def test_the_command_line_offers_every_engine_of_the_registry() -> None:
                                                           "local")
     for name in ENGINES:
         assert parser.parse_args(["audience", "w", "--profiles", "a", "--engine", name]).engine
+
+
+@pytest.mark.parametrize(("url", "library"), [("gs://bucket/export/", "gcsfs"),
+                                              ("az://container/export/", "adlfs")])
+def test_other_stores_name_the_library_they_need(
+    capsys: pytest.CaptureFixture[str], url: str, library: str
+) -> None:
+    import importlib.util
+
+    pytest.importorskip("fsspec", reason="needs rokt-braze[scale]")
+    if importlib.util.find_spec(library) is not None:
+        pytest.skip(f"{library} is installed: the URL would be listed")
+    status = main(["audience", str(CREATE), "--profiles", url])
+    err = capsys.readouterr().err
+    assert status == 2 and f"{url}: " in err and library in err
+
+
+def test_an_unknown_url_scheme_is_an_input_error(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("fsspec", reason="needs rokt-braze[scale]")
+    status = main(["audience", str(CREATE), "--profiles", "foo://c/y"])
+    err = capsys.readouterr().err
+    assert status == 2 and "foo://c/y: Protocol not known: foo" in err
