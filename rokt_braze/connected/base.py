@@ -38,9 +38,12 @@ class CallResponse:
 class CallFailed(Exception):
     """The call produced no HTTP answer Braze would use.
 
-    `kind` is one of: "unmatched" (offline, no fixture), "not-allowed" (host not
-    allowed in live mode), "timeout", "connection", "too-large", "redirect",
-    "credentials". Only "timeout" and "connection" are worth retrying.
+    `kind` is one of: "unmatched" (offline, no fixture), "not-allowed" (host or port
+    not allowed in live mode), "bad-url" (a URL two parsers could read differently),
+    "bad-request" (a header that cannot be sent), "timeout", "connection" (refused,
+    DNS, TLS, reset), "too-large", "redirect", "charset" (an unknown response charset),
+    "credentials". Only "timeout" and "connection" are worth retrying, as Braze retries
+    timeouts and failed connections (5xx answers are retried by the tag).
     """
 
     RETRYABLE = frozenset({"timeout", "connection"})

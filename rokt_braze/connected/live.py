@@ -21,7 +21,7 @@ What this module adds so that a reviewer can trust it:
 * A deadline per call. A watchdog closes the call's socket when the budget runs out,
   so a server that trickles its headers or body cannot stretch a 2 s call; every
   failure (timeout, refused, DNS, TLS, unknown charset, oversize, redirect, a refused
-  URL) is a `CallFailed` with a one-line message.
+  URL, a header that cannot be sent) is a `CallFailed` with a one-line message.
 
 This package is a leaf: messages never hold userinfo because such URLs are refused
 before anything is printed.
@@ -399,9 +399,18 @@ class LiveTransport:
         session = self._session or _watched_session(self.trust_env)
         self._session = session
         data = body.encode("utf-8") if isinstance(body, str) else body
-        prepared = session.prepare_request(
-            requests.Request(method, place.url, headers=dict(headers), data=data, auth=auth)
-        )
+        # credentials as UTF-8 bytes (RFC 7617); requests would try latin-1 and crash
+        creds = None if auth is None else (auth[0].encode("utf-8"), auth[1].encode("utf-8"))
+        bad = _unsendable_header(headers)
+        if bad:
+            raise CallFailed("bad-request", f"{what}: header {bad!r} cannot be sent (a control "
+                             "character or line break, or a character outside Latin-1)")
+        try:
+            prepared = session.prepare_request(
+                requests.Request(method, place.url, headers=dict(headers), data=data, auth=creds)
+            )
+        except (requests.RequestException, ValueError):  # no value in the message: secrets
+            raise CallFailed("bad-request", f"{what}: the request cannot be prepared") from None
         self._same_place(prepared.url or "", place, what)
         settings: dict[str, Any] = {}
         if self.trust_env:
@@ -499,6 +508,20 @@ class LiveTransport:
                 raise CallFailed("credentials", f"auth credential {name!r}: export {env}")
             out[header] = self.environ[env]
         return out
+
+
+def _unsendable_header(headers: Mapping[str, str]) -> str | None:
+    """The first header whose name or value HTTP cannot carry as given, or None."""
+    for name, value in headers.items():
+        if _CONTROLS.search(name) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            return _CONTROLS.sub("?", name)
+        if re.search(r"[\x00-\x08\x0a-\x1f\x7f]", value):
+            return name
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            return name
+    return None
 
 
 def _size(limit: int) -> str:

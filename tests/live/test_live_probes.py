@@ -410,3 +410,22 @@ def test_send_never_prints_a_servers_control_characters(
     assert "\x1b" not in out and "\x07" not in out
     assert "ok\\x1b[2J\\x07\nline 2" in out
     assert "X-Note: a\\x1b]0;pwned\\x07b" in out
+
+
+def test_header_injection_is_refused_without_echoing_the_value(server: Loopback) -> None:
+    request = CallRequest("GET", f"{server.base}/x",
+                          headers={"Authorization": f"Bearer {PASSWORD}\r\nX-Evil: 1"})
+    with pytest.raises(CallFailed) as failed:
+        transport().send(request)
+    assert failed.value.kind == "bad-request" and "'Authorization'" in failed.value.message
+    assert PASSWORD not in failed.value.message
+    assert server.requests == []
+
+
+def test_non_latin1_credentials_are_sent_as_utf8(server: Loopback) -> None:
+    import base64
+
+    live = transport(environ={"ROKT_BRAZE_X_USERNAME": "zoë€", "ROKT_BRAZE_X_PASSWORD": "pw"})
+    assert live.send(CallRequest("GET", f"{server.base}/x", basic_auth="x")).status == 200
+    expected = base64.b64encode("zoë€:pw".encode()).decode()
+    assert f"Authorization: Basic {expected}".encode() in server.requests[0]

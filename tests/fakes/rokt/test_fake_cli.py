@@ -110,7 +110,8 @@ def test_db_file_keeps_events_across_cli_restarts(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--client", "no-colon"], ["--client", ":secret"], ["--port", "99999"], ["--expires-in", "0"]],
+    [["--client", "no-colon"], ["--client", ":secret"], ["--port", "99999"], ["--expires-in", "0"],
+     ["--account", "acme="], ["--account", "=client-1"]],
 )
 def test_bad_options_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
@@ -139,3 +140,19 @@ def test_port_in_use_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> Non
 def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert "--show-secrets" in capsys.readouterr().out
+
+
+def test_an_account_owned_by_an_unknown_client_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--port", "0", "--client", "c:s", "--account", "acme=nobody"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown clients: nobody" in err and "Traceback" not in err
+
+
+def test_account_owners_are_shown_and_enforced() -> None:
+    with cli_server("--client", f"client-1:{SECRET}", "--client", "client-2:other-secret",
+                    "--account", f"{ACCOUNT}=client-2") as running:
+        assert f"accounts:  {ACCOUNT} (client client-2)" in "".join(running.banner)
+        mine = get_token(running)
+        assert post_event(running, mine, create_body()).status_code == 403
