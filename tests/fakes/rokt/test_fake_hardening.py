@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -194,10 +195,12 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> Non
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        while True:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             with lock:
                 if len(acknowledged) >= 60:
                     break
+            time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         stop.set()
