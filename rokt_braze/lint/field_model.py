@@ -38,6 +38,7 @@ from rokt_braze.braze.tags.abort_message import AbortMessageNode
 from rokt_braze.braze.tags.catalog_items import CatalogNode
 from rokt_braze.braze.tags.connected_content import ConnectedContentNode
 from rokt_braze.braze.tags.message_extras import MessageExtrasNode
+from rokt_braze.braze.tags.shopping_cart import ShoppingCartNode
 
 #: `(namespace, name)` of a `${...}` attribute; namespace None for a standard attribute.
 AttrKey = tuple[str | None, str]
@@ -241,6 +242,9 @@ class _Walker:
             for nodes in node.args:
                 hint = self.sub(nodes, hint)
             self.define("items", self.orig(token.start_index), "items")
+        elif isinstance(node, ShoppingCartNode):
+            self.sub(node.cart, token.start_index)
+            self.define("shopping_cart", self.orig(token.start_index), "items")
         elif isinstance(node, MessageExtrasNode):
             self.sub(node.value, self.sub(node.key, token.start_index))
         elif isinstance(node, AbortMessageNode):

@@ -311,3 +311,28 @@ def test_content_blocks_nested_with_liquid_inside() -> None:
     out = render("{{content_blocks.${header}}}! {{ greeting }}", {"first_name": "Ada"},
                  content_blocks=blocks)
     assert out == "Hi Ada - 2000! Hi"
+
+
+def test_a_cart_message_checks_clean_end_to_end(tmp_path: Any) -> None:
+    """`check` on a webhook using the new tags and fixture kinds: no finding, the tags'
+    variables (`shopping_cart`, `items`) count as assigned."""
+    hook = tmp_path / "cart.webhook.yaml"
+    hook.write_text(
+        "url: https://api.example.com/notify\nmethod: POST\n"
+        "headers: {Content-Type: application/json}\n"
+        "body: |-\n"
+        "  {% shopping_cart {{context.${cart_id}}} %}{% capture lines %}"
+        "{% for item in shopping_cart.products %}{% catalog_items Variants {{item.variant_id}} %}"
+        "{{ item.product_name | json_escape }} {{ items[0].url }};{% endfor %}{% endcapture %}\n"
+        '  {"text": "{% translation hi %}Hello{% endtranslation %} {{ lines }}"}\n'
+        "shopping_carts:\n"
+        "  cart-1: {cart_id: cart-1, products: [{product_name: Tee, variant_id: v1}]}\n"
+        "catalogs:\n  Variants: {v1: {url: 'https://img/1.jpg'}}\n"
+        "translations:\n  fr: {hi: Bonjour}\n",
+        encoding="utf-8",
+    )
+    profile = {"external_id": "u1", "language": "fr", "context": {"cart_id": "cart-1"}}
+    result = rokt_braze.check([hook], profiles=[profile])
+    assert result.findings == []
+    request = rokt_braze.render_webhook(hook, profile)
+    assert request.body.strip() == '{"text": "Bonjour Tee https://img/1.jpg;"}'
