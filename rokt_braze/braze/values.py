@@ -12,9 +12,10 @@ data prints the same way in an output, a filter, a capture or an error:
 * `inspect(value)`: Ruby's `inspect`: `{"a"=>1, "b"=>nil}`, `["x", 1.5, nil]`, strings
   double-quoted with Ruby's escapes.
 
-None of them ever falls back to a Python representation: a value of a type Ruby Liquid
-could not hold prints as its `str()` only when that is not Python's default
-`<... object at 0x...>`, and as its type name otherwise.
+None of them ever falls back to a Python representation: a drop (`forloop`) prints as
+Ruby's class name (`Liquid::ForloopDrop`), and a value of a type Ruby Liquid could not
+hold prints as its `str()` only when that is not Python's default `<... object at 0x...>`,
+and as its type name otherwise.
 
 `RubyHash` and `RubyArray` are a `dict` and a `list` whose `str()` is Ruby's `to_s`, for
 data that enters a render from outside (JSON answers, fixtures, profiles): python-liquid's
@@ -128,7 +129,7 @@ def to_s(value: object) -> str:
         return value
     if value is None or is_undefined(value):
         return ""
-    if isinstance(value, (Mapping, list, tuple)):
+    if isinstance(value, (dict, list, tuple)):
         return inspect(value)
     return _scalar(value, inspecting=False)
 
@@ -139,7 +140,7 @@ def inspect(value: object) -> str:
         return _inspect_string(value)
     if value is None or is_undefined(value):
         return "nil"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         pairs = (f"{inspect(key)}=>{inspect(item)}" for key, item in value.items())
         return "{" + ", ".join(pairs) + "}"
     if isinstance(value, (list, tuple)):
@@ -164,6 +165,8 @@ def _scalar(value: object, *, inspecting: bool) -> str:
         return _inspect_string(text) if inspecting else text
     if isinstance(value, range):
         return f"{value.start}..{value.stop - 1}"
+    if isinstance(value, Mapping):  # a drop (`forloop`): Ruby prints its class name
+        return _DROPS.get(type(value).__name__, type(value).__name__)
     text = str(value)
     if text == object.__repr__(value) or " object at 0x" in text:
         return type(value).__name__
@@ -210,6 +213,9 @@ def _ruby_time(moment: dt.datetime, *, inspecting: bool) -> str:
     hours, rest = divmod(abs(total), 3600)
     return f"{stamp} {sign}{hours:02d}{rest // 60:02d}"
 
+
+#: python-liquid's drops and the names of their Ruby Liquid counterparts.
+_DROPS = {"ForLoop": "Liquid::ForloopDrop", "TableRow": "Liquid::TablerowloopDrop"}
 
 _SHORT_ESCAPES = {
     '"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f",

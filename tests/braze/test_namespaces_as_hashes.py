@@ -126,7 +126,7 @@ _EXPRESSIONS = [
     "{ns}", "{ns} | first", "{ns} | last", "{ns} | map: 'a'", "{ns} | where: 'a'", "{ns} | sort",
     "{ns} | default: 'd'", "{ns} | json_escape", "{ns} | append: ''",
     "{ns} | compact", "{ns} | uniq", "{ns} | reverse", "{ns}.a", "{ns}.first", "{ns} | size",
-    "{ns} | as_json_string", "{ns} | concat: {ns}", "{ns} | slice: 0",
+    "{ns} | as_json_string", "{ns} | concat: {ns}", "{ns} | slice: 0", "forloop",
 ]  # fmt: skip
 
 

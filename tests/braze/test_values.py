@@ -140,3 +140,21 @@ def test_ruby_hash_and_array_print_like_ruby_through_str() -> None:
     assert isinstance(data["a"], RubyArray)
     assert str(data) == '{"a"=>[{"b"=>nil}], "c"=>"d"}'
     assert str(data["a"]) == '[{"b"=>nil}]'
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for x in (1..2) %}{{ forloop }}|{% echo forloop %}{% endfor %}",
+        "{% tablerow x in (1..2) %}{{ tablerowloop }}{% endtablerow %}",
+        "{% assign r = (1..3) %}{{ r | join: ',' }}{{ r }}",
+    ],
+)
+def test_drops_and_ranges_print_as_ruby_liquid_prints_them(source: str) -> None:
+    """A drop prints as its Ruby class name (`Liquid::ForloopDrop`), never as Python."""
+    import rokt_braze
+
+    require_ruby()
+    ok, expected = render_in_ruby(source, {})
+    assert ok, expected
+    assert rokt_braze.render_liquid(source, None) == expected
