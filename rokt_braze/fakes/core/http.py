@@ -52,7 +52,9 @@ class Limits:
     `max_connections`: open connections, beyond which a new one is answered 503;
     `workers`: handlers running at once; `request_deadline`: seconds from a request's
     first byte to its answer (slow senders get 408, slow handlers 503);
-    `keep_alive`: seconds an idle HTTP/1.1 connection stays open; `max_body`: bytes.
+    `keep_alive`: seconds an idle HTTP/1.1 connection stays open; `max_body`: bytes;
+    `drain`: bytes of an oversized body read and dropped before the 413, so that the
+    client, still sending, reads the answer instead of a connection reset.
     """
 
     backlog: int = 2048
@@ -61,6 +63,7 @@ class Limits:
     request_deadline: float = 10.0
     keep_alive: float = 5.0
     max_body: int = 1_000_000
+    drain: int = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -227,8 +230,9 @@ class App:
             if refused is not None:
                 return request, refused
         declared = request.header("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limits.max_body:
-            return request, self._too_large()
+        limit = self.limits.max_body + self.limits.drain
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return request, self._too_large()  # too big even to drain: answer at once
         try:
             body = await asyncio.wait_for(self._read_body(receive), self._left(started))
         except asyncio.TimeoutError:
@@ -272,6 +276,8 @@ class App:
         return None, (), allowed
 
     async def _read_body(self, receive: Receive) -> bytes | Reply | None:
+        """The whole body; past `max_body` the rest is read and dropped (up to `drain`
+        bytes more) and the answer is 413."""
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -280,10 +286,14 @@ class App:
                 return None
             chunk = bytes(message.get("body", b""))
             size += len(chunk)
+            more = bool(message.get("more_body", False))
             if size > self.limits.max_body:
-                return self._too_large()
+                chunks.clear()
+                if not more or size > self.limits.max_body + self.limits.drain:
+                    return self._too_large()
+                continue
             chunks.append(chunk)
-            if not message.get("more_body", False):
+            if not more:
                 return b"".join(chunks)
 
     def _too_large(self) -> Reply:

@@ -135,6 +135,7 @@ class HttpServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._ready = threading.Event()
+        self._failed: BaseException | None = None
         self._thread: threading.Thread | None = None
 
     def bind(self) -> None:
@@ -162,9 +163,13 @@ class HttpServer:
     def start(self) -> None:
         """Serve from a background thread until `stop`."""
         self.bind()
-        self._thread = threading.Thread(target=self._run, name="fake-server", daemon=True)
+        self._thread = threading.Thread(target=self._run_in_thread, name="fake-server",
+                                        daemon=True)
         self._thread.start()
-        self._ready.wait(10)
+        if not self._ready.wait(30):
+            raise RuntimeError("the fake server did not start within 30 s")
+        if self._failed is not None:
+            raise RuntimeError(f"the fake server failed to start: {self._failed!r}")
 
     def serve_forever(self) -> None:
         """Serve from the calling thread; Ctrl-C raises KeyboardInterrupt here."""
@@ -186,6 +191,13 @@ class HttpServer:
 
     def _run(self) -> None:
         asyncio.run(self._serve())
+
+    def _run_in_thread(self) -> None:
+        try:
+            self._run()
+        except BaseException as exc:  # reported by `start`, which is waiting for it
+            self._failed = exc
+            self._ready.set()
 
     async def _serve(self) -> None:
         uvicorn, _ = _require_uvicorn()

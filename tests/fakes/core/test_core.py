@@ -184,6 +184,27 @@ def test_form_route_needs_a_form(base: str) -> None:
     assert post(base, "/form", b'{"a": 1}').status_code == 415
 
 
+@pytest.mark.parametrize("size", [MAX_BODY + 1, 5_000_000, 12_000_000])
+def test_a_client_sending_a_big_body_reads_the_413_not_a_reset(base: str, size: int) -> None:
+    """The rest of the body is drained before the answer, so the sender is not reset."""
+    for _ in range(3):
+        reply = post(base, "/items/a", b"[" + b"1" * (size - 2) + b"]")
+        assert reply.status_code == 413
+        assert reply.json()["error"] == "PayloadTooLarge"
+
+
+def test_a_body_too_big_even_to_drain_is_refused_by_its_length() -> None:
+    server = serve(Limits(max_body=1000, drain=1000))
+    try:
+        raw = (b"POST /items/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Content-Length: 999999999\r\n\r\n")
+        response = exchange(server.base_url, raw)
+        assert status_of(response) == 413
+        assert b"connection: close" in response.lower()
+    finally:
+        server.stop()
+
+
 def test_body_over_the_limit_is_413_by_length_or_while_reading(base: str) -> None:
     assert post(base, "/items/a", b"[" + b"1," * MAX_BODY + b"1]").status_code == 413
 
