@@ -2,7 +2,8 @@
 
 Exit statuses mean one thing each: 0 nothing at or above the fail level; 1 findings at
 or above it (or, for `send`, a non-2xx answer); 2 a usage or input error, printed as one
-line with no traceback; 3 an internal error (a bug: please report it).
+line with no traceback; 3 an internal error (a bug: please report it); 130 interrupted
+(Ctrl-C), with one line.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from rokt_braze.webhook import RenderResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: Ctrl-C, as shells report a command SIGINT ended (128 + 2).
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -125,6 +128,15 @@ def _live_options(parser: argparse.ArgumentParser, *, always_live: bool = False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; Ctrl-C at any point (even while starting) is one line and 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["fake-rokt"]:
         from rokt_braze.fakes.rokt.cli import main as fake_main
@@ -157,9 +169,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, UsageError) as err:
         _error(str(err))
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as err:  # a bug; say so in one line, traceback only on request

@@ -144,8 +144,21 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise InputError(f"cannot read config: {err}", path=str(found)) from None
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"invalid TOML: {err}", path=str(found)) from None
-    table = data.get("tool", {}).get("rokt-braze", {}) if found.name == "pyproject.toml" else data
-    return parse_config(table, root=found.parent, source=str(found))
+    except RecursionError:
+        raise InputError("invalid TOML: nested too deeply", path=str(found)) from None
+    return parse_config(_our_table(data, found), root=found.parent, source=str(found))
+
+
+def _our_table(data: dict[str, Any], found: Path) -> dict[str, Any]:
+    """`[tool.rokt-braze]` of a pyproject.toml, or of any file that has one (the form
+    `--config` documents); otherwise the whole file is the table (`.rokt-braze.toml`)."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "rokt-braze" in tool:
+        table = tool["rokt-braze"]
+        if not isinstance(table, dict):
+            raise InputError("[tool.rokt-braze] must be a table", path=str(found))
+        return table
+    return {} if found.name == "pyproject.toml" else data
 
 
 def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from rokt_braze import safe_yaml
 from rokt_braze.braze import Resources
 from rokt_braze.connected import FixtureError, FixtureTransport, Transport, parse_fixtures
 from rokt_braze.errors import InputError
@@ -110,7 +111,12 @@ def load_fixture_file(path: str) -> object:
     from rokt_braze.webhook import read_text
 
     try:
-        return yaml.safe_load(read_text(path))
+        return safe_yaml.load(read_text(path))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise InputError(f"invalid YAML: {err.problem or err}", path=path,
+                         line=mark.line + 1 if mark else 0,
+                         column=mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", path=path) from None
 

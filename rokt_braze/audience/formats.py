@@ -137,6 +137,9 @@ def _parquet_chunk(rows: list[dict[str, Any]], columns: list[str], whole: bool, 
         except ValueError as err:
             chunk.errors.append((number, f"invalid JSON: {err}"))
             continue
+        except RecursionError:
+            chunk.errors.append((number, "invalid JSON: nested too deeply"))
+            continue
         chunk.records.append((number, record))
     return chunk
 

@@ -43,6 +43,9 @@ def check_fixtures(value: object, *, where: str = "connected_content") -> list[d
 
 def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> list[Fixture]:
     """Checked fixtures ready for `FixtureTransport`; raise `FixtureError` naming a bad one."""
+    if not isinstance(entries, (list, tuple)):
+        raise FixtureError(f"{where}: connected_content must be a list of fixtures, got "
+                           f"{type(entries).__name__}")
     out = []
     for n, entry in enumerate(entries, 1):
         checked = _check_one(entry, f"{where} entry {n}")

@@ -34,6 +34,7 @@ from rokt_braze.errors import InputError
 from rokt_braze.profiles.profile import Profile, RecordError, profile_from_record
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
 from rokt_braze.profiles.yaml12 import ProfileLoader
+from rokt_braze.safe_yaml import MAX_DEPTH
 
 __all__ = ["ProfileError", "iter_profiles", "load_profiles", "to_profile"]
 
@@ -218,6 +219,9 @@ def _parse_json(text: str, source: str) -> tuple[list[Any], Callable[[int, str],
         raise ProfileError(
             f"invalid JSON: {err.msg} at column {err.colno}{hint}", path=source, line=err.lineno
         ) from None
+    except RecursionError:
+        raise ProfileError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels",
+                           path=source) from None
     records = top if isinstance(top, list) else [top]
 
     def locate(index: int, key: str) -> int:
@@ -318,6 +322,10 @@ def _iter_jsonl(
             except json.JSONDecodeError as err:
                 _line_error(f"invalid JSON: {err.msg} at column {err.colno}", source, line_no,
                             on_error)
+                continue
+            except RecursionError:
+                _line_error(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", source,
+                            line_no, on_error)
                 continue
             if not isinstance(record, dict):
                 _line_error(f"not a JSON object (got {_json_kind(record)})", source, line_no,

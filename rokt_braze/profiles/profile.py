@@ -13,6 +13,7 @@ from typing import Any
 
 from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.profiles.namespaces import UserNamespaces, build_namespaces
+from rokt_braze.safe_yaml import MAX_DEPTH
 
 __all__ = ["Profile", "RecordError", "plain", "profile_from_record", "profile_name"]
 
@@ -59,12 +60,15 @@ class RecordError(ValueError):
         self.key = key
 
 
-def plain(value: Any) -> Any:
-    """A deep copy made of dicts and lists, so the caller's objects are never shared."""
+def plain(value: Any, depth: int = 0) -> Any:
+    """A deep copy made of dicts and lists, so the caller's objects are never shared;
+    RecordError past `MAX_DEPTH` levels (as deep as a YAML file may nest)."""
+    if isinstance(value, (Mapping, list, tuple)) and depth >= MAX_DEPTH:
+        raise RecordError(f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
+        return {str(key): plain(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item, depth + 1) for item in value]
     return value
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from rokt_braze.safe_yaml import SafeLoader
+
 __all__ = ["ProfileLoader"]
 
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -25,8 +27,9 @@ _FLOAT = re.compile(
 )
 
 
-class ProfileLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core-schema scalars and no implicit timestamps."""
+class ProfileLoader(SafeLoader):
+    """The safe loader (`safe_yaml`) with YAML 1.2 core-schema scalars and no implicit
+    timestamps."""
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:

@@ -29,6 +29,7 @@ import yaml
 
 from rokt_braze.discovery import LIQUID_SUFFIX
 from rokt_braze.errors import InputError
+from rokt_braze.safe_yaml import SafeLoader
 from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
 
 KNOWN_KEYS = frozenset(
@@ -129,7 +130,7 @@ def _liquid_file(path: str, text: str) -> Webhook:
 def _webhook_file(path: str, text: str) -> Webhook:
     if not text.strip():
         raise InputError("empty file: a webhook needs at least url and body", path=path)
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)  # aliases, duplicate keys and depth bounded (`safe_yaml`)
     try:  # one pass: the node tree (for positions) and the data built from it
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
