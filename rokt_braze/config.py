@@ -38,6 +38,7 @@ import glob
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,9 @@ class Config:
         return self.severity.get(rule, default or RULES[rule].severity)
 
 
+@lru_cache(maxsize=4096)
 def _relative(path: str, root: Path) -> str:
+    """`path` relative to `root` (resolved: asked once per finding, so remembered)."""
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

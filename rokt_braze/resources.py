@@ -110,13 +110,11 @@ def load_fixture_file(path: str) -> object:
     """A YAML/JSON fixture file as data (validated when resources are built)."""
     from rokt_braze.webhook import read_text
 
+    text = read_text(path)
     try:
-        return safe_yaml.load(read_text(path))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        raise InputError(f"invalid YAML: {err.problem or err}", path=path,
-                         line=mark.line + 1 if mark else 0,
-                         column=mark.column + 1 if mark else 0) from None
+        return safe_yaml.load(text)
     except yaml.YAMLError as err:
-        raise InputError(f"invalid YAML: {err}", path=path) from None
+        reason, line, column = safe_yaml.describe(err, text)
+        raise InputError(f"invalid YAML: {reason}", path=path, line=line,
+                         column=column) from None
 

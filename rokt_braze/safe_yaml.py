@@ -25,7 +25,7 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.events import AliasEvent
 
-__all__ = ["ALIAS_BUDGET", "MAX_DEPTH", "SafeLoader", "load", "load_all"]
+__all__ = ["ALIAS_BUDGET", "MAX_DEPTH", "SafeLoader", "describe", "load", "load_all"]
 
 #: Values a document may gain through aliases (a real file shares a few small blocks).
 ALIAS_BUDGET = 100_000
@@ -91,6 +91,22 @@ class SafeLoader(yaml.SafeLoader):
                     None, None, f"duplicate key {key.value!r} (first at line {mark.line + 1}, "
                     f"column {mark.column + 1})", key.start_mark)
         return node
+
+
+def describe(err: yaml.YAMLError, text: str) -> tuple[str, int, int]:
+    """(one-line reason, 1-based line, column; 0 when unknown) of a YAML error."""
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        reason = " ".join(part for part in (err.context, err.problem) if part) or str(err)
+        return reason, (mark.line + 1 if mark else 0), (mark.column + 1 if mark else 0)
+    if isinstance(err, yaml.reader.ReaderError):  # a character YAML does not allow
+        before = text[: err.position]
+        line = before.count("\n") + 1
+        column = err.position - (before.rfind("\n") + 1) + 1
+        character = f"#x{err.character:04x}" if isinstance(err.character, int) else (
+            repr(err.character))
+        return f"{err.reason}: character {character}", line, column
+    return " ".join(str(err).split()), 0, 0
 
 
 def load(text: str) -> Any:

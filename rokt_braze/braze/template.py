@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from liquid import BoundTemplate
+from liquid.builtin.expressions.filtered import Filter
 from liquid.exceptions import LiquidError, UnknownFilterError
 
 from rokt_braze.braze.blank import rubify_blank
@@ -111,10 +112,11 @@ class BrazeTemplate:
         except LiquidError as err:
             self._map_calls(state, calls_before)
             raise self.error(err, default_rule="render-error") from None
-        except RecursionError:  # data or blocks nested deeper than Python's stack
+        except (RecursionError, ValueError, ArithmeticError) as err:
+            # a filter's own Python error on odd input (bytes that are not UTF-8, a decimal
+            # that is not a number), or data nested deeper than Python's stack
             self._map_calls(state, calls_before)
-            raise TemplateError("too deeply nested to render", rule="render-error",
-                                source_name=self.name) from None
+            raise self.python_error(err) from None
         except MessageAborted as abort:
             self._map_calls(state, calls_before)
             if abort.index >= 0 and not abort.line:
@@ -141,7 +143,7 @@ class BrazeTemplate:
         buffer = OriginBuffer()
         try:
             self._traced.render_with_context(context, buffer)
-        except (LiquidError, MessageAborted, RecursionError):
+        except (LiquidError, MessageAborted, RecursionError, ValueError, ArithmeticError):
             return []
         return buffer.marks
 
@@ -149,6 +151,30 @@ class BrazeTemplate:
         """Calls this render made now point into the original source."""
         for call in state.calls[start:]:
             call.index = self.rewritten.original_index(call.index)
+
+    def python_error(self, err: BaseException) -> TemplateError:
+        """A Python exception from inside rendering as a render error, positioned at the
+        innermost statement or filter it passed through, in Liquid's words."""
+        index, name = -1, ""
+        frame = err.__traceback__
+        while frame is not None:
+            obj = frame.tb_frame.f_locals.get("self")
+            token = getattr(obj, "token", None)
+            if getattr(token, "source", None) == self.rewritten.text:
+                index = self.rewritten.original_index(token.start_index)  # type: ignore[union-attr]
+                name = getattr(obj, "name", "") if isinstance(obj, Filter) else ""
+            frame = frame.tb_next
+        if isinstance(err, RecursionError):
+            reason = "too deeply nested to render"
+        elif isinstance(err, UnicodeError):
+            reason = "the result is not UTF-8 text"
+        elif isinstance(err, ArithmeticError):
+            reason = f"not a computable number ({type(err).__name__})"
+        else:
+            reason = f"invalid value ({err})"
+        line, column = self.position(index)
+        return TemplateError(f"{name}: {reason}" if name else reason, line=line, column=column,
+                             index=index, rule="render-error", source_name=self.name)
 
     def error(self, err: LiquidError, *, default_rule: str) -> TemplateError:
         """A python-liquid error as a TemplateError positioned in the original source."""

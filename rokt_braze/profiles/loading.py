@@ -34,7 +34,7 @@ from rokt_braze.errors import InputError
 from rokt_braze.profiles.profile import Profile, RecordError, profile_from_record
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
 from rokt_braze.profiles.yaml12 import ProfileLoader
-from rokt_braze.safe_yaml import MAX_DEPTH
+from rokt_braze.safe_yaml import MAX_DEPTH, describe
 
 __all__ = ["ProfileError", "iter_profiles", "load_profiles", "to_profile"]
 
@@ -257,15 +257,10 @@ def _json_item_offsets(text: str) -> list[int]:
 def _parse_yaml(text: str, source: str) -> tuple[list[Any], Callable[[int, str], int]]:
     try:
         documents = list(yaml.load_all(text, Loader=ProfileLoader))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        detail = " ".join(part for part in (err.context, err.problem) if part)
-        column = f" at column {mark.column + 1}" if mark else ""
-        raise ProfileError(
-            f"invalid YAML: {detail}{column}", path=source, line=mark.line + 1 if mark else 0
-        ) from None
     except yaml.YAMLError as err:
-        raise ProfileError(f"invalid YAML: {err}", path=source) from None
+        reason, line, col = describe(err, text)
+        column = f" at column {col}" if col else ""
+        raise ProfileError(f"invalid YAML: {reason}{column}", path=source, line=line) from None
     records: list[Any] = []
     for document in documents:
         if isinstance(document, list):

@@ -29,7 +29,7 @@ import yaml
 
 from rokt_braze.discovery import LIQUID_SUFFIX
 from rokt_braze.errors import InputError
-from rokt_braze.safe_yaml import SafeLoader
+from rokt_braze.safe_yaml import SafeLoader, describe
 from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
 
 KNOWN_KEYS = frozenset(
@@ -130,19 +130,18 @@ def _liquid_file(path: str, text: str) -> Webhook:
 def _webhook_file(path: str, text: str) -> Webhook:
     if not text.strip():
         raise InputError("empty file: a webhook needs at least url and body", path=path)
-    loader = SafeLoader(text)  # aliases, duplicate keys and depth bounded (`safe_yaml`)
+    loader: SafeLoader | None = None
     try:  # one pass: the node tree (for positions) and the data built from it
+        loader = SafeLoader(text)  # aliases, duplicate keys and depth bounded (`safe_yaml`)
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        raise InputError(f"invalid YAML: {err.problem or err}", path=path,
-                         line=mark.line + 1 if mark else 0,
-                         column=mark.column + 1 if mark else 0) from None
     except yaml.YAMLError as err:
-        raise InputError(f"invalid YAML: {err}", path=path) from None
+        reason, line, column = describe(err, text)
+        raise InputError(f"invalid YAML: {reason}", path=path, line=line,
+                         column=column) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, Mapping) or not isinstance(root, yaml.MappingNode):
         raise InputError("a webhook file must be a YAML mapping (url, method, headers, body)",
                          path=path)
