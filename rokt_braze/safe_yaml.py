@@ -97,7 +97,7 @@ def describe(err: yaml.YAMLError, text: str) -> tuple[str, int, int]:
     """(one-line reason, 1-based line, column; 0 when unknown) of a YAML error."""
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
-        reason = " ".join(part for part in (err.context, err.problem) if part) or str(err)
+        reason = err.problem or err.context or " ".join(str(err).split())
         return reason, (mark.line + 1 if mark else 0), (mark.column + 1 if mark else 0)
     if isinstance(err, yaml.reader.ReaderError):  # a character YAML does not allow
         before = text[: err.position]
