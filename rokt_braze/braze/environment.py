@@ -34,6 +34,7 @@ from rokt_braze.braze.tags.random_tag import RandomTag
 from rokt_braze.braze.tags.shopping_cart import ShoppingCartTag
 from rokt_braze.braze.tags.translation import TranslationTag
 from rokt_braze.braze.tokens import BrazeTokenStream
+from rokt_braze.braze.whitespace import template_lexer
 
 if TYPE_CHECKING:
     from rokt_braze.braze.template import BrazeTemplate
@@ -92,7 +93,7 @@ class BrazeEnvironment(Environment):
         register_filters(self)
 
     def tokenizer(self) -> Callable[[str], Iterator[Token]]:
-        lex = super().tokenizer()
+        lex = template_lexer()  # python-liquid's, keeping a final newline (`whitespace`)
 
         def guarded(source: str) -> Iterator[Token]:
             check_lexable(source)

@@ -13,6 +13,9 @@ Rather than fork python-liquid's lexer, we rewrite the source before lexing:
 * `${ident}`     -> `   ident`     (same length; a plain context variable, as Braze does)
 * `${any name}`  -> `["any name"]` (one longer: a bracketed root path)
 * `{{` / `}}` / stray braces inside markup -> spaces
+* `{{ x | f }}` inside tag markup (a filter inside: Braze's own use-case library writes
+  `{% if {{uniq_cat | size}} == 1 %}`) -> `_braze_sub_N`, a placeholder the parsed
+  template evaluates as that filtered expression (`subexpressions`)
 
 Text outside markup, `{% raw %}`, comments and quoted strings are never altered. Every
 edit is recorded, so an index into the rewritten text maps back to the user's original
@@ -39,6 +42,8 @@ _KEYWORDS = frozenset(
      "offset", "limit", "reversed", "cols", "continue", "with", "for", "as", "if", "else",
      "required"}
 )
+#: Name of the placeholder that stands for a `{{ x | f }}` inside tag markup.
+SUBEXPRESSION_PREFIX = "_braze_sub_"
 _TAG_START = re.compile(r"\{%-?\s*(#|\w+)")
 _NEXT_MARKUP = re.compile(r"\{\{|\{%")
 
@@ -73,6 +78,9 @@ class Rewritten:
     text: str = ""
     attributes: list[Attribute] = field(default_factory=list)
     edits: list[_Edit] = field(default_factory=list)
+    #: `{{ x | f }}` found inside tag markup, rewritten, in order: placeholder N is the
+    #: N-th (see `SUBEXPRESSION_PREFIX`)
+    subexpressions: list[str] = field(default_factory=list)
 
     def original_index(self, index: int) -> int:
         """Map an index into `text` to an index into `original`."""
@@ -173,7 +181,7 @@ def _tag(out: _Writer, start: int, end: int) -> int:
     if name in TEMPLATE_MARKUP_TAGS:
         _template(out, m.end(), close)
     else:
-        _expression(out, m.end(), close)
+        _expression(out, m.end(), close, in_tag=True)
     out.copy(close, close + 2)
     return close + 2
 
@@ -235,8 +243,11 @@ def _balanced_close(src: str, start: int, end: int) -> tuple[int, int]:
     return -1, pos
 
 
-def _expression(out: _Writer, start: int, end: int) -> None:
-    """Tag or output markup: rewrite atoms, blank nested braces, keep quoted strings."""
+def _expression(out: _Writer, start: int, end: int, *, in_tag: bool = False) -> None:
+    """Tag or output markup: rewrite atoms, blank nested braces, keep quoted strings.
+
+    `in_tag`: a nested `{{ x | f }}` becomes a sub-expression placeholder.
+    """
     src = out.source
     pos = start
     run = start  # start of the pending run of unchanged characters
@@ -256,6 +267,13 @@ def _expression(out: _Writer, start: int, end: int) -> None:
             _atom(out, pos, stop, dotted)
             pos = run = stop + 1
             continue
+        if in_tag and src.startswith("{{", pos):
+            close = _subexpression_close(src, pos, end)
+            if close >= 0:
+                out.copy(run, pos)
+                _subexpression(out, pos, close)
+                pos = run = close + 2
+                continue
         if char in "{}":
             out.copy(run, pos)
             width = 2 if src.startswith(char * 2, pos) and pos + 1 < end else 1
@@ -264,6 +282,38 @@ def _expression(out: _Writer, start: int, end: int) -> None:
             continue
         pos += 1
     out.copy(run, end)
+
+
+def _subexpression_close(src: str, start: int, end: int) -> int:
+    """The `}}` closing the `{{` at `start` when what it holds has a filter, else -1."""
+    close, _ = _balanced_close(src, start, end)
+    if close < 0:
+        return -1
+    pos = start + 2
+    while pos < close:
+        char = src[pos]
+        if char in "'\"":
+            stop = src.find(char, pos + 1, close)
+            pos = close if stop < 0 else stop + 1
+        elif src.startswith("${", pos):
+            stop = src.find("}", pos + 2, close)
+            pos = close if stop < 0 else stop + 1
+        elif char == "|":
+            return close
+        else:
+            pos += 1
+    return -1
+
+
+def _subexpression(out: _Writer, start: int, close: int) -> None:
+    """Replace `{{ x | f }}` (from `start` to the `}}` at `close`) with a placeholder."""
+    inner = _Writer(out.source)
+    _expression(inner, start + 2, close)
+    rewritten = inner.finish()
+    out.result.attributes.extend(rewritten.attributes)
+    placeholder = f"{SUBEXPRESSION_PREFIX}{len(out.result.subexpressions)}"
+    out.result.subexpressions.append(rewritten.text)
+    out.replace(start, close + 2, placeholder.ljust(close + 2 - start))
 
 
 def _atom(out: _Writer, dollar: int, close: int, dotted: bool) -> None:

@@ -35,6 +35,7 @@ from rokt_braze.braze.limits import LimitedContext, limit_nodes
 from rokt_braze.braze.origins import Mark, OriginBuffer, source_index_at
 from rokt_braze.braze.rewrite import Attribute, Rewritten, rewrite
 from rokt_braze.braze.state import STATE_KEY, MessageState, Resources
+from rokt_braze.braze.subexpressions import bind_subexpressions
 from rokt_braze.braze.values import RubyHash
 from rokt_braze.errors import MessageAborted, TemplateError
 
@@ -137,7 +138,7 @@ class BrazeTemplate:
         shared state is untouched. A `'now'` that ticked in between may shift marks.
         """
         if self._traced is None:
-            self._traced = _bind(self.rewritten.text, self.name, traced=True)
+            self._traced = _bind(self.rewritten, self.name, traced=True)
         replay = state.replay() if state else MessageState(Resources())
         context = _context(self._traced, _Globals(namespaces, replay, set()), replay)
         buffer = OriginBuffer()
@@ -319,7 +320,7 @@ def _parse_cached(source: str, name: str) -> BrazeTemplate | TemplateError:
     rewritten = rewrite(source)
     template = BrazeTemplate(source, name, rewritten, None)  # type: ignore[arg-type]
     try:
-        template.bound = _bind(rewritten.text, name)
+        template.bound = _bind(rewritten, name)
     except LiquidError as err:
         # python-liquid wraps a tag's non-syntax LiquidError in a position-less
         # "unexpected liquid parsing error"; the tag's own error says more.
@@ -330,9 +331,12 @@ def _parse_cached(source: str, name: str) -> BrazeTemplate | TemplateError:
     return template
 
 
-def _bind(text: str, name: str, *, traced: bool = False) -> BoundTemplate:
-    """Parse rewritten text with a Braze environment, with Ruby's `blank` (see `blank`)."""
-    bound = braze_environment(traced=traced).from_string(text, name=name)
+def _bind(rewritten: Rewritten, name: str, *, traced: bool = False) -> BoundTemplate:
+    """Parse rewritten text with a Braze environment, with the values Braze computes in
+    tag markup (see `subexpressions`) and Ruby's `blank` (see `blank`)."""
+    env = braze_environment(traced=traced)
+    bound = env.from_string(rewritten.text, name=name)
+    bind_subexpressions(bound.nodes, rewritten.subexpressions, env)
     rubify_blank(bound.nodes)
     limit_nodes(bound.nodes)
     return bound

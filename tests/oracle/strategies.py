@@ -111,7 +111,8 @@ SCALAR_FILTERS: dict[str, st.SearchStrategy[str] | None] = {
 TWO_ARG_FILTERS = ("replace", "replace_first", "slice", "round", "truncate")
 ARRAY_FILTERS: dict[str, st.SearchStrategy[str] | None] = {
     "first": None, "last": None, "size": None, "reverse": None, "compact": None,
-    "uniq": None, "sort_natural": None, "join": st.one_of(st.just("', '"), STRING_ARG),
+    "uniq": None, "sort_natural": None, "sort": None,
+    "join": st.one_of(st.just("', '"), STRING_ARG),
     "map": st.sampled_from(["'k'", "'name'", "'price'", "'missing'"]),
 }  # fmt: skip
 #: Filters that turn a string into an array, to chain array filters after.

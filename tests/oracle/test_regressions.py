@@ -14,6 +14,7 @@ import pytest
 
 from oracle.differential import render_in_rokt_braze
 from oracle.ruby_liquid import render_in_ruby
+from rokt_braze.braze import MessageState, Resources, parse_template
 
 FAILS = None  # expected: both engines reject or fail to render the template
 
@@ -102,8 +103,54 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "last-of-hash-is-nil": ("[{{ h | last }}]{{ h | first | join: '=' }}", {"h": {"k": 1}},
                             "[]k=1"),
     "first-of-string-is-nil": ("[{{ 'abc' | first }}]", {}, "[]"),
+    "sort-natural-nil-last": ("{{ x | sort_natural | join: ',' }}", {"x": [None, "true", "B", "a"]},
+                              "a,B,true,"),
+    "sort-nil-last": ("{{ x | sort | join: ',' }}", {"x": [None, 3, 1.5]}, "1.5,3,"),
+    "sort-incompatible": ("{{ x | sort | join: ',' }}", {"x": ["a", 1]}, FAILS),
+    "sort-by-property": ("{{ x | sort: 'k' | map: 'k' | join: ',' }}",
+                         {"x": [{"k": 2}, {"j": 1}, {"k": 1}]}, "1,2,"),
+    "trim-keeps-final-newline": ("{{ 1 -}}0\n", {}, "10\n"),
+    "trim-before-final-newline": ("{% if true -%}\n x \n{%- endif %}\n", {}, "x\n"),
     "join-string-input": ("{{ 'abc' | join: ',' }}|{{ nothing | join: ',' }}", {}, "abc|"),
 }
+
+
+#: Braze-only syntax: name -> (Braze template, its standard-Liquid meaning, data, content
+#: blocks, what Ruby Liquid renders for the meaning).
+BRAZE_CASES: dict[str, tuple[str, str, dict[str, Any], dict[str, str], str]] = {
+    "filter-inside-if": (
+        "{% assign uniq_cat = 'a,b,a' | split: ',' | uniq %}"
+        "{% if {{uniq_cat | size}} == 2 %}two{% endif %}",
+        "{% assign uniq_cat = 'a,b,a' | split: ',' | uniq %}{% assign n = uniq_cat | size %}"
+        "{% if n == 2 %}two{% endif %}",
+        {}, {}, "two"),
+    "filter-inside-assign-with-attribute": (
+        "{% assign n = {{custom_attribute.${a b} | plus: 2}} | times: 10 %}{{ n }}",
+        "{% assign n = custom_attribute['a b'] | plus: 2 | times: 10 %}{{ n }}",
+        {"custom_attribute": {"a b": 3}}, {}, "50"),
+    "content-block-inside-assign": (
+        "{% assign b = {{content_blocks.${list}}} | split: ',' %}{{ b | size }}|{{ b | last }}",
+        "{% capture block %}p,q,r{% endcapture %}{% assign b = block | split: ',' %}"
+        "{{ b | size }}|{{ b | last }}",
+        {}, {"list": "p,q,r"}, "3|r"),
+    "content-block-inside-if": (
+        "{% if {{content_blocks.${flag}}} == 'on' %}yes{% endif %}",
+        "{% capture block %}on{% endcapture %}{% if block == 'on' %}yes{% endif %}",
+        {}, {"flag": "on"}, "yes"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BRAZE_CASES))
+def test_braze_syntax_renders_as_its_standard_meaning(name: str) -> None:
+    template, _, data, blocks, expected = BRAZE_CASES[name]
+    state = MessageState(Resources(content_blocks=blocks))
+    assert parse_template(template).render(data, state).text == expected
+
+
+@pytest.mark.parametrize("name", sorted(BRAZE_CASES))
+def test_ruby_liquid_renders_the_standard_meaning(name: str, ruby: None) -> None:
+    _, meaning, data, _, expected = BRAZE_CASES[name]
+    assert render_in_ruby(meaning, data) == (True, expected)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -12,7 +12,8 @@
 * replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
   the math filters; `strings`: `escape`, `escape_once`, `slice`, `split`, `truncate`,
   `truncatewords`, and Ruby's text for the input of the other string filters; `arrays`:
-  `map`, `compact`, `join`, `size`, `reverse`, `uniq`, `first`, `last`), as found by the
+  `map`, `compact`, `join`, `size`, `reverse`, `uniq`, `first`, `last`, `sort`,
+  `sort_natural`), as found by the
   differential tests against Ruby Liquid;
 * keeps every other standard Shopify Liquid filter as python-liquid implements it. Braze's
   list "may not be complete", and it runs Shopify Liquid 5, so standard filters it does not
@@ -128,7 +129,7 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
 _KEPT_STANDARD: frozenset[str] = frozenset(
     {
         # array
-        "concat", "sort", "sort_natural", "sum", "where",
+        "concat", "sum", "where",
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
         "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",

@@ -12,6 +12,8 @@ one-item list.
   for an integer, as Ruby's `Integer#size` says; 0 for anything else;
 * `reverse` and `uniq` read their input as the others do (nil reverses to an empty list);
   `uniq` keeps items Ruby tells apart (`1`, `1.0` and `true` are three items);
+* `sort` and `sort_natural` put nil last; `sort` fails on items Ruby cannot compare (a
+  number and a text), and `sort_natural` compares Ruby's text with ASCII case folding;
 * `first` and `last` give nil for text (Ruby strings have neither), and `last` gives nil
   for a hash (a hash's `first` is its first `[key, value]` pair);
 * `join` writes each item as Ruby's `to_s` does: nil as nothing, `true`, `2.0`.
@@ -19,6 +21,7 @@ one-item list.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 from liquid.exceptions import FilterArgumentError
@@ -92,6 +95,72 @@ def uniq(value: object, key: object = None) -> list[object]:
     return kept
 
 
+def _spaceship(a: object, b: object) -> int | None:
+    """Ruby's `a <=> b` for Liquid values; None when Ruby cannot compare them."""
+    if a is None and b is None:
+        return 0
+    if isinstance(a, bool) or isinstance(b, bool):
+        return 0 if a is b else None
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return (a > b) - (a < b)
+    if isinstance(a, str) and isinstance(b, str):
+        return (a > b) - (a < b)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        for left, right in zip(a, b, strict=False):
+            order = _spaceship(left, right)
+            if order != 0:
+                return order
+        return (len(a) > len(b)) - (len(a) < len(b))
+    return 0 if isinstance(a, Mapping) and a == b else None
+
+
+def _nil_safe_compare(a: object, b: object) -> int:
+    order = _spaceship(a, b)
+    if order is not None:
+        return order
+    if is_nil(a):
+        return 1
+    if is_nil(b):
+        return -1
+    raise FilterArgumentError("cannot sort values of incompatible types", token=None)
+
+
+def _nil_safe_casecmp(a: object, b: object) -> int:
+    if is_nil(a) or is_nil(b):
+        return 0 if is_nil(a) and is_nil(b) else (1 if is_nil(a) else -1)
+    left, right = _ascii_fold(to_text(a)), _ascii_fold(to_text(b))
+    return (left > right) - (left < right)
+
+
+def _ascii_fold(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _sorted(value: object, key: object, compare: Callable[[object, object], int]) -> object:
+    seq = items(value)
+    if not seq:
+        return []
+    if is_nil(key):
+        return sorted(seq, key=functools.cmp_to_key(compare))
+    if not all(isinstance(item, (Mapping, list, tuple, str, int)) for item in seq):
+        return None  # Ruby Liquid returns nothing when an item cannot be indexed
+    return sorted(
+        seq, key=functools.cmp_to_key(lambda a, b: compare(_property(a, key), _property(b, key)))
+    )
+
+
+def sort(value: object, key: object = None) -> object:
+    return _sorted(value, key, _nil_safe_compare)
+
+
+def sort_natural(value: object, key: object = None) -> object:
+    return _sorted(value, key, _nil_safe_casecmp)
+
+
 def first(value: object) -> object:
     return _end(value, 0)
 
@@ -133,5 +202,7 @@ FILTERS: dict[str, Callable[..., object]] = {
     "reverse": reverse,
     "uniq": uniq,
     "first": first,
+    "sort": sort,
+    "sort_natural": sort_natural,
     "last": last,
 }

@@ -8,6 +8,7 @@ inlines another template that shares the message's variables (blocks often hold 
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import TYPE_CHECKING, TextIO
 
 from liquid.builtin.content import ContentNode, Literal
@@ -131,6 +132,13 @@ def _content_block_name(expression: object) -> str | None:
         return None
     name = left.path[1]
     return name if isinstance(name, str) else None
+
+
+def content_block_text(name: str, token: Token, context: RenderContext) -> str:
+    """A content block rendered in the caller's context, as text (for expressions)."""
+    buffer = StringIO()
+    _render_content_block(name, token, context, buffer)
+    return buffer.getvalue()
 
 
 def _render_content_block(
