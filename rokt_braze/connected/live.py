@@ -57,6 +57,8 @@ ANY_PORT = -1
 
 #: Whitespace, C0/C1 controls, DEL, and backslash: characters parsers disagree about.
 _AMBIGUOUS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+#: HOST (a DNS name or IPv4), .DOMAIN or [IPv6], then :PORT or :* (any port).
+_ALLOW_ENTRY = re.compile(r"(\[[0-9a-f:.]+\]|\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)(?::(\d{1,5}|\*))?")
 #: Never printed raw from a server's answer (this package is a leaf; see rokt_braze.printable).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -137,7 +139,10 @@ class AllowedHost:
     def parse(cls, text: str) -> AllowedHost:
         entry = text.strip().lower()
         port: int | None = None
-        match = re.fullmatch(r"(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}|\*))?", entry)
+        if not entry.isascii():  # an internationalised name: compare as the URL parser will
+            with suppress(UnicodeError):
+                entry = entry.encode("idna").decode("ascii")
+        match = _ALLOW_ENTRY.fullmatch(entry)
         if not match or _AMBIGUOUS.search(entry) or "@" in entry or "/" in entry:
             raise ValueError(f"allowed host {text!r}: expected HOST, .DOMAIN, HOST:PORT or "
                              "HOST:*")

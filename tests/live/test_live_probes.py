@@ -384,10 +384,11 @@ def test_send_to_rewrites_only_the_webhooks_origin(server: Loopback, tmp_path: P
         ["send", "{hook}", "--to", f"http://u:{PASSWORD}@127.0.0.1:1"],
         ["send", "{hook}", "--base-url", "https://a.test=http://127.0.0.1\\x"],
         ["check", "{hook}", "--live", "--allow-host", "bad host"],
+        ["check", "{hook}", "--live", "--allow-host", "*"],
         ["check", "{hook}", "--allow-host", "127.0.0.1"],
         ["render", "{hook}", "--base-url", "https://a.test=http://127.0.0.1:1"],
     ],
-    ids=["to-scheme", "to-userinfo", "base-url-backslash", "allow-host-space",
+    ids=["to-scheme", "to-userinfo", "base-url-backslash", "allow-host-space", "allow-host-star",
          "allow-host-without-live", "base-url-without-live"],
 )
 def test_bad_live_options_are_usage_errors_before_any_work(
@@ -429,3 +430,12 @@ def test_non_latin1_credentials_are_sent_as_utf8(server: Loopback) -> None:
     assert live.send(CallRequest("GET", f"{server.base}/x", basic_auth="x")).status == 200
     expected = base64.b64encode("zoë€:pw".encode()).decode()
     assert f"Authorization: Basic {expected}".encode() in server.requests[0]
+
+
+def test_allowlist_entries_compare_as_the_url_parser_reads_hosts() -> None:
+    live = LiveTransport(allow_hosts=frozenset({"Bücher.example", ".Shop.example"}))
+    assert live.resolve("https://xn--bcher-kva.example/x").host == "xn--bcher-kva.example"
+    assert live.resolve("https://bücher.example/x").host == "xn--bcher-kva.example"
+    assert live.resolve("http://a.shop.example/x").port == 80
+    with pytest.raises(CallFailed):
+        live.resolve("https://evilshop.example/x")  # a suffix, not a subdomain

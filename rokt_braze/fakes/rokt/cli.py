@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             reason = exc.strerror or exc
             _say(f"rokt-braze fake-rokt: cannot listen on {args.host}:{args.port}: {reason}")
             return 2
+        if not _loopback(args.host):
+            _say(f"warning: listening on {args.host}, beyond this machine: anyone who can reach "
+                 "it can use its clients and read its feeds")
         _banner(fake, clients, args.account, args.db, args.show_secrets)
         fake.serve_forever()
     except KeyboardInterrupt:
@@ -140,6 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         fake.stop()
     return 0
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _banner(

@@ -156,3 +156,21 @@ def test_account_owners_are_shown_and_enforced() -> None:
         assert f"accounts:  {ACCOUNT} (client client-2)" in "".join(running.banner)
         mine = get_token(running)
         assert post_event(running, mine, create_body()).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.0.1", True), ("::1", True), ("localhost", True),
+     ("0.0.0.0", False), ("::", False), ("192.168.1.5", False), ("example.com", False)],
+)
+def test_hosts_beyond_loopback_are_recognised_for_the_warning(host: str, loopback: bool) -> None:
+    """`--host` off loopback prints a warning before the banner (not started here: tests
+    listen on loopback only)."""
+    from rokt_braze.fakes.rokt.cli import _loopback
+
+    assert _loopback(host) is loopback
+
+
+def test_loopback_serving_has_no_warning() -> None:
+    with cli_server() as running:
+        assert "warning" not in "".join(running.banner)
