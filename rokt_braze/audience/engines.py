@@ -227,17 +227,27 @@ class DaskEngine(Engine):
             self._cluster.close()
 
 
+#: Worker settings for a CPU-bound task that holds the GIL: no stack sampler, and the
+#: event loop's timers (every 20-500 ms by default) woken rarely, as each wake-up takes the
+#: GIL from the task (together about 7% of a worker's CPU time otherwise).
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
 def local_cluster(workers: int) -> Any:
     """A Dask `LocalCluster` of `workers` processes with one thread each (rendering holds
-    the GIL), without the workers' stack sampler (it costs CPU for every task)."""
+    the GIL), with `WORKER_CONFIG`."""
     import dask
     from distributed import LocalCluster
 
     # Worker processes inherit an ignored SIGINT (see `_start_worker`).
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        with warnings.catch_warnings(), dask.config.set(
-                {"distributed.worker.profile.enabled": False}):
+        with warnings.catch_warnings(), dask.config.set(WORKER_CONFIG):
             warnings.simplefilter("ignore", UserWarning)  # "port 8787 is in use, using another"
             return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                 dashboard_address=None, silence_logs=40)
