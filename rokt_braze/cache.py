@@ -75,7 +75,7 @@ def check_cached(
     fixtures: str | None = None,
     directory: Path | None = None,
 ) -> CheckResult:
-    """`checking.check` over `paths`, answering unchanged files from the cache.
+    """`api.check` over `paths`, answering unchanged files from the cache.
 
     `profiles` and `fixtures` are file paths, as on the command line. Files that miss are
     checked one at a time (so what each reads is its own) and stored.
@@ -97,14 +97,14 @@ def check_cached(
 
 def _check_one(path: str, profiles: Sequence[str] | None, config: Config,
                fixtures: str | None) -> Entry:
-    from rokt_braze.checking import check
+    from rokt_braze.api import check
     from rokt_braze.errors import InputError
 
     with recording() as reads:
         try:
             loaded = None
             if fixtures:
-                from rokt_braze.resources import load_fixture_file
+                from rokt_braze.pipeline import load_fixture_file
 
                 loaded = load_fixture_file(fixtures)
             result = check([path], profiles, config=config, fixtures=loaded)

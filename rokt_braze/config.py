@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from rokt_braze.errors import InputError
-from rokt_braze.findings import RULES, Severity
+from rokt_braze.findings import FAIL_LEVELS, RULES, Severity
 from rokt_braze.limits import Limits
 
 if sys.version_info >= (3, 11):
@@ -51,7 +51,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
 _KEYS = frozenset(
     {"profiles", "fixtures", "fail-on", "ignore", "exclude", "extend-exclude", "severity",
      "per-file-ignores",

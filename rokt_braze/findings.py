@@ -29,6 +29,20 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
+#: What `--fail-on` and the config's `fail-on` accept: a severity, or never fail.
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+def fail_level(text: str) -> Severity | None:
+    """The lowest severity that fails a run (None: `never`)."""
+    return None if text == "never" else Severity.parse(text)
+
+
+def fails(worst: Severity | None, level: Severity | None) -> bool:
+    """Does a run whose worst finding is `worst` fail at `level`? The one place it is decided."""
+    return level is not None and worst is not None and worst >= level
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from rokt_braze.errors import InputError
-from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.findings import FAIL_LEVELS, CheckResult, Finding, Severity, fail_level, fails
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from rokt_braze.config import Config
     from rokt_braze.profiles import Profile
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
 MARKER = "rokt_braze"
 
 
@@ -97,7 +96,7 @@ def _settings(config: pytest.Config, paths: list[str]) -> Settings:
         files={Path(f).resolve(): Path(f) for f in files},
         config=cfg,
         profiles=profiles,
-        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        fail_on=fail_level(fail_on),
         invocation_dir=here,
     )
 
@@ -184,7 +183,7 @@ class WebhookItem(pytest.Item):
 
         lines = [line_of(f) for f in self.findings]
         fail_on = self.config.stash[SETTINGS].fail_on
-        failing = fail_on is not None and any(f.severity >= fail_on for f in self.findings)
+        failing = fails(max((f.severity for f in self.findings), default=None), fail_on)
         if self.input_errors or failing:
             raise WebhookFindings([f"rokt-braze: {e}" for e in self.input_errors] + lines)
         if lines:  # below the fail level: shown with -rP / -rA

@@ -1,9 +1,11 @@
 """Checking users, one chunk of the export at a time (what each worker process runs).
 
-Per user the fast path renders the specialised message (`plan`), validates the request and
-keeps only rule ids, the abort reason and an 8-byte hash of the eventId. A finding's message
-and position need a traced render, so they are worked out with the ordinary `check_render`
-only for the users that become examples: the first three per rule.
+Every user goes through the pipeline (`rokt_braze.pipeline`), as in `check`: the same
+resources, the same render-outcome-to-findings step, the same severities and
+suppressions. What differs is the schedule: per user the fast path renders the specialised
+message (`plan`) and keeps only the judged (rule, severity) pairs, the abort reason and an
+8-byte hash of the eventId. A finding's message and position need a traced render, so
+they are worked out only for the users that become examples: the first three per rule.
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.audience.source import Chunk
-from rokt_braze.audience.summary import EXAMPLES, AbortGroup, ChunkResult, Example, RuleCount
-from rokt_braze.braze import Resources
-from rokt_braze.checking import check_render, declared_target
+from rokt_braze.audience.summary import (
+    EXAMPLES,
+    AbortGroup,
+    ChunkResult,
+    Example,
+    RuleCount,
+    RuleKey,
+)
 from rokt_braze.connected import FixtureError, check_fixtures
-from rokt_braze.errors import MessageAborted, TemplateError
-from rokt_braze.findings import RULES, Finding, Severity
-from rokt_braze.limits import Limits
+from rokt_braze.findings import Finding, Severity
+from rokt_braze.pipeline import Pipeline, Settings
 from rokt_braze.profiles import Profile
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (
@@ -33,14 +39,11 @@ from rokt_braze.profiles.profile import (
     profile_name,
 )
 from rokt_braze.profiles.track import TrackError, is_track_body, users_from_track
-from rokt_braze.resources import build_resources
-from rokt_braze.targets import detect_target, event_id
-from rokt_braze.targets import validate as validate_request
-from rokt_braze.webhook import Webhook, load_webhook, render_message
+from rokt_braze.targets import event_id, event_id_policy
+from rokt_braze.webhook import load_webhook
 
 __all__ = ["Checker", "Job", "event_id_hash"]
 
-FixtureSource = tuple[str, object]
 #: Record keys that must hold a mapping (`profile_from_record` checks them).
 _NAMESPACE_SOURCES = frozenset(MAPPING_KEYS)
 
@@ -51,13 +54,10 @@ class Job:
 
     webhook: str
     profiles: str
-    #: effective severity per rule after the config (None: the rule is off)
-    severities: Mapping[str, Severity | None]
-    #: config fixture files, already loaded: (path, data)
-    fixtures: tuple[FixtureSource, ...] = ()
+    #: config, config fixtures (already read), as every entry point gets them
+    settings: Settings = field(default_factory=Settings)
     #: False: render every field in full for every user (the reference path, for tests)
     specialise: bool = True
-    limits: Limits = field(default_factory=Limits)
 
 
 def event_id_hash(value: str) -> int:
@@ -67,32 +67,35 @@ def event_id_hash(value: str) -> int:
 
 
 @dataclass
-class Outcome:
+class UserResult:
     """One user's result on the fast path."""
 
-    rules: set[str] = field(default_factory=set)
+    rules: set[RuleKey] = field(default_factory=set)
     abort: str | None = None
     event_id: str | None = None
 
 
 class Checker:
-    """One per process: the webhook parsed, resources built, the plan probed once."""
+    """One per process: the webhook's pipeline, its resources built, the plan probed once.
+
+    The eventId probe runs on each chunk's first user with an eventId; the merged tally
+    keeps the one of the first user by (source, line), whatever the order chunks finish in.
+    """
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.webhook: Webhook = load_webhook(job.webhook)
-        self.target = declared_target(self.webhook)
-        self.resources = self._resources([])
-        self.plan = MessagePlan(self.webhook, self.resources) if job.specialise else None
+        self.pipeline = Pipeline(load_webhook(job.webhook), job.settings)
+        self.webhook = self.pipeline.webhook
+        self.target = self.pipeline.target
+        resources = self.pipeline.resources()  # a bad fixture fails here
+        self.plan = MessagePlan(self.webhook, resources) if job.specialise else None
+        #: the per-user identity rule (Rokt: rokt-event-id) and its severity, once seen
+        self.identity: tuple[str, Severity | None] | None = None
         self.stem = _stem(job.profiles)
-
-    def _resources(self, own: list[dict[str, Any]], where: str = "") -> Resources:
-        return build_resources((where, own or None), (self.webhook.path, self.webhook.fixtures),
-                               *self.job.fixtures, limits=self.job.limits)
 
     # -- a chunk ---------------------------------------------------------------------------
 
-    def check_chunk(self, chunk: Chunk, complete: frozenset[str] = frozenset()) -> ChunkResult:
+    def check_chunk(self, chunk: Chunk, complete: frozenset[RuleKey] = frozenset()) -> ChunkResult:
         """Check every user in `chunk`; look for examples only of rules not in `complete`."""
         result = ChunkResult(malformed=list(chunk.errors))
         hashes: array[int] = array("Q")
@@ -108,7 +111,11 @@ class Checker:
             if outcome.event_id is not None:
                 hashes.append(event_id_hash(outcome.event_id))
                 lines.append(line)
+                if result.probe is None:  # the chunk's first user with an eventId
+                    found = self.pipeline.identity_probe(self.pipeline.render(profile))
+                    result.probe = None if found is None else (line, found)
         result.hashes, result.lines = hashes.tobytes(), lines.tobytes()
+        result.identity = self.identity
         result.malformed.sort()
         return result
 
@@ -174,70 +181,47 @@ class Checker:
 
     # -- a user ----------------------------------------------------------------------------
 
-    def resources_for(self, profile: Profile) -> Resources:
-        if not profile.fixtures:
-            return self.resources
-        return self._resources(profile.fixtures, profile.source or profile.name)
-
-    def check_user(self, profile: Profile) -> Outcome:
-        """Rule ids (before the config), abort reason and eventId for one user."""
-        out = Outcome()
+    def check_user(self, profile: Profile) -> UserResult:
+        """The judged (rule, severity) pairs, abort reason and eventId of one user."""
+        pipeline = self.pipeline
         namespaces = build_namespaces(profile.data)
-        resources = self.resources_for(profile)
         templates = None
-        if self.plan is not None and resources is self.resources:
+        if self.plan is not None and not profile.fixtures:
             templates = self.plan.templates(namespaces)
-        try:
-            result = render_message(self.webhook, namespaces, resources, templates=templates)
-        except MessageAborted as abort:
-            out.rules.add("render-error" if abort.cause == "retry" else "aborted")
-            out.abort = abort.reason or ""
-            return out
-        except TemplateError as err:
-            out.rules.add(err.rule)
-            return out
-        if any(call.status is not None and not 200 <= call.status < 300
-               for _, call in result.calls):
-            out.rules.add("render-error")
-        if result.missing:
-            out.rules.add("missing-attribute")
-        if self.webhook.is_liquid:
-            return out
-        target = self.target or detect_target(result.request.url)
-        out.rules.update(p.rule for p in validate_request(result.request, target))
-        if target is not None and target.startswith("rokt."):
-            out.event_id = event_id(result.request)
+        outcome = pipeline.render(profile, namespaces=namespaces, templates=templates)
+        out = UserResult(pipeline.rules(outcome), outcome.abort_reason)
+        if outcome.result is not None and outcome.target is not None:
+            out.event_id = event_id(outcome.result.request, outcome.target)
+            if out.event_id is not None and self.identity is None:
+                policy = event_id_policy(outcome.target)
+                assert policy is not None
+                self.identity = (policy.rule, pipeline.policy.severity(policy.rule))
         return out
 
     def findings(self, profile: Profile) -> list[Finding]:
-        """The full findings for one user, positioned (the slow, reference path)."""
-        return list(check_render(self.webhook, profile, self.resources_for(profile),
-                                 self.target))
+        """The full findings for one user, positioned (the plain, unspecialised render)."""
+        return self.pipeline.findings(self.pipeline.render(profile))
 
     def _tally(
-        self, result: ChunkResult, profile: Profile, line: int, outcome: Outcome,
-        complete: frozenset[str],
+        self, result: ChunkResult, profile: Profile, line: int, outcome: UserResult,
+        complete: frozenset[RuleKey],
     ) -> None:
-        severities = self.job.severities
-        rules = [r for r in outcome.rules if severities.get(r, RULES[r].severity) is not None]
-        if rules:
+        if outcome.rules:
             result.users_with_findings += 1
             external_id = profile.data.get("external_id")
             result.failing.append((line, "" if external_id is None else str(external_id),
-                                   tuple(sorted(rules))))
+                                   tuple(sorted({rule for rule, _ in outcome.rules}))))
         details: list[Finding] | None = None
-        for rule in rules:
-            count = result.rules.get(rule)
+        for key in sorted(outcome.rules):
+            count = result.rules.get(key)
             if count is None:
-                severity = severities.get(rule, RULES[rule].severity)
-                assert severity is not None
-                count = result.rules[rule] = RuleCount(rule, severity)
+                count = result.rules[key] = RuleCount(*key)
             count.users += 1
-            if rule in complete or len(count.examples) >= EXAMPLES:
+            if key in complete or len(count.examples) >= EXAMPLES:
                 continue
             if details is None:
                 details = self.findings(profile)
-            found = next((f for f in details if f.rule == rule), None)
+            found = next((f for f in details if (f.rule, f.severity) == key), None)
             example = Example(profile.name, line)
             if found is not None:
                 example = Example(profile.name, line, found.message, (found.line, found.column),

@@ -1,18 +1,27 @@
-"""The `audience` verb: argument parsing and the exit status (see `rokt_braze.cli`)."""
+"""The `audience` subcommand: argument parsing and the exit status (see `rokt_braze.cli`)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from rokt_braze.cli_util import FAIL_LEVELS, positive_int, report_stream
+from rokt_braze.cli_util import (
+    EXIT_INPUT,
+    Subparsers,
+    add_config,
+    add_fail_on,
+    exit_status,
+    level,
+    positive_int,
+    report_stream,
+)
 
 __all__ = ["add_parser", "run"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
+def add_parser(subparsers: Subparsers) -> None:
+    from rokt_braze.report import formats
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "audience", help="render and validate a webhook for every user of a Braze export",
         description="Render WEBHOOK for every user of a Braze user export on all cores or a "
@@ -36,12 +45,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--failing-users", metavar="FILE",
                         help="write every user with a finding to FILE (.csv or .jsonl): "
                         "external_id, source, line, rules")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--fail-on", choices=FAIL_LEVELS,
-                        default=None,
-                        help="lowest severity that makes the exit status 1 (default: error)")
-    parser.add_argument("--config", metavar="FILE", help="config file (severities, ignores, "
-                        "fixtures)")
+    parser.add_argument("--format", choices=formats("audience"), default="text")
+    add_fail_on(parser)
+    add_config(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (there is none anyway when stderr is not a "
@@ -53,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from rokt_braze.audience.progress import Progress
     from rokt_braze.audience.run import run_audience
     from rokt_braze.config import load_config
+    from rokt_braze.report import write_report
 
     config = load_config(args.config)
     progress = Progress(sys.stderr, enabled=False if args.no_progress else None)
@@ -64,20 +71,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     with report_stream(args.output) as out:
-        _write(summary, args.format, out)
+        write_report(summary, args.format, out, kind="audience")
     if summary.malformed_count:
         sys.stderr.write(f"rokt-braze: {summary.profiles}: {summary.malformed_count:,} malformed "
                          f"line{'s' if summary.malformed_count != 1 else ''} skipped (see the "
                          "report)\n")
         return EXIT_INPUT
-    return EXIT_FINDINGS if summary.fails(args.fail_on or config.fail_on) else EXIT_OK
-
-
-def _write(summary: object, fmt: str, out: object) -> None:
-    from rokt_braze.audience.summary import Summary
-
-    assert isinstance(summary, Summary)
-    if fmt == "json":
-        summary.write_json(out)  # type: ignore[arg-type]
-    else:
-        summary.write_text(out)  # type: ignore[arg-type]
+    return exit_status(summary.worst(), level(args, config))

@@ -31,6 +31,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from rokt_braze.audience.collide import CollisionPart, reduce_bucket, reduce_spilled
 from rokt_braze.audience.partition import Partition, PartitionCheck, PartitionResult
 from rokt_braze.audience.storage import missing_extra
+from rokt_braze.audience.summary import RuleKey
 from rokt_braze.errors import InputError
 
 __all__ = ["ENGINES", "Engine", "default_jobs", "make_engine"]
@@ -66,7 +67,7 @@ class Engine(ABC):
 
     @abstractmethod
     def check(self, task: PartitionCheck, partition: Partition,
-              complete: frozenset[str]) -> Pending[PartitionResult]: ...
+              complete: frozenset[RuleKey]) -> Pending[PartitionResult]: ...
 
     @abstractmethod
     def collisions(self, task: PartitionCheck) -> CollisionPart: ...
@@ -125,7 +126,7 @@ class LocalEngine(Engine):
         return _Async(self._pool.apply_async(fn, args))
 
     def check(self, task: PartitionCheck, partition: Partition,
-              complete: frozenset[str]) -> Pending[PartitionResult]:
+              complete: frozenset[RuleKey]) -> Pending[PartitionResult]:
         return self.submit(task, partition, complete)
 
     def spill(self) -> str | None:
@@ -190,7 +191,7 @@ class DaskEngine(Engine):
         return self._client.submit(fn, *args, pure=False)  # type: ignore[no-any-return]
 
     def check(self, task: PartitionCheck, partition: Partition,
-              complete: frozenset[str]) -> Pending[PartitionResult]:
+              complete: frozenset[RuleKey]) -> Pending[PartitionResult]:
         whole = self._client.submit(task, partition, complete, pure=False)
         self._batch.append(whole)
         if len(self._batch) >= COMBINE:

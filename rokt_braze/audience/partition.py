@@ -30,7 +30,7 @@ from rokt_braze.audience.collide import Shards, split_where, where
 from rokt_braze.audience.formats import TEXT, sniff
 from rokt_braze.audience.source import Chunk, ExportReader, count_range_lines, range_chunks
 from rokt_braze.audience.storage import ExportFile, open_file
-from rokt_braze.audience.summary import Tally
+from rokt_braze.audience.summary import RuleKey, Tally
 from rokt_braze.errors import InputError
 
 __all__ = ["Partition", "PartitionCheck", "PartitionResult", "adopt_checker", "count_lines",
@@ -147,7 +147,7 @@ class PartitionCheck:
     #: folder for eventId records (the local engine); None: return them in the result
     spill: str | None = None
 
-    def __call__(self, partition: Partition, complete: frozenset[str]) -> PartitionResult:
+    def __call__(self, partition: Partition, complete: frozenset[RuleKey]) -> PartitionResult:
         result = PartitionResult(partition.index)
         shards = Shards(self.buckets)
         members: dict[str, int] = {}

@@ -37,13 +37,10 @@ from rokt_braze.audience.storage import find_files
 from rokt_braze.audience.summary import Collision, Example, Summary
 from rokt_braze.config import Config
 from rokt_braze.errors import InputError
-from rokt_braze.findings import RULES, Finding
-from rokt_braze.resources import load_fixture_file
+from rokt_braze.pipeline import Settings
 
 __all__ = ["run_audience"]
 
-#: Findings after which rendering is pointless (as in `check`).
-_BLOCKING = frozenset({"liquid-syntax", "unknown-tag", "connected-content"})
 
 #: progress callback: (users so far, bytes of the export done, bytes in all)
 OnProgress = Callable[[int, int, int], None]
@@ -74,21 +71,15 @@ def run_audience(
     it: a big win on a long run, a surprise for a library caller).
     """
     specs = [os.fspath(profiles)] if isinstance(profiles, str | os.PathLike) else list(profiles)
-    config = config or Config()
-    job = Job(
-        webhook=webhook,
-        profiles=" ".join(specs),
-        severities={rule: config.rule_severity(rule, webhook) for rule in RULES},
-        fixtures=tuple((f, load_fixture_file(f)) for f in config.resolve(config.fixtures)),
-        specialise=specialise,
-        limits=config.limits,
-    )
+    settings = Settings(config or Config())
+    settings.config_fixtures()  # read once here, sent to every worker
+    job = Job(webhook=webhook, profiles=" ".join(specs), settings=settings,
+              specialise=specialise)
     checker = Checker(job)  # a bad webhook or fixture fails here, before any worker starts
-    summary = Summary(webhook=webhook, profiles=job.profiles, target=checker.target,
-                      collision_severity=job.severities["rokt-event-id"])
-    blocking = _syntax_findings(checker)
-    if blocking:
-        summary.template_findings = blocking
+    summary = Summary(webhook=webhook, profiles=job.profiles, target=checker.target)
+    summary.template_findings = checker.pipeline.template_findings()
+    summary.parses = checker.pipeline.parses
+    if not summary.parses:  # as in check, nothing renders until every field parses
         return summary
     files = find_files(specs)
     writer = FailingUsers(failing_users) if failing_users else None
@@ -121,14 +112,6 @@ def run_audience(
         if writer is not None:
             writer.close()
     return summary
-
-
-def _syntax_findings(checker: Checker) -> list[Finding]:
-    from rokt_braze.checking import lint_file
-
-    found = [f for f in lint_file(checker.webhook) if f.rule in _BLOCKING]
-    return [f.with_(severity=s) for f in found
-            if (s := checker.job.severities.get(f.rule, f.severity)) is not None]
 
 
 def _numbered(runner: Engine, partitions: list[Partition]) -> list[Partition]:

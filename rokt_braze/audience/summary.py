@@ -11,15 +11,18 @@ what only the whole run knows: colliding eventIds and the report.
 from __future__ import annotations
 
 import heapq
-import json
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from rokt_braze.findings import Finding, Severity
 
-__all__ = ["AbortGroup", "ChunkResult", "Collision", "Example", "RuleCount", "Summary", "Tally"]
+__all__ = [
+    "AbortGroup", "ChunkResult", "Collision", "Example", "RuleCount", "RuleKey", "Summary",
+    "Tally",
+]  # fmt: skip
 
 EXAMPLES = 3
+#: A rule and the severity it had for a user: a rule may report some cases as warnings.
+RuleKey = tuple[str, Severity]
 #: Abort reasons shown in the report (the most frequent).
 MAX_ABORT_REASONS = 10
 #: Distinct abort reasons kept while merging (past it, the rest count as "other reasons").
@@ -97,7 +100,7 @@ class ChunkResult:
 
     users: int = 0
     users_with_findings: int = 0
-    rules: dict[str, RuleCount] = field(default_factory=dict)
+    rules: dict[RuleKey, RuleCount] = field(default_factory=dict)
     aborted: dict[str, AbortGroup] = field(default_factory=dict)
     aborted_users: int = 0
     #: eventId hashes (array "Q" bytes) and the export line of each
@@ -106,6 +109,10 @@ class ChunkResult:
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     #: every user with a finding: (line, external_id or "", rule ids)
     failing: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    #: the eventId probe, run on this chunk's first user with an eventId: (line, findings)
+    probe: tuple[int, list[Finding]] | None = None
+    #: the rule of colliding eventIds and its severity (None: off), once a user had one
+    identity: tuple[str, Severity | None] | None = None
 
 
 @dataclass
@@ -114,12 +121,16 @@ class Tally:
 
     users: int = 0
     users_with_findings: int = 0
-    rules: dict[str, RuleCount] = field(default_factory=dict)
+    rules: dict[RuleKey, RuleCount] = field(default_factory=dict)
     aborted: dict[str, AbortGroup] = field(default_factory=dict)
     aborted_users: int = 0
     other_abort_reasons: int = 0
     malformed: list[Malformed] = field(default_factory=list)
     malformed_count: int = 0
+    #: the eventId probe of the first user (by source, line) it ran on: (source, line, findings)
+    probe: tuple[str, int, list[Finding]] | None = None
+    #: the rule of colliding eventIds and its severity (None: the rule is off)
+    identity: tuple[str, Severity | None] | None = None
 
     def merge(self, other: Tally) -> None:
         self.users += other.users
@@ -142,20 +153,29 @@ class Tally:
                 self.other_abort_reasons += self.aborted.pop(reason).users
         self.malformed_count += other.malformed_count
         self.malformed = heapq.nsmallest(MAX_MALFORMED, self.malformed + other.malformed)
+        if other.probe is not None and (self.probe is None or other.probe[:2] < self.probe[:2]):
+            self.probe = other.probe
+        if other.identity is not None:  # the same for every user of one target
+            mine = self.identity or other.identity
+            self.identity = min(mine, other.identity, key=lambda i: (i[0], i[1] or 0))
 
     def add_chunk(self, chunk: ChunkResult, source: str) -> None:
         """Merge a checker's chunk result, its lines being lines of `source`."""
         part = Tally(users=chunk.users, users_with_findings=chunk.users_with_findings,
                      rules=chunk.rules, aborted=chunk.aborted, aborted_users=chunk.aborted_users,
                      malformed=[(source, line, message) for line, message in chunk.malformed],
-                     malformed_count=len(chunk.malformed))
+                     malformed_count=len(chunk.malformed), identity=chunk.identity)
+        if chunk.probe is not None:
+            part.probe = (source, *chunk.probe)
         groups: list[RuleCount | AbortGroup] = [*chunk.rules.values(), *chunk.aborted.values()]
         for group in groups:
             for example in group.examples:
                 example.source = source
         self.merge(part)
 
-    def complete_rules(self, before: tuple[str, int] = ("\U0010ffff", 0)) -> frozenset[str]:
+    def complete_rules(
+        self, before: tuple[str, int] = ("\U0010ffff", 0)
+    ) -> frozenset[RuleKey]:
         """Rules whose examples are final for input from (source, line) `before` on."""
         return frozenset(r for r, c in self.rules.items()
                          if len(c.examples) >= EXAMPLES and c.examples[-1].key()[:2] < before)
@@ -172,20 +192,39 @@ class Summary(Tally):
     collisions: list[Collision] = field(default_factory=list)
     colliding_ids: int = 0
     colliding_users: int = 0
-    collision_severity: Severity | None = Severity.WARNING
-    #: findings about the webhook itself that stopped the run (it does not parse)
+    #: findings about the webhook itself (parse errors, lint), as `check` reports them; when
+    #: it does not parse (`parses` False) no user was rendered. See `webhook_findings`.
     template_findings: list[Finding] = field(default_factory=list)
+    parses: bool = True
+
+    @property
+    def collision_severity(self) -> Severity | None:
+        """The severity of colliding eventIds (the target's eventId rule, after the config)."""
+        return self.identity[1] if self.identity else None
+
+    def webhook_findings(self) -> list[Finding]:
+        """The webhook's own findings: parse errors and lint, then the eventId probe."""
+        probe = self.probe[2] if self.probe else []
+        return sorted([*self.template_findings, *probe], key=Finding.sort_key)
 
     def worst(self) -> Severity | None:
         levels = [c.severity for c in self.rules.values() if c.users]
-        levels += [f.severity for f in self.template_findings]
+        levels += [f.severity for f in self.webhook_findings()]
         if self.colliding_ids and self.collision_severity is not None:
             levels.append(self.collision_severity)
         return max(levels, default=None)
 
-    def fails(self, fail_on: str) -> bool:
-        worst = self.worst()
-        return fail_on != "never" and worst is not None and worst >= Severity.parse(fail_on)
+    def per_rule(self) -> dict[str, RuleCount]:
+        """One count per rule, whatever severities it had (the worst is kept)."""
+        out: dict[str, RuleCount] = {}
+        for count in self.sorted_rules():
+            mine = out.get(count.rule)
+            if mine is None:
+                out[count.rule] = RuleCount(count.rule, count.severity, count.users,
+                                            list(count.examples))
+            else:
+                mine.add(count)
+        return out
 
     def sorted_rules(self) -> list[RuleCount]:
         return sorted(self.rules.values(), key=lambda c: (-c.severity, -c.users, c.rule))
@@ -230,6 +269,7 @@ class Summary(Tally):
                 "other_reasons_users": self.abort_groups()[1],
             },
             "collisions": {
+                "rule": self.identity[0] if self.identity else None,
                 "severity": str(self.collision_severity) if self.collision_severity else None,
                 "event_ids": self.colliding_ids,
                 "users": self.colliding_users,
@@ -243,87 +283,5 @@ class Summary(Tally):
                 "lines": self.malformed_count,
                 "first": [{"source": f, "line": n, "message": m} for f, n, m in self.malformed],
             },
-            "template_findings": [f.to_dict() for f in self.template_findings],
+            "template_findings": [f.to_dict() for f in self.webhook_findings()],
         }
-
-    def write_json(self, out: TextIO) -> None:
-        json.dump(self.to_dict(), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-
-    def write_text(self, out: TextIO) -> None:
-        for line in self.text_lines():
-            out.write(line + "\n")
-
-    def text_lines(self) -> list[str]:
-        from rokt_braze.report.text_format import line_of
-
-        lines = [line_of(f) for f in self.template_findings]
-        if self.template_findings:
-            lines.append("The webhook does not parse: no user was rendered.")
-            return lines
-        target = f" ({self.target})" if self.target else ""
-        lines.append(f"{self.webhook}{target} x {self.profiles}: {self.users:,} "
-                     f"user{'s' if self.users != 1 else ''}")
-        if self.rules:
-            lines.append("")
-            width = max(len(c.rule) for c in self.rules.values()) + 10
-            lines.append(f"{'rule':<{width}} {'users':>9} {'share':>7}  examples")
-            for c in self.sorted_rules():
-                tag = "" if c.severity == Severity.ERROR else f" ({c.severity})"
-                ids = ", ".join(e.user for e in c.examples)
-                lines.append(f"{c.rule + tag:<{width}} {c.users:>9,} "
-                             f"{_percent(self.share(c.users)):>7}  {ids}")
-                first = next((e for e in c.examples if e.message), None)
-                if first is not None:
-                    at = f"{self.webhook}:{first.position[0]}:{first.position[1]}" if (
-                        first.position[0]) else self.webhook
-                    lines.append(f"    {at}: {first.message} [{first.user}]")
-        if self.aborted_users:
-            lines.append("")
-            lines.append(f"Aborted (Braze sends nothing): {self.aborted_users:,} users "
-                         f"({_percent(self.share(self.aborted_users))})")
-            groups, others = self.abort_groups()
-            for g in groups:
-                ids = ", ".join(e.user for e in g.examples)
-                lines.append(f"    {g.users:>9,}  {g.reason or 'abort_message called'}: {ids}")
-            if others:
-                lines.append(f"    {others:>9,}  (other reasons)")
-        if self.colliding_ids:
-            tag = f" ({self.collision_severity})" if self.collision_severity else ""
-            lines.append("")
-            lines.append(f"Colliding eventIds{tag}: {self.colliding_ids:,} eventId"
-                         f"{'s' if self.colliding_ids != 1 else ''} shared by "
-                         f"{self.colliding_users:,} users")
-            for group in self.collisions:
-                ids = ", ".join(f"{e.user} ({e.source}:{e.line})" for e in group.examples)
-                lines.append(f"    {group.users:>9,}  {group.event_id!r}: {ids}")
-            if self.colliding_ids > len(self.collisions):
-                lines.append(f"    ... and {self.colliding_ids - len(self.collisions):,} more "
-                             "eventIds")
-        if self.malformed_count:
-            lines.append("")
-            lines.append(f"Malformed input: {self.malformed_count:,} "
-                         f"line{'s' if self.malformed_count != 1 else ''} skipped")
-            for source, number, message in self.malformed:
-                at = f"{source}:{number}" if number else source
-                lines.append(f"    {at}: {message}")
-            if self.malformed_count > len(self.malformed):
-                lines.append(f"    ... and {self.malformed_count - len(self.malformed):,} more")
-        lines.append("")
-        lines.append(self.closing_line())
-        return lines
-
-    def closing_line(self) -> str:
-        if not self.users_with_findings and not self.colliding_ids:
-            return f"All {self.users:,} users passed."
-        line = (f"Problems for {self.users_with_findings:,} of {self.users:,} users "
-                f"({_percent(self.share(self.users_with_findings))})")
-        if self.colliding_ids:
-            line += f"; {self.colliding_users:,} share their eventId with another user"
-        return line + "."
-
-
-def _percent(share: float) -> str:
-    if 0 < share < 0.001:
-        return "<0.1%"
-    return f"{share:.1%}"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 
 __all__ = ["Sandbox", "main", "running_sandbox"]
@@ -120,16 +121,17 @@ def _folder(folder: str | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from rokt_braze.fakes.braze.cli import _arg
+def add_parser(subparsers: Subparsers) -> None:
+    from rokt_braze.fakes.braze.cli import argument_type
     from rokt_braze.fakes.braze.delivery import parse_campaign
 
-    parser = argparse.ArgumentParser(
-        prog="rokt-braze sandbox",
+    parser = subparsers.add_parser(
+        "sandbox", help="run both fakes wired together: subscribe, export, campaign, "
+        "calendar feed",
         description="Run the fake Rokt Calendar API and the fake Braze REST API on free "
         "loopback ports, wired to each other, until interrupted.",
     )
-    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK", type=_arg(parse_campaign),
+    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK", type=argument_type(parse_campaign),
                         action="append", default=None,
                         help="send WEBHOOK when a user performs EVENT (repeatable; default: "
                         "subscribe=the stock create webhook)")
@@ -138,14 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "folder removed at exit)")
     parser.add_argument("--json", action="store_true",
                         help="print the URLs and credentials as one JSON line")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
+    """The same as `rokt-braze sandbox ARGS`."""
+    from rokt_braze.cli import main as cli_main
+
+    return cli_main(["sandbox", *(sys.argv[1:] if argv is None else argv)])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve both fakes until interrupted; InputError when they cannot start."""
     from rokt_braze.fakes.braze.cli import log_line, say
 
     stop = threading.Event()
@@ -159,9 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _banner(sandbox, say)
             with contextlib.suppress(KeyboardInterrupt):
                 stop.wait()
-    except (InputError, ValueError, OSError) as exc:
-        say(f"rokt-braze sandbox: {exc}")
-        return 2
+    except (ValueError, OSError) as exc:
+        raise InputError(f"sandbox: {exc}") from None
     say("stopped")
     return 0
 

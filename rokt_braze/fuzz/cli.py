@@ -1,9 +1,10 @@
 """`rokt-braze fuzz WEBHOOK`: the command line of the fuzzer.
 
-Exit status as for `check`: 0 no rule fails at or above `--fail-on`, 1 some rule does,
-2 a usage or input error (Hypothesis missing included), 3 rendering crashed for a profile
-(a bug in rokt-braze; the profile that shows it is printed or written like any other).
-Output depends only on the inputs and the seed, so a run can be repeated exactly.
+Exit status as for `check` (`cli_util`): 0 no rule fails at or above `--fail-on`, 1 some
+rule does, 2 a usage or input error (Hypothesis missing included), 3 rendering crashed for
+a profile (a bug in rokt-braze; the profile that shows it is printed or written like any
+other). The report is a format of the report registry (`--format text|json`); output
+depends only on the inputs and the seed, so a run can be repeated exactly.
 """
 
 from __future__ import annotations
@@ -14,24 +15,33 @@ import os
 import sys
 from collections.abc import Iterator
 from random import SystemRandom
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from rokt_braze.cli_util import FAIL_LEVELS, positive_int
+from rokt_braze.cli_util import (
+    EXIT_INTERNAL,
+    Subparsers,
+    add_config,
+    add_fail_on,
+    exit_status,
+    level,
+    positive_int,
+)
 from rokt_braze.errors import InputError
-from rokt_braze.findings import Finding, Severity
+from rokt_braze.findings import Severity
+from rokt_braze.report.text_format import line_of
 
 if TYPE_CHECKING:
     from rokt_braze.fuzz.search import FuzzResult, RuleFailure
 
 __all__ = ["add_parser", "run"]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3
 DEFAULT_EXAMPLES = 200
 INSTALL_HINT = ("fuzz needs Hypothesis, which is not installed: "
                 "pip install 'rokt-braze[fuzz]' (or pip install hypothesis)")
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(subparsers: Subparsers) -> None:
+    from rokt_braze.report import formats
+
     parser = subparsers.add_parser(
         "fuzz", help="search for user profiles that break a webhook (needs hypothesis)",
         description="Render the webhook for adversarial user profiles (quotes, control "
@@ -45,11 +55,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         "fresh one, printed)")
     parser.add_argument("--out", metavar="DIR",
                         help="write each minimal profile to DIR/<rule>.yaml")
-    parser.add_argument("--fail-on", choices=FAIL_LEVELS,
-                        default=None, help="lowest severity that counts as failing "
-                        "(default: error); never: report errors and warnings, exit 0")
-    parser.add_argument("--config", metavar="FILE", help="config file (default: nearest "
-                        ".rokt-braze.toml or pyproject.toml with [tool.rokt-braze])")
+    parser.add_argument("--format", choices=formats("fuzz"), default="text")
+    add_fail_on(parser, "counts as failing; never: report errors and warnings, exit 0")
+    add_config(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,21 +65,22 @@ def run(args: argparse.Namespace) -> int:
     _require_hypothesis()
     from rokt_braze.config import load_config
     from rokt_braze.fuzz.search import INTERNAL_ERROR, fuzz_webhook
+    from rokt_braze.report import write_report
 
     config = load_config(args.config)
-    fail_on = args.fail_on or config.fail_on
-    level = Severity.WARNING if fail_on == "never" else Severity.parse(fail_on)
+    fail_at = level(args, config)
     seed = args.seed if args.seed is not None else SystemRandom().randrange(2**32)
     with _hypothesis_home():
-        result = fuzz_webhook(args.webhook, examples=args.examples, seed=seed, level=level,
-                              config=config)
-    written = write_profiles(result, args.out) if args.out else {}
-    write_report(result, written, sys.stdout)
+        result = fuzz_webhook(args.webhook, examples=args.examples, seed=seed,
+                              level=fail_at or Severity.WARNING, config=config)
+    if args.out:
+        result.written.update(write_profiles(result, args.out))
+    write_report(result, args.format, sys.stdout, kind="fuzz")
     if any(f.rule == INTERNAL_ERROR for f in result.failures):
         sys.stderr.write("rokt-braze: rendering crashed for a generated profile (shown above): "
                          "a bug in rokt-braze, please report it with that profile\n")
         return EXIT_INTERNAL
-    return EXIT_FINDINGS if result.failures and fail_on != "never" else EXIT_OK
+    return exit_status(max((f.severity for f in result.failures), default=None), fail_at)
 
 
 def _require_hypothesis() -> None:
@@ -124,34 +133,5 @@ def _header(result: FuzzResult, failure: RuleFailure) -> list[str]:
     return [
         f"rokt-braze fuzz: the smallest profile found that triggers {failure.rule}",
         f"in {result.path} (seed {result.seed}, {result.examples} profiles):",
-        *(_finding_line(f) for f in failure.findings),
+        *(line_of(f) for f in failure.findings),
     ]
-
-
-def write_report(result: FuzzResult, written: dict[str, str], out: TextIO) -> None:
-    from rokt_braze.fuzz.profile_file import comment_safe, profile_yaml
-
-    out.write(f"fuzzing {result.path}: {result.examples} profiles, seed {result.seed}\n")
-    for failure in result.failures:
-        out.write(f"{failure.rule} ({failure.severity}): failed for {failure.hits} of "
-                  f"{result.examples} profiles\n")
-        for found in failure.findings:
-            out.write(f"  {comment_safe(_finding_line(found))}\n")
-        if failure.rule in written:
-            out.write(f"  smallest profile: {written[failure.rule]}\n")
-        else:
-            out.write("  smallest profile:\n")
-            for line in profile_yaml(failure.profile).splitlines():
-                out.write(f"    {line}\n")
-    count = len(result.failures)
-    if count:
-        noun = "rule fails" if count == 1 else "rules fail"
-        out.write(f"{count} {noun} at or above {result.level}; "
-                  f"rerun with --seed {result.seed} to reproduce\n")
-    else:
-        out.write(f"no rule fails at or above {result.level}\n")
-
-
-def _finding_line(found: Finding) -> str:
-    where = f"{found.file}:{found.line}:{found.column}" if found.line else found.file
-    return f"{where}: {found.severity}: {found.message}"

@@ -23,7 +23,7 @@ import contextlib
 import copy
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
@@ -31,16 +31,14 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis.errors import NoSuchExample
 from hypothesis.strategies import SearchStrategy
 
-from rokt_braze.braze import Resources, parse_template
-from rokt_braze.checking import check_render, declared_target
+from rokt_braze.braze import parse_template
 from rokt_braze.config import Config, load_config
 from rokt_braze.errors import InputError, TemplateError
 from rokt_braze.findings import Finding, Severity
-from rokt_braze.lint import filter_suppressed
+from rokt_braze.pipeline import Pipeline, Settings
 from rokt_braze.profiles import Profile
 from rokt_braze.profiles.strategies import profiles
-from rokt_braze.resources import build_resources, load_fixture_file
-from rokt_braze.webhook import Webhook, load_webhook, parse_field
+from rokt_braze.webhook import Webhook, load_webhook
 
 __all__ = [
     "INTERNAL_ERROR",
@@ -78,6 +76,26 @@ class FuzzResult:
     examples: int
     level: Severity
     failures: tuple[RuleFailure, ...]
+    #: the webhook's own findings (lint), as `check` reports them
+    template: tuple[Finding, ...] = ()
+    #: rule -> the file its minimal profile was written to (`--out`)
+    written: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "version": 1,
+            "webhook": self.path,
+            "seed": self.seed,
+            "examples": self.examples,
+            "level": str(self.level),
+            "template_findings": [f.to_dict() for f in self.template],
+            "failures": [
+                {"rule": f.rule, "severity": str(f.severity), "hits": f.hits,
+                 "findings": [x.to_dict() for x in f.findings], "profile": f.profile,
+                 "written": self.written.get(f.rule)}
+                for f in self.failures
+            ],
+        }
 
 
 def fuzz_webhook(
@@ -104,7 +122,8 @@ def fuzz_webhook(
             minimal, found = first, tuple(oracle.failing(first)[rule])
         worst = max(f.severity for f in found)
         failures.append(RuleFailure(rule, worst, found, minimal, hits))
-    return FuzzResult(webhook.path, seed, drawn, level, tuple(failures))
+    return FuzzResult(webhook.path, seed, drawn, level, tuple(failures),
+                      tuple(oracle.pipeline.template_findings()))
 
 
 def template_reads(
@@ -127,23 +146,14 @@ class _Oracle:
     """Renders and validates the webhook for one profile; answers which rules fail."""
 
     def __init__(self, webhook: Webhook, config: Config, level: Severity) -> None:
-        for fld in webhook.fields():
-            try:
-                parse_field(webhook, fld)
-            except TemplateError as err:
-                raise InputError(
-                    f"does not parse ({err.rule} at line {err.line}: {err.message}); "
-                    "fix it first (rokt-braze check)", path=webhook.path) from None
+        self.pipeline = Pipeline(webhook, Settings(config))
+        for err in self.pipeline.parse_errors()[:1]:
+            raise InputError(
+                f"does not parse ({err.rule} at line {err.line}: {err.message}); "
+                "fix it first (rokt-braze check)", path=webhook.path)
         self.webhook = webhook
-        self.config = config
         self.level = level
-        self.target = declared_target(webhook)
-        self.fixtures = [(f, load_fixture_file(f)) for f in config.resolve(config.fixtures)]
-        self.content_blocks = dict(self._resources().content_blocks)  # also validates them
-
-    def _resources(self) -> Resources:
-        return build_resources((self.webhook.path, self.webhook.fixtures), *self.fixtures,
-                               limits=self.config.limits)
+        self.content_blocks = dict(self.pipeline.resources().content_blocks)  # validates them
 
     def failing(self, data: Data) -> dict[str, list[Finding]]:
         """Rule -> its findings at or above the level, for the user `data`."""
@@ -153,24 +163,13 @@ class _Oracle:
                 out.setdefault(found.rule, []).append(found)
         return out
 
-    def _findings(self, data: Data) -> Iterator[Finding]:
+    def _findings(self, data: Data) -> list[Finding]:
+        """The user's findings as `check` reports them (the pipeline's judgement)."""
         try:
-            raw = list(check_render(self.webhook, Profile("fuzz", data), self._resources(),
-                                    self.target))
+            return self.pipeline.findings(self.pipeline.render(Profile("fuzz", data)))
         except Exception as err:  # a bug in rokt-braze, found by fuzzing: keep it
-            yield Finding(INTERNAL_ERROR, Severity.ERROR, f"{type(err).__name__}: {err}",
-                          file=self.webhook.path)
-            return
-        for found in sorted(filter_suppressed(self.webhook, raw), key=Finding.sort_key):
-            severity = self._severity(found)
-            if severity is not None:
-                yield found.with_(severity=severity)
-
-    def _severity(self, found: Finding) -> Severity | None:
-        """A configured severity wins; otherwise the finding keeps its own (off is None)."""
-        if self.config.rule_severity(found.rule, found.file or self.webhook.path) is None:
-            return None
-        return self.config.severity.get(found.rule) or found.severity
+            return [Finding(INTERNAL_ERROR, Severity.ERROR, f"{type(err).__name__}: {err}",
+                            file=self.webhook.path)]
 
 
 def _settings(max_examples: int) -> settings:

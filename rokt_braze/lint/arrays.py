@@ -4,13 +4,13 @@ How Braze prints an array is undocumented (Shopify Liquid runs the elements toge
 `["a","b"]` renders `ab`), so outputting one is a bug whatever it shows.
 
 Without a profile the linter cannot see a value's type, so an attribute counts as an
-array only on evidence from the same webhook (any field) or from Rokt:
+array only on evidence from the same webhook (any field) or from a receiver:
 
 * the attribute is indexed (`custom_attribute.${x}[0]`), iterated (`for v in ...`) or
   given an array filter (`join`, `first`, `last`, `map`, `uniq`, `sort`, ...) somewhere
   in the webhook, directly or through a plain `assign` alias;
-* it is a Rokt attribute (`custom_attribute.${rokt:...}`): Rokt writes one value per
-  calendar subscription, so these are arrays.
+* a target says its receiver writes the attribute as an array
+  (`rokt_braze.targets.array_attribute`).
 
 An output is reported when its value is such an attribute (or an alias of it) and every
 filter applied keeps it an array (`compact`, `sort`, `uniq`, `default`, ...; see
@@ -24,10 +24,7 @@ from collections.abc import Iterator
 from rokt_braze.findings import Finding
 from rokt_braze.lint.base import Lint
 from rokt_braze.lint.field_model import AttrKey, Output
-
-
-def is_rokt_array(key: AttrKey) -> bool:
-    return key[0] == "custom_attribute" and key[1].startswith("rokt:")
+from rokt_braze.targets import array_attribute
 
 
 def array_output(lint: Lint) -> Iterator[Finding]:
@@ -40,13 +37,15 @@ def array_output(lint: Lint) -> Iterator[Finding]:
             if not isinstance(event, Output):
                 continue
             key = event.expr.array
-            if key is None or not (key in evidence or is_rokt_array(key)):
+            if key is None:
+                continue
+            why = array_attribute(*key)
+            if why is None and key not in evidence:
                 continue
             head = event.expr.head
             assert head is not None
             path = f"{key[0]}.${{{key[1]}}}" if key[0] else f"${{{key[1]}}}"
-            why = ("Rokt writes it as an array" if is_rokt_array(key)
-                   else "it is used as an array elsewhere in this webhook")
+            why = why or "it is used as an array elsewhere in this webhook"
             yield fl.at(head.index, "array-output",
                         f"{path} is an array ({why}): output whole, its elements run together; "
                         f"use | join: ',' or an index such as [0]")

@@ -1,4 +1,10 @@
-"""Formatters: a `CheckResult` in, text out. One module per format."""
+"""Formatters with a registry: a result in, text out. One module per format, each with
+`write(result, stream, fail_on)`.
+
+A `check` result (`CheckResult`) has five formats; an audience run (`audience.Summary`) and
+a fuzz run (`fuzz.FuzzResult`) have their own, listed the same way. Adding a format: its
+module here and one line in `REPORTS`.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,47 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TextIO
+from typing import Any, TextIO
 
-from rokt_braze.findings import CheckResult, Severity
+from rokt_braze.findings import CheckResult, Severity, fail_level
+from rokt_braze.findings import fails as worst_fails
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
+#: kind of result -> format name -> the module that writes it
+REPORTS: dict[str, dict[str, str]] = {
+    "check": {
+        "text": "rokt_braze.report.text_format",
+        "json": "rokt_braze.report.json_format",
+        "github": "rokt_braze.report.github_format",
+        "sarif": "rokt_braze.report.sarif_format",
+        "junit": "rokt_braze.report.junit_format",
+    },
+    "audience": {
+        "text": "rokt_braze.report.audience_text",
+        "json": "rokt_braze.report.audience_json",
+    },
+    "fuzz": {
+        "text": "rokt_braze.report.fuzz_text",
+        "json": "rokt_braze.report.fuzz_json",
+    },
+}
+FORMATS = tuple(REPORTS["check"])
 
 #: `write(result, stream, fail_on)`: `fail_on` is the lowest severity that fails the run
 #: (None: nothing fails), for formats that say pass or fail per case, such as JUnit.
-Writer = Callable[[CheckResult, TextIO, "Severity | None"], None]
+Writer = Callable[[Any, TextIO, "Severity | None"], None]
+
+__all__ = ["FORMATS", "REPORTS", "fail_level", "fails", "formats", "input_problem",
+           "write_report"]
 
 
-def fail_level(name: str) -> Severity | None:
-    """`--fail-on` / `fail-on` as a severity: `never` is None, nothing fails."""
-    return None if name == "never" else Severity.parse(name)
+def formats(kind: str = "check") -> tuple[str, ...]:
+    """The format names a kind of result can be written in."""
+    return tuple(REPORTS[kind])
 
 
 def fails(result: CheckResult, fail_on: Severity | None) -> bool:
     """Whether the findings fail a run at this level (the exit status says the same)."""
-    return fail_on is not None and any(f.severity >= fail_on for f in result.findings)
+    return worst_fails(result.worst(), fail_on)
 
 
 @dataclass(frozen=True)
@@ -56,10 +84,12 @@ _POSITION = re.compile(r"(\d+)(?::(\d+))?: (.*)\Z", re.S)
 
 
 def write_report(
-    result: CheckResult, fmt: str, stream: TextIO, *, fail_on: Severity | None = Severity.ERROR
+    result: Any, fmt: str, stream: TextIO, *, fail_on: Severity | None = Severity.ERROR,
+    kind: str = "check",
 ) -> None:
-    """Write `result` to `stream` in format `fmt` (one of FORMATS)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
-    writer: Writer = import_module(f"rokt_braze.report.{fmt}_format").write
+    """Write `result` (a result of `kind`: check, audience, fuzz) to `stream` in `fmt`."""
+    module = REPORTS[kind].get(fmt)
+    if module is None:
+        raise ValueError(f"unknown format {fmt!r} (use {', '.join(REPORTS[kind])})")
+    writer: Writer = import_module(module).write
     writer(result, stream, fail_on)

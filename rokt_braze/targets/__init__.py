@@ -1,45 +1,81 @@
 """Receiver contracts: check a rendered request against what its receiver accepts.
 
-`validate(request, target)` always applies the generic HTTP rules (`http.py`) and, for a
-known target, that target's rules. Targets today: the Rokt Calendar create and update
-event endpoints (`rokt/`). `detect_target` finds the target from the rendered URL.
+Each receiver is a `Target` (`base.py`) listed in `registry.py`; today the Rokt Calendar
+create and update event endpoints (`rokt/`) and the generic HTTP target (`http.py`).
+`validate(request, endpoint)` always applies the generic HTTP rules, tightened by the
+endpoint's contract, then the endpoint's own rules. `detect_target` finds the endpoint
+from the rendered URL. Nothing outside this package knows any receiver by name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets import http, rokt
+from rokt_braze.targets import http
+from rokt_braze.targets.base import EventIdPolicy, Target
 from rokt_braze.targets.jsonpos import JsonError
 from rokt_braze.targets.problem import Problem
+from rokt_braze.targets.registry import endpoints, targets
 
-__all__ = ["TARGETS", "Problem", "detect_target", "event_id", "validate"]
+__all__ = [
+    "EventIdPolicy",
+    "Problem",
+    "Target",
+    "array_attribute",
+    "builtin_fixtures",
+    "detect_target",
+    "endpoint_ids",
+    "event_id",
+    "event_id_policy",
+    "validate",
+]
 
-TARGETS: tuple[str, ...] = rokt.TARGETS
+
+def endpoint_ids() -> tuple[str, ...]:
+    """Every endpoint id a webhook's `target:` may name."""
+    return tuple(endpoints())
 
 
 def detect_target(url: str) -> str | None:
-    """The target a rendered URL calls (e.g. "rokt.create_event"), or None."""
-    return rokt.detect(url)
+    """The endpoint a rendered URL calls (e.g. "rokt.create_event"), or None."""
+    for target in targets():
+        found = target.detect(url)
+        if found is not None:
+            return found
+    return None
+
+
+def _target(endpoint: str | None) -> Target:
+    if endpoint is None:
+        return http.TARGET
+    try:
+        return endpoints()[endpoint]
+    except KeyError:
+        raise ValueError(
+            f"unknown target {endpoint!r}; known targets: {', '.join(endpoints())}"
+        ) from None
 
 
 def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
-    """Every problem in `request`: generic rules, then `target`'s rules.
+    """Every problem in `request`: generic rules, then the endpoint `target`'s rules.
 
     Where a target rule and a generic rule flag the same spot of the same field, the
     target's more specific problem is kept. Raises ValueError for an unknown target.
     """
-    if target is not None and target not in TARGETS:
-        raise ValueError(f"unknown target {target!r}; known targets: {', '.join(TARGETS)}")
-    contract = rokt.CONTRACT if target else http.GENERIC
+    receiver = _target(target)
+    contract = receiver.contract(target) if target else http.GENERIC
     generic = list(_head_problems(request.url, request.method,
                                   tuple(request.headers.items()), contract))
     body_problems, doc = http.check_body(request, contract)
     generic += body_problems
     if target is None:
         return generic
-    specific = rokt.validate(request, target, doc)
+    specific = receiver.validate(request, target, doc)
+    if not specific:
+        return generic
     taken = {(p.field, p.offset) for p in specific}
     kept = [p for p in generic if (p.field, p.offset) not in taken]
     return sorted(kept + specific, key=_place)
@@ -62,7 +98,32 @@ def _place(p: Problem) -> tuple[int, str, int]:
     return group, p.field if group == 2 else "", p.offset
 
 
-def event_id(request: RenderedRequest) -> str | None:
-    """The rendered `event.eventId` (or a flat body's `eventId`), if the body parses."""
+def event_id_policy(target: str | None) -> EventIdPolicy | None:
+    """The per-user identity the endpoint's receiver expects, if any."""
+    return None if target is None else _target(target).event_ids(target)
+
+
+def event_id(request: RenderedRequest, target: str | None = None) -> str | None:
+    """The rendered per-user identity (for Rokt, `event.eventId`), if the body parses.
+
+    Without `target`, the endpoint is detected from the URL.
+    """
+    policy = event_id_policy(target or detect_target(request.url))
+    if policy is None:
+        return None
     doc = http.parse_body(request.body)
-    return None if isinstance(doc, JsonError) else rokt.event_id(doc)
+    return None if isinstance(doc, JsonError) else policy.read(doc)
+
+
+def builtin_fixtures() -> list[Mapping[str, Any]]:
+    """Every target's built-in connected_content fixtures (user fixtures win over them)."""
+    return [fixture for target in targets() for fixture in target.fixtures()]
+
+
+def array_attribute(namespace: str | None, name: str) -> str | None:
+    """Why a receiver writes `namespace.${name}` as an array, or None."""
+    for target in targets():
+        why = target.array_attribute(namespace, name)
+        if why is not None:
+            return why
+    return None

@@ -8,11 +8,14 @@ Every request gets these checks; a target tightens them through an `HttpContract
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
+from rokt_braze.targets.base import EventIdPolicy
 from rokt_braze.targets.jsonpos import JsonDoc, JsonError, parse
 from rokt_braze.targets.problem import Problem, problem, show
 
@@ -196,3 +199,32 @@ def _hint(msg: str) -> str:
     if msg in ("Expecting ',' delimiter", "Expecting ':' delimiter"):
         return " (often a rendered value with an unescaped quote: apply json_escape)"
     return ""
+
+
+class HttpTarget:
+    """The generic receiver: any URL, any method, no body rules, no fixtures."""
+
+    endpoints: tuple[str, ...] = ("http",)
+
+    def detect(self, url: str) -> str | None:
+        return None  # never detected: it is what an undetected URL gets
+
+    def contract(self, endpoint: str) -> HttpContract:
+        return GENERIC
+
+    def validate(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+    ) -> list[Problem]:
+        return []
+
+    def fixtures(self) -> list[Mapping[str, Any]]:
+        return []
+
+    def event_ids(self, endpoint: str) -> EventIdPolicy | None:
+        return None
+
+    def array_attribute(self, namespace: str | None, name: str) -> str | None:
+        return None
+
+
+TARGET = HttpTarget()

@@ -51,7 +51,7 @@ def test_json_format_shape(
     assert report["malformed"]["lines"] == 1
     assert report["malformed"]["first"][0] == {
         "source": str(export), "line": 16, "message": report["malformed"]["first"][0]["message"]}
-    assert set(report["collisions"]) == {"severity", "event_ids", "users", "groups"}
+    assert set(report["collisions"]) == {"rule", "severity", "event_ids", "users", "groups"}
     assert set(report["aborted"]) == {"users", "reasons", "other_reasons_users"}
 
 
@@ -131,9 +131,7 @@ def test_input_errors_exit_2_with_one_line(
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])
 def test_bad_jobs_is_a_usage_error(capsys: pytest.CaptureFixture[str], clean: Path,
                                    jobs: str) -> None:
-    with pytest.raises(SystemExit) as exit_:
-        main(["audience", str(CREATE), "--profiles", str(clean), "--jobs", jobs])
-    assert exit_.value.code == 2
+    assert main(["audience", str(CREATE), "--profiles", str(clean), "--jobs", jobs]) == 2
     assert "--jobs" in capsys.readouterr().err
 
 

@@ -13,8 +13,8 @@ from conftest import CREATE, UPDATE, make_user, seeded_users
 from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.braze import Resources
 from rokt_braze.errors import MessageAborted, TemplateError
+from rokt_braze.pipeline import build_resources
 from rokt_braze.profiles.namespaces import build_namespaces
-from rokt_braze.resources import build_resources
 from rokt_braze.webhook import Webhook, load_webhook, render_message
 
 FIXTURES = [

@@ -12,12 +12,11 @@ from conftest import CREATE
 from rokt_braze.audience import run_audience
 from rokt_braze.audience.check import Checker, Job
 from rokt_braze.audience.source import ExportReader
-from rokt_braze.findings import RULES
 
 
 def records(path: Path) -> list[tuple[int, object]]:
     """(line, record) as a worker sees them, all chunks, in order."""
-    checker = Checker(Job(str(CREATE), str(path), {r: RULES[r].severity for r in RULES}))
+    checker = Checker(Job(str(CREATE), str(path)))
     out: list[tuple[int, object]] = []
     bad: list[tuple[int, str]] = []
     with ExportReader(path) as reader:
@@ -121,4 +120,4 @@ def test_track_bodies_stand_for_their_users(tmp_path: Path) -> None:
     path.write_text(json.dumps(body) + "\n")
     summary = run_audience(str(CREATE), str(path), jobs=1)
     assert summary.users == 2
-    assert [e.user for e in summary.rules["rokt-url"].examples] == ["t1", "t2"]
+    assert [e.user for e in summary.per_rule()["rokt-url"].examples] == ["t1", "t2"]

@@ -23,7 +23,6 @@ from rokt_braze.audience.partition import PartitionCheck, plan_partitions
 from rokt_braze.audience.storage import find_files
 from rokt_braze.audience.summary import Summary, Tally
 from rokt_braze.cli import main
-from rokt_braze.findings import RULES
 
 pytest.importorskip("pyarrow", reason="the Parquet layout needs rokt-braze[scale]")
 
@@ -40,9 +39,9 @@ def reference(layouts: tuple[Path, Path], named: Path) -> Summary:
 
 def test_the_reference_finds_each_seeded_defect(reference: Summary) -> None:
     assert reference.users == USERS
-    assert set(reference.rules) == {"rokt-subscription-ids", "missing-attribute",
+    assert set(reference.per_rule()) == {"rokt-subscription-ids", "missing-attribute",
                                     "body-json-invalid", "rokt-url"}
-    assert reference.rules["body-json-invalid"].users == USERS // 17
+    assert reference.per_rule()["body-json-invalid"].users == USERS // 17
     assert reference.colliding_ids == 7  # one per first name
 
 
@@ -56,7 +55,7 @@ def test_the_folder_of_every_format_counts_like_the_one_file(
     summary = run_audience(str(named), str(folder), jobs=2)
     assert counts(summary) == counts(reference)
     # examples are the smallest (source, line): here the gzip file's first lines
-    first = summary.rules["rokt-subscription-ids"].examples[0]
+    first = summary.per_rule()["rokt-subscription-ids"].examples[0]
     assert (first.user, first.source.endswith("0a-users.jsonl.gz"), first.line) == (
         "user-009", True, 9)
 
@@ -76,17 +75,17 @@ def test_zip_members_and_parquet_rows_are_reported_where_they_are(
     _, folder = layouts
     summary = run_audience(str(named), str(folder), jobs=1)
     places = {e.user: (e.source.rsplit("/", 1)[-1], e.line)
-              for c in summary.rules.values() for e in c.examples}
+              for c in summary.per_rule().values() for e in c.examples}
     assert places["user-023"] == ("0a-users.jsonl.gz", 23)
     check = run_audience(str(named), [str(p) for p in folder.rglob("*.zip")], jobs=1)
     # user 81 is the first line of the first member
     assert {(e.user, e.source.rsplit("/", 1)[-1], e.line)
-            for e in check.rules["rokt-subscription-ids"].examples} == {
+            for e in check.per_rule()["rokt-subscription-ids"].examples} == {
         ("user-081", "1b-users.zip!1b-users-0.json", 1),
         ("user-090", "1b-users.zip!1b-users-0.json", 10),
         ("user-099", "1b-users.zip!1b-users-0.json", 19)}
     parquet = run_audience(str(named), [str(p) for p in folder.rglob("*.parquet")], jobs=1)
-    first = parquet.rules["rokt-url"].examples[0]  # user 161 is row 1
+    first = parquet.per_rule()["rokt-url"].examples[0]  # user 161 is row 1
     assert (first.user, first.line) == ("user-161", 1)
     assert first.source.endswith(".parquet")
 
@@ -119,7 +118,7 @@ def test_a_gzip_file_and_an_array_shared_by_workers_read_each_user_once(
 
 def test_partial_tallies_merge_in_any_order(layouts: tuple[Path, Path], named: Path) -> None:
     _, folder = layouts
-    job = Job(str(named), str(folder), {r: RULES[r].severity for r in RULES})
+    job = Job(str(named), str(folder))
     task = PartitionCheck(job, "merge-test", dt.datetime.now(dt.timezone.utc), buckets=2)
     results = [task(p, frozenset()).tally
                for p in plan_partitions(find_files([str(folder)]), 1, partition_bytes=4000)]
@@ -152,7 +151,7 @@ def test_now_is_pinned_once_for_the_run(tmp_path: Path) -> None:
     webhook = tmp_path / "now.webhook.yaml"
     webhook.write_text(PERSONAL.replace("EVENT_ID", "{{ 'now' | date: '%Y-%m-%dT%H:%M:%S.%L' }}"))
     export = write_jsonl(tmp_path / "u.jsonl", [make_user(n, seeded=False) for n in range(40)])
-    job = Job(str(webhook), str(export), {r: RULES[r].severity for r in RULES})
+    job = Job(str(webhook), str(export))
     then = dt.datetime(2001, 2, 3, 4, 5, 6, 7000, tzinfo=dt.timezone.utc)
     [partition] = plan_partitions(find_files([str(export)]), 1)
     task = PartitionCheck(job, "now-test", then, buckets=2)

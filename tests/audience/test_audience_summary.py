@@ -25,7 +25,8 @@ from rokt_braze.audience import run_audience
 from rokt_braze.audience.summary import Summary
 from rokt_braze.config import Config
 from rokt_braze.errors import InputError
-from rokt_braze.findings import Severity
+from rokt_braze.findings import Severity, fails
+from rokt_braze.report.audience_text import text_lines
 
 
 def ids(numbers: tuple[int, ...]) -> list[str]:
@@ -42,7 +43,7 @@ def sourceless(rules: object) -> object:
 
 
 def examples(summary: Summary, rule: str) -> list[str]:
-    return [e.user for e in summary.rules[rule].examples]
+    return [e.user for e in summary.per_rule()[rule].examples]
 
 
 def test_each_seeded_class_is_counted_with_its_first_users(
@@ -50,23 +51,23 @@ def test_each_seeded_class_is_counted_with_its_first_users(
 ) -> None:
     summary = run_audience(str(webhook()), str(export), jobs=1)
     assert summary.users == USERS
-    assert set(summary.rules) == {"rokt-subscription-ids", "missing-attribute",
+    assert set(summary.per_rule()) == {"rokt-subscription-ids", "missing-attribute",
                                   "body-json-invalid", "rokt-url"}
     # no subscription left: the join renders [""], and the attribute is missing
-    assert summary.rules["rokt-subscription-ids"].users == len(NO_SUBSCRIPTION)
+    assert summary.per_rule()["rokt-subscription-ids"].users == len(NO_SUBSCRIPTION)
     assert examples(summary, "rokt-subscription-ids") == ids(NO_SUBSCRIPTION)
-    assert summary.rules["missing-attribute"].users == len(NO_SUBSCRIPTION)
-    assert summary.rules["missing-attribute"].severity == Severity.WARNING
+    assert summary.per_rule()["missing-attribute"].users == len(NO_SUBSCRIPTION)
+    assert summary.per_rule()["missing-attribute"].severity == Severity.WARNING
     assert examples(summary, "missing-attribute") == ids(NO_SUBSCRIPTION)
     # a quote in the name, written into the title without json_escape, breaks the JSON
-    assert summary.rules["body-json-invalid"].users == len(QUOTED)
+    assert summary.per_rule()["body-json-invalid"].users == len(QUOTED)
     assert examples(summary, "body-json-invalid") == ids(QUOTED)
     # a string where Rokt writes an array: [0] of a string is nil, the account code empty
-    assert summary.rules["rokt-url"].users == len(STRING_TYPED)
+    assert summary.per_rule()["rokt-url"].users == len(STRING_TYPED)
     assert examples(summary, "rokt-url") == ids(STRING_TYPED)
     affected = set(NO_SUBSCRIPTION) | set(QUOTED) | set(STRING_TYPED)
     assert summary.users_with_findings == len(affected)
-    assert summary.share(summary.rules["rokt-url"].users) == pytest.approx(2 / 30)
+    assert summary.share(summary.per_rule()["rokt-url"].users) == pytest.approx(2 / 30)
     assert not summary.collisions and summary.colliding_ids == 0
 
 
@@ -75,16 +76,16 @@ def test_examples_carry_the_export_line_and_the_template_position(
 ) -> None:
     path = webhook()
     summary = run_audience(str(path), str(export), jobs=1)
-    first = summary.rules["rokt-subscription-ids"].examples[0]
+    first = summary.per_rule()["rokt-subscription-ids"].examples[0]
     assert first.line == line_of(NO_SUBSCRIPTION[0])
     lines = path.read_text().splitlines()
     row = next(i for i, text in enumerate(lines, 1) if '"subscriptionIds"' in text)
     # the empty string the join rendered, i.e. the quote after "["
     assert first.position == (row, lines[row - 1].index('["') + 2)
     assert first.field == "body"
-    late = summary.rules["rokt-url"].examples[1]  # user 26 comes after the malformed line
+    late = summary.per_rule()["rokt-url"].examples[1]  # user 26 comes after the malformed line
     assert (late.user, late.line) == (user_id(26), line_of(26))
-    assert "account code is empty" in summary.rules["rokt-url"].examples[0].message
+    assert "account code is empty" in summary.per_rule()["rokt-url"].examples[0].message
 
 
 def test_a_malformed_line_is_reported_with_its_number_and_the_rest_counted(
@@ -130,10 +131,12 @@ def test_gzip_and_json_array_inputs_read_like_json_lines(
     array.write_text("[\n" + ",\n".join(json.dumps(u) for u in users) + "\n]\n")
     from_array = run_audience(path, str(array), jobs=2)
     assert from_array.users == USERS
-    assert {r: (c.users, [e.user for e in c.examples]) for r, c in from_array.rules.items()} == {
-        r: (c.users, [e.user for e in c.examples]) for r, c in reference.rules.items()}
+    def counts(summary: Summary) -> dict[str, tuple[int, list[str]]]:
+        return {r: (c.users, [e.user for e in c.examples]) for r, c in summary.per_rule().items()}
+
+    assert counts(from_array) == counts(reference)
     # element n starts on line n + 1 (the "[" is line 1)
-    first = from_array.rules["rokt-url"].examples[0]
+    first = from_array.per_rule()["rokt-url"].examples[0]
     assert first.line == STRING_TYPED[0] + 1
 
 
@@ -173,7 +176,8 @@ def test_colliding_event_ids_are_named_with_their_users(
     assert (bob.event_id, bob.users) == ("Reminder_Bob", 2)
     assert [e.user for e in bob.examples] == [user_id(2), user_id(5)]
     assert summary.worst() == Severity.WARNING  # rokt-event-id
-    assert summary.fails("warning") and not summary.fails("error")
+    assert fails(summary.worst(), Severity.WARNING)
+    assert not fails(summary.worst(), Severity.ERROR)
 
 
 def test_only_the_largest_collisions_are_named(
@@ -186,7 +190,7 @@ def test_only_the_largest_collisions_are_named(
     summary = run_audience(str(webhook(event_id="Reminder_{{${first_name}}}")), str(export),
                            jobs=1)
     assert [(c.event_id, c.users) for c in summary.collisions] == [("Reminder_Ann", 3)]
-    text = "\n".join(summary.text_lines())
+    text = "\n".join(text_lines(summary))
     assert "2 eventIds shared by 5 users" in text
     assert "... and 1 more eventIds" in text
 
@@ -196,7 +200,7 @@ def test_the_stock_template_gives_every_user_their_own_event_id(
 ) -> None:
     summary = run_audience(str(CREATE), str(export), jobs=1)
     assert summary.colliding_ids == 0
-    assert "body-json-invalid" not in summary.rules  # the stock body writes no names
+    assert "body-json-invalid" not in summary.per_rule()  # the stock body writes no names
 
 
 def test_aborted_users_are_listed_with_the_reason(
@@ -209,16 +213,16 @@ def test_aborted_users_are_listed_with_the_reason(
     [group] = summary.aborted.values()
     assert group.reason == "no subscription left"
     assert [e.user for e in group.examples] == ids(NO_SUBSCRIPTION)
-    assert summary.rules["aborted"].users == len(NO_SUBSCRIPTION)
-    assert summary.rules["aborted"].severity == Severity.INFO
-    assert "rokt-subscription-ids" not in summary.rules  # nothing is sent to them
+    assert summary.per_rule()["aborted"].users == len(NO_SUBSCRIPTION)
+    assert summary.per_rule()["aborted"].severity == Severity.INFO
+    assert "rokt-subscription-ids" not in summary.per_rule()  # nothing is sent to them
 
 
 def test_config_severities_and_ignores_apply(export: Path, webhook: Callable[..., Path]) -> None:
     config = Config(ignore={"missing-attribute"}, severity={"rokt-url": Severity.WARNING})
     summary = run_audience(str(webhook()), str(export), jobs=1, config=config)
-    assert "missing-attribute" not in summary.rules
-    assert summary.rules["rokt-url"].severity == Severity.WARNING
+    assert "missing-attribute" not in summary.per_rule()
+    assert summary.per_rule()["rokt-url"].severity == Severity.WARNING
 
 
 def test_a_webhook_that_does_not_parse_renders_nobody(tmp_path: Path, export: Path) -> None:
@@ -228,7 +232,7 @@ def test_a_webhook_that_does_not_parse_renders_nobody(tmp_path: Path, export: Pa
     summary = run_audience(str(path), str(export), jobs=1)
     assert summary.users == 0
     assert [f.rule for f in summary.template_findings] == ["liquid-syntax"]
-    assert summary.fails("error")
+    assert fails(summary.worst(), Severity.ERROR)
 
 
 @pytest.mark.parametrize(
@@ -292,6 +296,6 @@ def test_a_user_with_own_fixtures_is_rendered_with_them(tmp_path: Path) -> None:
              make_user(3, seeded=False)]
     export = write_jsonl(tmp_path / "u.jsonl", users)
     summary = run_audience(str(CREATE), str(export), jobs=1)
-    assert {rule: [e.user for e in c.examples] for rule, c in summary.rules.items()} == {
+    assert {rule: [e.user for e in c.examples] for rule, c in summary.per_rule().items()} == {
         "header-invalid": [user_id(2)], "render-error": [user_id(2)]}
-    assert "answered 401" in summary.rules["render-error"].examples[0].message
+    assert "answered 401" in summary.per_rule()["render-error"].examples[0].message

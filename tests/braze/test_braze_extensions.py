@@ -261,7 +261,7 @@ def test_bare_cache_max_age_is_the_five_minute_default(
 def test_promotion_code_reused_in_message_extras() -> None:
     """The Shopify page's example: the code captured once, shown and tagged."""
     from rokt_braze.braze import MessageState, parse_template
-    from rokt_braze.resources import build_resources
+    from rokt_braze.pipeline import build_resources
 
     source = ("{% capture code %}{% promotion('puttshacktest2') %}{% endcapture %}"
               "Use {{code}} for an exclusive discount!"

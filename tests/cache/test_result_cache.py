@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import rokt_braze.checking
+import rokt_braze.api
 from rokt_braze.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,13 +34,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the pipeline really checked (the cache answers the rest)."""
     calls: list[str] = []
-    real = rokt_braze.checking.check
+    real = rokt_braze.api.check
 
     def counting(paths: list[str], *args: object, **kwargs: object) -> object:
         calls.extend(os.fspath(p) for p in paths)
         return real(paths, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(rokt_braze.checking, "check", counting)
+    monkeypatch.setattr(rokt_braze.api, "check", counting)
     return calls
 
 

@@ -17,8 +17,8 @@ from rokt_braze.connected import (
     parse_fixtures,
 )
 from rokt_braze.errors import InputError
+from rokt_braze.pipeline import build_resources
 from rokt_braze.profiles import load_profiles
-from rokt_braze.resources import build_resources
 
 BAD = [
     ({"url": ""}, "'url' must be a non-empty string"),

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fuzz_helpers import STOCK, run_cli
 
-import rokt_braze.fuzz.search as search
 from rokt_braze.config import load_config
 from rokt_braze.findings import Severity
 from rokt_braze.fuzz.search import INTERNAL_ERROR, fuzz_webhook, greedy_shrink, template_reads
+from rokt_braze.pipeline import Pipeline
 from rokt_braze.profiles import load_profiles
 from rokt_braze.webhook import load_webhook
 
@@ -59,14 +59,14 @@ def test_suppression_comments_apply(tmp_path: Path) -> None:
 def test_a_crash_while_rendering_is_kept_with_its_minimal_profile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = search.check_render
+    real = Pipeline.render
 
-    def crashing(webhook: Any, profile: Any, *rest: Any, **kw: Any) -> Any:
+    def crashing(self: Pipeline, profile: Any, **kw: Any) -> Any:
         if "last_name" in profile.data:
             raise ZeroDivisionError("boom")
-        return real(webhook, profile, *rest, **kw)
+        return real(self, profile, **kw)
 
-    monkeypatch.setattr(search, "check_render", crashing)
+    monkeypatch.setattr(Pipeline, "render", crashing)
     run = run_cli("fuzz", STOCK, "--examples", "60", "--seed", "5", "--out", str(tmp_path))
     assert run.status == 3
     assert "a bug in rokt-braze" in run.err

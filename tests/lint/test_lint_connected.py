@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from rokt_braze.checking import lint_file
 from rokt_braze.findings import Severity
+from rokt_braze.pipeline import Pipeline
 
 from .helpers import LintFn
 
@@ -99,7 +99,7 @@ def test_malformed_markup_is_left_to_the_parse_error(lint: LintFn) -> None:
         body: '{% connected_content https://a.example :method post :body {"a": "b"} %}'
     """)
     assert r.findings == []
-    [syntax] = list(lint_file(r.webhook))
+    [syntax] = list(Pipeline(r.webhook).template_findings())
     assert syntax.rule == "connected-content" and "no spaces" in syntax.message
 
 

@@ -7,9 +7,9 @@ import pytest
 from liquid.extra import WithTag
 
 from rokt_braze.braze.template import braze_environment
-from rokt_braze.checking import lint_file
 from rokt_braze.findings import Severity
 from rokt_braze.lint import unknown_tag_message
+from rokt_braze.pipeline import Pipeline
 
 from .helpers import LintFn
 
@@ -62,7 +62,7 @@ def test_render_and_include_fail_to_parse_and_lint_adds_nothing(lint: LintFn) ->
         body: "{% render 'snippet' %}{{ nope | nofilter }}"
     """)
     assert r.findings == []  # the field does not parse: no lint noise
-    [syntax] = list(lint_file(r.webhook))
+    [syntax] = list(Pipeline(r.webhook).template_findings())
     assert syntax.rule == "unknown-tag" and (syntax.line, syntax.column) == r.at("render")
     assert "snippet files" in unknown_tag_message("render")
     assert "snippet files" in unknown_tag_message("include")
@@ -151,5 +151,5 @@ def test_braze_restrictions_python_liquid_rejects_are_liquid_syntax(
         body: "{body}"
     """)
     assert r.findings == []
-    rules = [f.rule for f in lint_file(r.webhook)]
+    rules = [f.rule for f in Pipeline(r.webhook).template_findings()]
     assert rules == ["liquid-syntax"]

@@ -17,8 +17,8 @@ from rokt_braze.cli import main
 from rokt_braze.connected import CallFailed, CallRequest
 from rokt_braze.connected.live import LiveTransport, credential_env_names
 from rokt_braze.fakes.rokt import ManualClock, running_fake_rokt
+from rokt_braze.pipeline import build_resources
 from rokt_braze.profiles import sample_subscriber
-from rokt_braze.resources import build_resources
 from rokt_braze.webhook import load_webhook, render_message
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""The public interface of rokt_braze.targets: TARGETS, validate, event_id, Problem."""
+"""The public interface of rokt_braze.targets: endpoint_ids, validate, event_id, Problem."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from rokt_samples import STOCK_CREATE, STOCK_UPDATE, UPDATE_URL, request
 
 from rokt_braze.findings import RULES
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets import TARGETS, Problem, event_id, validate
+from rokt_braze.targets import Problem, endpoint_ids, event_id, validate
 
 
 def test_targets() -> None:
-    assert TARGETS == ("rokt.create_event", "rokt.update_event")
+    assert endpoint_ids() == ("rokt.create_event", "rokt.update_event", "http")
 
 
 def test_unknown_target_is_a_value_error() -> None:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 from rokt_braze.secrets import REDACTED
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 DEFAULT_SEGMENTS = ("subscribers=performed subscribe", "all-users=all")
 
 
-def _arg(parse: Any) -> Any:
+def argument_type(parse: Any) -> Any:
     """An argparse type from a parser raising ValueError."""
     def convert(text: str) -> Any:
         try:
@@ -82,51 +83,60 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE",
                         help="SQLite file that keeps users and deliveries across restarts "
                         "(default: in memory)")
-    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK", type=_arg(parse_campaign),
+    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK", type=argument_type(parse_campaign),
                         action="append", default=[],
                         help="send WEBHOOK to each user who performs EVENT (repeatable)")
-    parser.add_argument("--segment", metavar="ID=CONDITION", type=_arg(parse_segment),
+    parser.add_argument("--segment", metavar="ID=CONDITION", type=argument_type(parse_segment),
                         action="append", default=[],
                         help="a segment for /users/export/segment: 'performed EVENT', "
                         "'ATTRIBUTE includes VALUE', 'ATTRIBUTE matches REGEX' or 'all' "
                         f"(repeatable; default: {', '.join(DEFAULT_SEGMENTS)})")
     parser.add_argument("--export-dir", metavar="DIR",
                         help="where segment exports are written (default: a temporary folder)")
-    parser.add_argument("--max-array", type=_arg(_positive), default=500, metavar="N",
+    parser.add_argument("--max-array", type=argument_type(_positive), default=500, metavar="N",
                         help="longest array attribute (default 500)")
-    parser.add_argument("--rate-limit", type=_arg(_rate), default=(3000, 3.0),
+    parser.add_argument("--rate-limit", type=argument_type(_rate), default=(3000, 3.0),
                         metavar="N/SECONDS", help="requests per window (default 3000/3)")
 
 
-def build_parser(prog: str = "rokt-braze fake-braze") -> argparse.ArgumentParser:
+DESCRIPTION = ("Serve a local fake of the Braze REST API: /users/track, /users/export/ids, "
+               "/users/export/segment, and campaigns triggered by custom events. "
+               "`rokt-braze fake-braze log URL` prints a running fake's delivery log.")
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser("fake-braze", help="run a local fake of the Braze REST API",
+                                   description=DESCRIPTION)
+    _arguments(parser)
+    actions = parser.add_subparsers(dest="fake_braze_action", metavar="ACTION")
+    log = actions.add_parser("log", help="print the delivery log of a running fake Braze",
+                             description="Print the delivery log of a running fake Braze.")
+    log.add_argument("url", metavar="URL", help="the fake Braze's base URL")
+    log.add_argument("--json", action="store_true", help="print the log as JSON")
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.fakes.braze.auth import parse_key_spec
 
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Serve a local fake of the Braze REST API: /users/track, "
-        "/users/export/ids, /users/export/segment, and campaigns triggered by custom events. "
-        "`rokt-braze fake-braze log URL` prints a running fake's delivery log.",
-    )
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_arg(_port), default=8090,
+    parser.add_argument("--port", type=argument_type(_port), default=8090,
                         help="port (default 8090; 0 picks a free one)")
-    parser.add_argument("--api-key", metavar="KEY[=PERMISSION,...]", type=_arg(parse_key_spec),
-                        action="append", default=[],
+    parser.add_argument("--api-key", metavar="KEY[=PERMISSION,...]",
+                        type=argument_type(parse_key_spec), action="append", default=[],
                         help="a REST API key and its permissions (repeatable; default "
                         "permissions: all; default: one random key)")
     add_options(parser)
-    parser.add_argument("--base-url", metavar="FROM=TO", type=_arg(_pair), action="append",
-                        default=[], help="send campaign webhooks and connected_content calls "
-                        "for origin FROM to TO, e.g. https://api.roktcalendar.com="
-                        "http://127.0.0.1:8080")
-    parser.add_argument("--credential", metavar="NAME=USER:PASSWORD", type=_arg(_credential),
+    parser.add_argument("--base-url", metavar="FROM=TO", type=argument_type(_pair),
                         action="append", default=[],
+                        help="send campaign webhooks and connected_content calls for origin "
+                        "FROM to TO, e.g. https://api.roktcalendar.com=http://127.0.0.1:8080")
+    parser.add_argument("--credential", metavar="NAME=USER:PASSWORD",
+                        type=argument_type(_credential), action="append", default=[],
                         help="a Connected Content credential the campaigns' templates name "
                         "(:basic_auth NAME)")
     parser.add_argument("--show-secrets", action="store_true",
                         help="print the API keys in the banner")
-    return parser
 
 
 def say(line: str) -> None:
@@ -138,14 +148,16 @@ def log_line(line: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["log"]:
-        return log_main(args_list[1:])
-    try:
-        args = build_parser().parse_args(args_list)
-    except SystemExit as exc:  # --help, or a usage error argparse has already printed
-        return exc.code if isinstance(exc.code, int) else 2
+    """The same as `rokt-braze fake-braze ARGS`."""
+    from rokt_braze.cli import main as cli_main
 
+    return cli_main(["fake-braze", *(sys.argv[1:] if argv is None else argv)])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C (or print a running fake's log); InputError for bad input."""
+    if args.fake_braze_action == "log":
+        return print_log(args.url, as_json=args.json)
     from rokt_braze.fakes.braze.app import FakeBraze
     from rokt_braze.fakes.braze.auth import ApiKey
     from rokt_braze.fakes.braze.export import parse_segment
@@ -159,16 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_urls=dict(args.base_url), credentials=dict(args.credential),
             host=args.host, port=args.port, log=log_line,
         )
-    except (ImportError, InputError, ValueError) as exc:
-        say(f"rokt-braze fake-braze: {exc}")
-        return 2
+    except (ImportError, ValueError) as exc:
+        raise InputError(f"fake-braze: {exc}") from None
     try:
         try:
             fake.bind()
         except OSError as exc:
-            say(f"rokt-braze fake-braze: cannot listen on {args.host}:{args.port}: "
-                f"{exc.strerror or exc}")
-            return 2
+            raise InputError(f"fake-braze: cannot listen on {args.host}:{args.port}: "
+                             f"{exc.strerror or exc}") from None
         banner(fake, [k.key for k in keys], args.db, args.show_secrets)
         fake.serve_forever()
     except KeyboardInterrupt:
@@ -195,27 +205,17 @@ def banner(fake: FakeBraze, keys: Sequence[str], db: str | None, show: bool) -> 
     say("Press Ctrl-C to stop.")
 
 
-def log_main(argv: Sequence[str]) -> int:
+def print_log(url: str, *, as_json: bool = False) -> int:
     """`rokt-braze fake-braze log URL [--json]`: the delivery log of a running fake."""
-    parser = argparse.ArgumentParser(prog="rokt-braze fake-braze log",
-                                     description="Print the delivery log of a running fake "
-                                     "Braze.")
-    parser.add_argument("url", metavar="URL", help="the fake Braze's base URL")
-    parser.add_argument("--json", action="store_true", help="print the log as JSON")
-    try:
-        args = parser.parse_args(list(argv))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
     import requests
 
     try:
-        response = requests.get(args.url.rstrip("/") + "/fake/deliveries", timeout=10)
+        response = requests.get(url.rstrip("/") + "/fake/deliveries", timeout=10)
         log = response.json()["deliveries"]
     except (requests.RequestException, ValueError, KeyError, TypeError) as err:
-        say(f"rokt-braze fake-braze log: {args.url}: no delivery log there "
-            f"({type(err).__name__}; is the fake Braze running?)")
-        return 2
-    if args.json:
+        raise InputError(f"fake-braze log: {url}: no delivery log there "
+                         f"({type(err).__name__}; is the fake Braze running?)") from None
+    if as_json:
         json.dump(log, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0

@@ -24,7 +24,7 @@ from typing import Any
 
 from rokt_braze.connected.base import CallFailed
 from rokt_braze.connected.live import Credential, LiveTransport
-from rokt_braze.errors import InputError, MessageAborted, TemplateError
+from rokt_braze.errors import InputError
 from rokt_braze.fakes.braze.store import Store
 from rokt_braze.fakes.worker import Worker
 from rokt_braze.findings import Finding, Severity
@@ -71,21 +71,19 @@ class Outcome:
 def render_for(webhook_path: str, profile: Profile, transport: LiveTransport) -> Outcome:
     """Render a webhook for one user and check the request: the one place the fake Braze
     calls the pipeline."""
-    from rokt_braze.checking import validate
-    from rokt_braze.resources import build_resources
-    from rokt_braze.webhook import load_webhook, render_message
+    from rokt_braze.pipeline import Pipeline, Settings
+    from rokt_braze.webhook import load_webhook
 
     try:
-        webhook = load_webhook(webhook_path)
-        resources = build_resources((webhook.path, webhook.fixtures), transport=transport)
-        rendered = render_message(webhook, profile.namespaces(), resources)
-    except MessageAborted as abort:
-        return Outcome(None, aborted=abort.reason or "abort_message called")
-    except (TemplateError, InputError) as err:
+        pipeline = Pipeline(load_webhook(webhook_path), Settings(transport=transport))
+        rendered = pipeline.render(profile)
+    except InputError as err:
         return Outcome(None, error=str(err))
-    target = webhook.target
-    findings = list(validate(webhook, rendered, target, profile))
-    return Outcome(rendered.request, findings)
+    if rendered.aborted is not None:
+        return Outcome(None, aborted=rendered.aborted.reason or "abort_message called")
+    if rendered.error is not None or rendered.result is None:
+        return Outcome(None, error=str(rendered.error))
+    return Outcome(rendered.result.request, pipeline.findings(rendered))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 from rokt_braze.fakes.core import clean_line
 from rokt_braze.fakes.rokt.push_options import add_push_options, push_config
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from rokt_braze.fakes.rokt.server import FakeRokt
 
 DEMO_CLIENT_ID = "demo-client"
+DESCRIPTION = ("Serve a local fake of the Rokt Calendar API (OAuth token, create/update/delete "
+               "subscription events, and an iCalendar feed per subscription).")
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -49,12 +52,12 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def build_parser(prog: str = "rokt-braze fake-rokt") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Serve a local fake of the Rokt Calendar API (OAuth token, create/update/"
-        "delete subscription events, and an iCalendar feed per subscription).",
-    )
+def add_parser(subparsers: Subparsers) -> None:
+    _arguments(subparsers.add_parser("fake-rokt", help="run a local fake of the Rokt Calendar "
+                                     "API", description=DESCRIPTION))
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
@@ -87,7 +90,6 @@ def build_parser(prog: str = "rokt-braze fake-rokt") -> argparse.ArgumentParser:
         "--show-secrets", action="store_true", help="print client secrets in the banner"
     )
     add_push_options(parser)
-    return parser
 
 
 def _say(line: str) -> None:
@@ -99,19 +101,21 @@ def _log(line: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help, or a usage error argparse has already printed
-        return exc.code if isinstance(exc.code, int) else 2
+    """`python -m rokt_braze.fakes.rokt ARGS`: the same as `rokt-braze fake-rokt ARGS`."""
+    from rokt_braze.cli import main as cli_main
 
+    return cli_main(["fake-rokt", *(sys.argv[1:] if argv is None else argv)])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C; InputError for a server that cannot start."""
     from rokt_braze.fakes.rokt.server import FakeRokt  # after parsing: --help stays fast
 
     clients = dict(args.client) or {DEMO_CLIENT_ID: secrets.token_urlsafe(18)}
     try:
         subscribers = push_config(args)
     except ValueError as exc:
-        _say(f"rokt-braze fake-rokt: {exc}")
-        return 2
+        raise InputError(f"fake-rokt: {exc}") from None
     try:
         fake = FakeRokt(
             subscribers=subscribers,
@@ -123,16 +127,15 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             log=_log,
         )
-    except (ImportError, InputError, ValueError) as exc:
-        _say(f"rokt-braze fake-rokt: {exc}")
-        return 2
+    except (ImportError, ValueError) as exc:
+        raise InputError(f"fake-rokt: {exc}") from None
     try:
         try:
             fake.bind()
         except OSError as exc:
             reason = exc.strerror or exc
-            _say(f"rokt-braze fake-rokt: cannot listen on {args.host}:{args.port}: {reason}")
-            return 2
+            raise InputError(f"fake-rokt: cannot listen on {args.host}:{args.port}: "
+                             f"{reason}") from None
         if not _loopback(args.host):
             _say(f"warning: listening on {args.host}, beyond this machine: anyone who can reach "
                  "it can use its clients and read its feeds")

@@ -1,16 +1,20 @@
-"""The Rokt Calendar create/update subscription-event endpoints as a validation target.
+"""The Rokt Calendar create/update subscription-event endpoints as a target.
 
 `validate` runs the URL rule, then the body: schema structure (`schema.py`) and value
 rules (`rules.py`). The generic HTTP rules (method, headers, JSON parsing) run before,
-driven by `CONTRACT`.
+driven by `CONTRACT`. `TARGET` is what the registry holds: it also brings the answer to
+the OAuth token call of the stock templates (so they render offline with no setup), the
+eventId policy, and the `rokt:*` custom attributes Rokt writes as arrays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
+from rokt_braze.targets.base import EventIdPolicy
 from rokt_braze.targets.http import HttpContract
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
@@ -18,7 +22,10 @@ from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
 from rokt_braze.targets.rokt.schema import event_fields, schema_problems
 from rokt_braze.targets.rokt.url import CREATE, UPDATE, check_url, detect
 
-__all__ = ["CONTRACT", "CREATE", "TARGETS", "UPDATE", "detect", "event_id", "validate"]
+__all__ = [
+    "CONTRACT", "CREATE", "TARGET", "TARGETS", "TOKEN_FIXTURE", "UPDATE", "detect", "event_id",
+    "validate",
+]  # fmt: skip
 
 TARGETS = (CREATE, UPDATE)
 CONTRACT = HttpContract(methods=("POST",), bearer_token=True, json_body=True)
@@ -71,3 +78,53 @@ def event_id(doc: JsonDoc) -> str | None:
     event = root.get("event", root)
     value = event.get("eventId") if isinstance(event, dict) else None
     return value if isinstance(value, str) else None
+
+
+#: Answers the Rokt OAuth call of the stock templates, so they render with no setup.
+TOKEN_FIXTURE: dict[str, Any] = {
+    "url": "https://api.roktcalendar.com/oauth2/token",
+    "method": "POST",
+    "status": 200,
+    "json": {
+        "access_token": "offline-token-from-rokt-braze",
+        "token_type": "bearer",
+        "expires_in": 300,
+        "refresh_token": "offline-refresh-token",
+    },
+}
+EVENT_IDS = EventIdPolicy(
+    rule="rokt-event-id", read=event_id, name="eventId",
+    hint="events collide across the audience (add {{${user_id}}})",
+)  # fmt: skip
+
+
+class RoktTarget:
+    """The Rokt Calendar API as the registry sees it."""
+
+    endpoints: tuple[str, ...] = TARGETS
+
+    def detect(self, url: str) -> str | None:
+        return detect(url)
+
+    def contract(self, endpoint: str) -> HttpContract:
+        return CONTRACT
+
+    def validate(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+    ) -> list[Problem]:
+        return validate(request, endpoint, doc)
+
+    def fixtures(self) -> list[Mapping[str, Any]]:
+        return [TOKEN_FIXTURE]
+
+    def event_ids(self, endpoint: str) -> EventIdPolicy | None:
+        return EVENT_IDS
+
+    def array_attribute(self, namespace: str | None, name: str) -> str | None:
+        """Rokt writes one value per calendar subscription: its attributes are arrays."""
+        if namespace == "custom_attribute" and name.startswith("rokt:"):
+            return "Rokt writes it as an array"
+        return None
+
+
+TARGET = RoktTarget()

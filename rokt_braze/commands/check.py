@@ -1,0 +1,95 @@
+"""`rokt-braze check [PATH...]`: lint, render and validate templates (the main job)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from rokt_braze.cli_util import (
+    EXIT_INPUT,
+    Subparsers,
+    add_config,
+    add_fail_on,
+    add_live_options,
+    error,
+    exit_status,
+    level,
+    live_transport,
+    offline_check,
+    report_stream,
+)
+
+if TYPE_CHECKING:
+    from rokt_braze.config import Config
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    from rokt_braze.report import formats
+
+    parser = subparsers.add_parser("check", help="lint, render and validate templates "
+                                   "(the main job)")
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="webhook files, .liquid files or folders (default: .)")
+    parser.add_argument("--profile", action="append", metavar="FILE",
+                        help="profile file to render with (repeatable)")
+    parser.add_argument("--format", choices=formats("check"), default="text")
+    add_fail_on(parser)
+    add_config(parser)
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--fixtures", metavar="FILE",
+                        help="connected_content fixture file (as for render)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="check every file again, ignoring and not writing the result "
+                        "cache (also ROKT_BRAZE_NO_CACHE=1; the cache lives in "
+                        "ROKT_BRAZE_CACHE_DIR, default ~/.cache/rokt-braze)")
+    parser.add_argument("--exclude", action="append", metavar="PATTERN",
+                        help="skip files and folders matching PATTERN (.gitignore syntax; "
+                        "repeatable); replaces the config's exclude and the default list "
+                        "(build/, dist/, virtual environments, ...)")
+    parser.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN",
+                        help="skip these too, keeping the defaults and the config's (repeatable)")
+    add_live_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rokt_braze.cache import check_cached, disabled_by_environment
+    from rokt_braze.config import load_config
+    from rokt_braze.report import write_report
+
+    config = load_config(args.config)
+    _command_line_excludes(args, config)
+    if not args.live:
+        offline_check(args)
+    if args.live or args.no_cache or disabled_by_environment():
+        from rokt_braze.api import check
+        from rokt_braze.pipeline import load_fixture_file
+
+        transport = live_transport(args, config) if args.live else None
+        fixtures = load_fixture_file(args.fixtures) if args.fixtures else None
+        result = check(args.paths, args.profile, config=config, transport=transport,
+                       fixtures=fixtures)
+    else:
+        result = check_cached(args.paths, args.profile, config=config, fixtures=args.fixtures)
+    fail_on = level(args, config)
+    for message in result.input_errors:
+        error(message)
+    with report_stream(args.output) as out:
+        write_report(result, args.format, out, fail_on=fail_on)
+    if result.input_errors:
+        return EXIT_INPUT
+    return exit_status(result.worst(), fail_on)
+
+
+def _command_line_excludes(args: argparse.Namespace, config: Config) -> None:
+    """--exclude / --extend-exclude, relative to the working folder, into the config."""
+    from pathlib import Path
+
+    from rokt_braze.discovery import rebase
+
+    here = Path.cwd()
+    if args.exclude is not None:
+        config.exclude = [rebase(p, here, config.root) for p in args.exclude]
+    config.extend_exclude = [*config.extend_exclude,
+                             *(rebase(p, here, config.root) for p in args.extend_exclude)]

@@ -1,0 +1,348 @@
+"""`Pipeline`: one webhook file from template to findings, the same for every entry point.
+
+    pipeline = Pipeline(webhook, settings)
+    pipeline.template_findings()           # parse errors and lint: once per webhook
+    outcome = pipeline.render(profile)     # a request, or the error/abort that stopped it
+    pipeline.findings(outcome)             # positioned findings, judged (see `policy`)
+    pipeline.rules(outcome)                # the same judgement, as (rule, severity) only
+    pipeline.probe(outcome)                # the eventId-varies probe: once per webhook
+
+`findings` and `rules` share one path (`_judged`): an outcome's issues are listed once
+(`issues`), each with its own severity, and judged by the file's `Policy`; `rules` skips
+working out positions (a traced render) unless a line-level suppression comment makes
+the line matter. `check`, `render`, `send`, `audience`, `fuzz`, the Python API and the
+pytest plugin all go through here; they differ only in which profiles they render and
+how they schedule and report the work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from rokt_braze.braze import BrazeTemplate, Resources
+from rokt_braze.errors import InputError, MessageAborted, TemplateError
+from rokt_braze.findings import RULES, Finding, Severity
+from rokt_braze.lint import lint_webhook, unknown_tag_message
+from rokt_braze.pipeline.policy import Policy, dedupe
+from rokt_braze.pipeline.resources import Settings
+from rokt_braze.profiles import Profile
+from rokt_braze.request import RenderedRequest
+from rokt_braze.secrets import redact, redact_userinfo, secret_values
+from rokt_braze.targets import detect_target, endpoint_ids, event_id, event_id_policy, validate
+from rokt_braze.webhook import Field, RenderResult, Webhook, parse_field, render_message
+
+__all__ = ["Issue", "Outcome", "Pipeline", "declared_target"]
+
+_UNEXPECTED_TAG = re.compile(r"unexpected tag '(\w+)'")
+#: Profile fields the eventId probe changes: a user's identity.
+_IDENTITY = ("external_id", "braze_id", "email", "phone")
+
+
+@dataclass
+class Outcome:
+    """Rendering one message for one user: the request, or what stopped it."""
+
+    profile: Profile
+    result: RenderResult | None = None
+    error: TemplateError | None = None
+    aborted: MessageAborted | None = None
+    #: the endpoint the request goes to (declared, else detected; None: generic HTTP)
+    target: str | None = None
+
+    def request(self) -> RenderedRequest:
+        """The rendered request; raises the TemplateError or MessageAborted that stopped it."""
+        if self.error is not None:
+            raise self.error
+        if self.aborted is not None:
+            raise self.aborted
+        assert self.result is not None
+        return self.result.request
+
+    @property
+    def abort_reason(self) -> str | None:
+        """The reason when `abort_message` stopped the message (not a failing `:retry`)."""
+        if self.aborted is None or self.aborted.cause == "retry":
+            return None
+        return self.aborted.reason or ""
+
+
+class Issue(NamedTuple):
+    """One finding before it has a place: the place is worked out only when asked."""
+
+    rule: str
+    severity: Severity
+    message: str
+    field: str = ""
+    line: int = 0
+    column: int = 0
+    #: an index into the field's source (-1: none), for a place not known yet
+    source_index: int = -1
+    #: an offset into the field's rendered text (a request problem), mapped back on demand
+    offset: int | None = None
+
+
+def declared_target(webhook: Webhook) -> str | None:
+    """The webhook's `target:`, checked against the registry (InputError if unknown)."""
+    if webhook.target is None:
+        return None
+    known = endpoint_ids()
+    if webhook.target not in known:
+        raise InputError(
+            f"unknown target {webhook.target!r} (known: {', '.join(known)})", path=webhook.path
+        )
+    return webhook.target
+
+
+class Pipeline:
+    """One webhook file with the caller's settings; see the module doc."""
+
+    def __init__(self, webhook: Webhook, settings: Settings | None = None) -> None:
+        self.webhook = webhook
+        self.settings = settings or Settings()
+        self.target = declared_target(webhook)
+        self.policy = Policy(webhook, self.settings.config)
+        self._shared: Resources | None = None
+        self._template: list[Finding] | None = None
+        self._parse_errors: list[Finding] | None = None
+        self.parses = True
+        self.probed = False
+
+    # -- resources and profiles -------------------------------------------------------------
+
+    def profiles(self) -> list[Profile]:
+        return self.settings.profiles_for(self.webhook)
+
+    def resources(self, profile: Profile | None = None) -> Resources:
+        """Resources for `profile`; shared by every profile that brings no fixtures."""
+        if profile is not None and profile.fixtures:
+            return self.settings.resources(profile, self.webhook)
+        if self._shared is None:
+            self._shared = self.settings.resources(None, self.webhook)
+        return self._shared
+
+    # -- template level: once per webhook -----------------------------------------------------
+
+    def template_findings(self) -> list[Finding]:
+        """Parse errors and lint findings of the file, judged; `parses` tells whether every
+        field parsed (nothing renders until they do)."""
+        if self._template is None:
+            found = [*self.parse_errors(), *lint_webhook(self.webhook)]
+            self._template = dedupe(f.with_(message=shown(f.message))
+                                    for f in self.policy.judge(found))
+        return self._template
+
+    def parse_errors(self) -> list[Finding]:
+        """One finding per field that does not parse as Braze Liquid (before judgement)."""
+        if self._parse_errors is None:
+            self._parse_errors = list(self._each_parse_error())
+            self.parses = not self._parse_errors
+        return self._parse_errors
+
+    def _each_parse_error(self) -> Iterator[Finding]:
+        for fld in self.webhook.fields():
+            try:
+                parse_field(self.webhook, fld)
+            except TemplateError as err:
+                message = err.message
+                tag = _UNEXPECTED_TAG.search(message)
+                if err.rule == "unknown-tag" and tag:
+                    message = unknown_tag_message(tag.group(1))
+                yield Finding(err.rule, RULES[err.rule].severity, message, file=self.webhook.path,
+                              line=err.line, column=err.column, field=fld.name)
+
+    # -- one user ------------------------------------------------------------------------------
+
+    def render(
+        self,
+        profile: Profile,
+        *,
+        namespaces: Mapping[str, object] | None = None,
+        templates: Mapping[str, BrazeTemplate] | None = None,
+    ) -> Outcome:
+        """Render the message for `profile` (`namespaces`: its Liquid globals, when the
+        caller built them; `templates`: specialised fields, see `audience.plan`)."""
+        outcome = Outcome(profile)
+        try:
+            outcome.result = render_message(
+                self.webhook, profile.namespaces() if namespaces is None else namespaces,
+                self.resources(profile), templates=templates)
+        except MessageAborted as abort:
+            outcome.aborted = abort
+        except TemplateError as err:
+            outcome.error = err
+        else:
+            if not self.webhook.is_liquid:
+                outcome.target = self.target or detect_target(outcome.result.request.url)
+        return outcome
+
+    def issues(self, outcome: Outcome) -> list[Issue]:
+        """Everything wrong with one outcome, each with its own severity, not yet judged."""
+        abort, error, result = outcome.aborted, outcome.error, outcome.result
+        if abort is not None:
+            if abort.cause == "retry":  # not the template's choice: a call kept failing
+                return [Issue("render-error", RULES["render-error"].severity,
+                              f"{abort.reason}; Braze would abort the message", abort.field,
+                              abort.line, abort.column)]
+            return [Issue("aborted", RULES["aborted"].severity,
+                          f"abort_message fired: {abort.reason or 'no reason given'}",
+                          abort.field, abort.line, abort.column)]
+        if error is not None:
+            return [Issue(error.rule, RULES[error.rule].severity, error.message, error.field,
+                          error.line, error.column)]
+        assert result is not None
+        out = []
+        for fld, call in result.calls:
+            if call.status is not None and not 200 <= call.status < 300:
+                out.append(Issue("render-error", Severity.WARNING,
+                                 f"connected_content {call.method} {call.url} answered "
+                                 f"{call.status}: nothing is saved from it", fld.name,
+                                 source_index=call.index))
+            elif call.status is None and call.failure:  # no answer, and no :retry to abort
+                out.append(Issue("render-error", RULES["render-error"].severity,
+                                 f"connected_content {call.failure}: Braze would send the "
+                                 "message with this call's output blank", fld.name,
+                                 source_index=call.index))
+        for fld, attr in result.missing:
+            out.append(Issue("missing-attribute", RULES["missing-attribute"].severity,
+                             f"{attr.path} is not set for this profile: it renders blank",
+                             fld.name, source_index=attr.start))
+        if self.webhook.is_liquid:
+            return out
+        for p in validate(result.request, outcome.target):
+            out.append(Issue(p.rule, p.severity or RULES[p.rule].severity, p.message, p.field,
+                             offset=p.offset))
+        return out
+
+    def rules(self, outcome: Outcome) -> set[tuple[str, Severity]]:
+        """The (rule, severity) pairs `findings` would report, without their places."""
+        return {(i.rule, s) for i, s, _ in self._judged(outcome, positioned=False)}
+
+    def findings(self, outcome: Outcome) -> list[Finding]:
+        """The outcome's findings, positioned in the file and judged."""
+        secrets: list[str] = []
+        if outcome.result is not None:
+            secrets = secret_values(outcome.result.request.headers)
+        return dedupe(
+            Finding(i.rule, severity, shown(i.message, secrets), file=self.webhook.path,
+                    line=line, column=column, field=i.field, profile=outcome.profile.name)
+            for i, severity, (line, column) in self._judged(outcome, positioned=True)
+        )
+
+    def _judged(
+        self, outcome: Outcome, *, positioned: bool
+    ) -> Iterator[tuple[Issue, Severity, tuple[int, int]]]:
+        """The one judgement: severity, then suppression (by line, when one may apply)."""
+        for issue in self.issues(outcome):
+            severity = self.policy.severity(issue.rule, issue.severity)
+            if severity is None:
+                continue
+            place = (issue.line, issue.column)
+            if positioned or self.policy.needs_line(issue.rule):
+                place = self.place(outcome, issue)
+                if self.policy.suppressed_at(issue.rule, place[0]):
+                    continue
+            yield issue, severity, place
+
+    def place(self, outcome: Outcome, issue: Issue) -> tuple[int, int]:
+        """(line, column) of an issue in the webhook file; (0, 0) when it has none."""
+        if issue.line:
+            return issue.line, issue.column
+        fld = self._field(issue.field)
+        if fld is None:
+            return 0, 0
+        if issue.offset is None:
+            return fld.position(issue.source_index)
+        index = -1
+        output = outcome.result.rendered.get(fld.name) if outcome.result else None
+        if output is not None and issue.offset >= 0:
+            index = output.source_index(_unstripped(output.text, issue.offset, fld.name))
+        return fld.position(index)
+
+    def _field(self, name: str) -> Field | None:
+        fld = self.webhook.field(name)
+        if fld is None and name.startswith("header:"):
+            return self.webhook.field("header:" + name.partition(":")[2])
+        return fld
+
+    # -- the eventId probe: once per webhook ----------------------------------------------------
+
+    def probe(self, outcome: Outcome) -> list[Finding]:
+        """Does the target's per-user identity (Rokt: the eventId) vary between users?
+
+        Runs once per webhook, on the first outcome that has an identity to compare; later
+        calls return nothing, so the finding is reported once, for the webhook (no profile).
+        """
+        if self.probed:
+            return []
+        found = self.identity_probe(outcome)
+        if found is None:
+            return []
+        self.probed = True
+        return found
+
+    def identity_probe(self, outcome: Outcome) -> list[Finding] | None:
+        """Render the body again for the same user under another identity: the same id is
+        a finding. None when the outcome has no identity to compare."""
+        if outcome.result is None:
+            return None
+        policy = event_id_policy(outcome.target)
+        first = event_id(outcome.result.request, outcome.target)
+        if policy is None or not first:
+            return None
+        other = dict(outcome.profile.data)
+        for key in _IDENTITY:
+            other[key] = f"rokt-braze-probe-{key}"
+        body_only = replace(self.webhook, url=None, headers=[])  # the id lives in the body
+        probe = Profile("probe", other, fixtures=outcome.profile.fixtures)
+        try:
+            again = render_message(body_only, probe.namespaces(), self.resources(probe))
+        except (TemplateError, MessageAborted):
+            return []
+        if event_id(again.request, outcome.target) != first:
+            return []
+        line, column = 0, 0
+        body = self.webhook.body
+        if body is not None:
+            out = outcome.result.rendered["body"]
+            at = out.text.find(first)
+            line, column = body.position(out.source_index(at) if at >= 0 else -1)
+        found = Finding(policy.rule, RULES[policy.rule].severity,
+                        f"{policy.name} {first!r} is the same for every user: {policy.hint}",
+                        file=self.webhook.path, line=line, column=column, field="body")
+        return self.policy.judge([found])
+
+    # -- everything for a list of profiles ------------------------------------------------------
+
+    def check(
+        self, profiles: Iterable[Profile] | None = None
+    ) -> Iterator[tuple[str, list[Finding]]]:
+        """(profile name, its findings) per profile rendered, then ("", template findings).
+
+        Nothing renders when a field does not parse (the syntax findings say why).
+        """
+        template = list(self.template_findings())
+        if self.parses:
+            for profile in self.profiles() if profiles is None else profiles:
+                outcome = self.render(profile)
+                template += self.probe(outcome)
+                yield profile.name, self.findings(outcome)
+        yield "", dedupe(template)
+
+
+def shown(message: str, secrets: Iterable[str] = ()) -> str:
+    """A message as reports show it: credentials and URL passwords redacted."""
+    return redact_userinfo(redact(message, secrets))
+
+
+def _unstripped(text: str, offset: int, name: str) -> int:
+    """The output offset of a problem: URL and header values were stripped before
+    validation; in the body, a string value is located by its first character, not its
+    opening quote, so a captured value points at the capture."""
+    if name != "body":
+        return offset + (len(text) - len(text.lstrip()))
+    if text[offset : offset + 2] not in ('""', '"') and text[offset : offset + 1] == '"':
+        return offset + 1
+    return offset

@@ -1,0 +1,36 @@
+"""`check`: every template file named by some paths, through the pipeline, into one result.
+
+Per file: load -> template findings (parse errors, lint) -> for each profile: render ->
+findings; then the eventId probe, once. An input problem in one file (unreadable, bad
+YAML, bad profiles) is reported and the other files still run.
+"""
+
+from __future__ import annotations
+
+from rokt_braze.errors import InputError
+from rokt_braze.findings import CheckResult
+from rokt_braze.pipeline.core import Pipeline
+from rokt_braze.pipeline.policy import dedupe
+from rokt_braze.pipeline.resources import Settings
+from rokt_braze.webhook import load_webhook
+
+__all__ = ["check_files"]
+
+
+def check_files(files: list[str], settings: Settings) -> CheckResult:
+    """Every finding of every file; a file that cannot be read is an input error."""
+    result = CheckResult(findings=[], files=files, cases=[])
+    assert result.cases is not None
+    settings.config_fixtures()  # a bad config fixture file stops the run here
+    for path in files:
+        try:
+            pipeline = Pipeline(load_webhook(path), settings)
+            for profile, findings in pipeline.check():
+                if profile:
+                    result.renders += 1
+                    result.cases.append((pipeline.webhook.path, profile))
+                result.findings += findings
+        except InputError as err:
+            result.input_errors.append(str(err))
+    result.findings = dedupe(result.findings)
+    return result

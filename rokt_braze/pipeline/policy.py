@@ -1,0 +1,77 @@
+"""What a finding is worth: severity (catalog, the finding's own, the config), the
+file's inline suppressions, and de-duplication. One `Policy` per webhook file.
+
+Every entry point judges findings here, so `check`, `audience` and `fuzz` agree on
+them. The cheap questions (`severity`, file-wide suppressions) need no position; only a
+rule that a line-level suppression comment names needs the finding's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rokt_braze.config import Config
+from rokt_braze.findings import RULES, Finding, Severity
+from rokt_braze.lint.suppress import ALL, suppressions
+from rokt_braze.webhook import Webhook
+
+__all__ = ["Policy", "dedupe"]
+
+
+class Policy:
+    """Severities and suppressions for the findings of one webhook file."""
+
+    def __init__(self, webhook: Webhook, config: Config) -> None:
+        self.path = webhook.path
+        self.config = config
+        found = suppressions(webhook)
+        self.file_rules = frozenset(found.file_rules)
+        self.line_rules = {line: frozenset(rules) for line, rules in found.line_rules.items()}
+        #: rules some line-level suppression names: only these need a position to judge
+        self.positional = frozenset().union(*self.line_rules.values())
+        self._severities: dict[tuple[str, Severity | None], Severity | None] = {}
+
+    def severity(self, rule: str, own: Severity | None = None) -> Severity | None:
+        """The severity a finding of `rule` gets (`own`: its own, when it differs from the
+        catalog's), or None when the config or a file-wide suppression turns it off."""
+        key = (rule, own)
+        try:
+            return self._severities[key]
+        except KeyError:
+            pass
+        if rule in self.file_rules or ALL in self.file_rules:
+            result = None
+        else:
+            result = self.config.rule_severity(rule, self.path, own or RULES[rule].severity)
+        self._severities[key] = result
+        return result
+
+    def needs_line(self, rule: str) -> bool:
+        return rule in self.positional or ALL in self.positional
+
+    def suppressed_at(self, rule: str, line: int) -> bool:
+        """A line-level suppression comment covers `rule` on `line` (1-based; 0: none)."""
+        rules = self.line_rules.get(line) if line > 0 else None
+        return rules is not None and (rule in rules or ALL in rules)
+
+    def judge(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Positioned findings of this file with their final severity; the silenced dropped."""
+        out = []
+        for f in findings:
+            severity = self.severity(f.rule, f.severity)
+            if severity is None or self.suppressed_at(f.rule, f.line):
+                continue
+            out.append(f if severity == f.severity else f.with_(severity=severity))
+        return out
+
+
+def dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """Sorted, with one finding per rule, place, message and profile."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        key = (f.rule, f.file, f.line, f.column, f.message, f.profile)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

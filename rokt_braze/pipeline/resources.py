@@ -1,0 +1,193 @@
+"""Everything a render needs from outside the template, assembled in one place.
+
+`Settings` is what a caller gives (config, profiles, fixtures, a live transport);
+`Settings.resources` turns it, for one webhook and one profile, into `braze.Resources`,
+and `Settings.profiles_for` says which profiles a webhook renders with. Every entry point
+(check, render, send, audience, fuzz, the Python API, the pytest plugin) goes through
+here, so they all see the same fixtures.
+
+Fixtures come from several places — the caller (`fixtures=`, `--fixtures`), a profile
+file, a webhook file, config fixture files, and the targets' built-ins (e.g. an OAuth
+token answer) — and share one shape: either a list of connected_content fixtures, or a
+mapping with any of `connected_content`, `content_blocks` (name -> Liquid text, or a
+folder of `<name>.liquid` files), `catalogs` (catalog -> id -> item), `selections`
+(catalog -> selection -> [items]), `promotions` (list -> code), `translations` (locale ->
+translation id -> text) and `shopping_carts` (cart id -> cart). The first source given
+wins on conflicts, in that order, so a user's fixtures beat the built-ins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rokt_braze import safe_yaml
+from rokt_braze.braze import Resources
+from rokt_braze.config import Config, expand_globs
+from rokt_braze.connected import FixtureError, FixtureTransport, Transport, parse_fixtures
+from rokt_braze.errors import InputError
+from rokt_braze.limits import Limits
+from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_profile
+from rokt_braze.targets import builtin_fixtures
+from rokt_braze.webhook import Webhook, read_text
+
+ProfileLike = Profile | Mapping[str, object] | str | os.PathLike[str]
+
+_TABLE_KEYS = ("catalogs", "selections", "promotions", "translations", "shopping_carts")
+_SET_KEYS = frozenset({"connected_content", "content_blocks", *_TABLE_KEYS})
+
+
+@dataclass
+class Settings:
+    """What a caller may set; everything else comes from the config. Picklable, so an
+    audience run sends it to its workers once."""
+
+    config: Config = field(default_factory=Config)
+    #: profiles the caller gives (None: each webhook's own, else the config's, else the sample)
+    profiles: list[Profile] | None = None
+    #: the caller's fixtures (API `fixtures=`, `--fixtures FILE`), and where they came from
+    fixtures: object = None
+    fixtures_from: str = "fixtures"
+    #: None: offline fixtures; a live transport makes real calls
+    transport: Transport | None = None
+    _config_fixtures: list[tuple[str, object]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def make(
+        cls,
+        config: Config,
+        *,
+        profiles: Sequence[ProfileLike] | None = None,
+        fixtures: object = None,
+        fixtures_file: str | None = None,
+        transport: Transport | None = None,
+    ) -> Settings:
+        """Settings with profile files loaded, and the fixture file read when one is named."""
+        where = "fixtures"
+        if fixtures_file:
+            fixtures, where = load_fixture_file(fixtures_file), fixtures_file
+        return cls(config, caller_profiles(profiles), fixtures, where, transport)
+
+    def config_fixtures(self) -> list[tuple[str, object]]:
+        """The config's fixture files, read once."""
+        if self._config_fixtures is None:
+            cfg = self.config
+            self._config_fixtures = [(f, load_fixture_file(f)) for f in cfg.resolve(cfg.fixtures)]
+        return self._config_fixtures
+
+    def resources(self, profile: Profile | None = None, webhook: Webhook | None = None,
+                  ) -> Resources:  # fmt: skip
+        """What a render of `webhook` for `profile` may use: the caller's fixtures, the
+        profile's, the webhook's, the config's, then the targets' built-ins."""
+        sources: list[tuple[str, object]] = [(self.fixtures_from, self.fixtures)]
+        if profile is not None:
+            sources.append((profile.source or profile.name, profile.fixtures or None))
+        if webhook is not None:
+            sources.append((webhook.path, webhook.fixtures))
+        return build_resources(*sources, *self.config_fixtures(), transport=self.transport,
+                               limits=self.config.limits)
+
+    def profiles_for(self, webhook: Webhook) -> list[Profile]:
+        """The caller's profiles, else the file's `profiles:`, else the config's, else the
+        bundled sample subscriber."""
+        if self.profiles is not None:
+            return list(self.profiles)
+        if webhook.profiles:
+            base = Path(webhook.path).parent
+            return [p for f in expand_globs(webhook.profiles, base, what=webhook.path)
+                    for p in load_profiles(f)]
+        if self.config.profiles:
+            return [p for f in self.config.resolve(self.config.profiles)
+                    for p in load_profiles(f)]
+        return [sample_subscriber()]
+
+
+def caller_profiles(profiles: Sequence[ProfileLike] | None) -> list[Profile] | None:
+    """Profiles given by a caller: files are loaded (all their profiles), the rest converted."""
+    if profiles is None:
+        return None
+    out: list[Profile] = []
+    for item in profiles:
+        if isinstance(item, (str, os.PathLike)):
+            out += load_profiles(item)
+        else:
+            out.append(to_profile(item))
+    return out
+
+
+def build_resources(
+    *sources: tuple[str, object], transport: Transport | None = None, limits: Limits | None = None
+) -> Resources:
+    """Merge fixture sets, each given as `(where, fixtures)`; raise InputError on a bad one.
+
+    `limits`: the resource limits of each render (the config's), else the defaults."""
+    connected: list[Any] = []
+    blocks: dict[str, str] = {}
+    tables: dict[str, dict[str, Any]] = {key: {} for key in _TABLE_KEYS}
+    seen_tables: set[str] = set()
+    for where, fixtures in (*sources, ("built-in fixtures", builtin_fixtures())):
+        if fixtures is None:
+            continue
+        fset = normalise(fixtures, where)
+        try:
+            connected += parse_fixtures(fset.get("connected_content", []), where=where)
+        except FixtureError as err:
+            raise InputError(str(err)) from None
+        for name, text in _content_blocks(fset, where).items():
+            blocks.setdefault(name, text)
+        for key, table in tables.items():
+            if key in fset:
+                seen_tables.add(key)
+                for name, value in _mapping(fset, key, where).items():
+                    table.setdefault(str(name), value)
+    return Resources(
+        transport=transport or FixtureTransport(connected),
+        content_blocks=blocks,
+        **{key: tables[key] if key in seen_tables else None for key in _TABLE_KEYS},
+        limits=limits or Limits(),
+    )
+
+
+def normalise(fixtures: object, where: str) -> Mapping[str, Any]:
+    if isinstance(fixtures, list):
+        return {"connected_content": fixtures}
+    if isinstance(fixtures, Mapping):
+        unknown = sorted(str(k) for k in fixtures if k not in _SET_KEYS)
+        if unknown:
+            raise InputError(f"{where}: unknown fixture key(s) {', '.join(unknown)}")
+        return fixtures
+    raise InputError(f"{where}: fixtures must be a list or a mapping")
+
+
+def _content_blocks(fset: Mapping[str, Any], where: str) -> dict[str, str]:
+    """Blocks given inline (name -> text) or as a folder holding `<name>.liquid` files."""
+    value = fset.get("content_blocks", {})
+    if isinstance(value, (str, os.PathLike)):
+        folder = Path(value)
+        if not folder.is_dir():
+            raise InputError(f"{where}: content_blocks folder {str(folder)!r} does not exist")
+        return {f.stem: read_text(f) for f in sorted(folder.glob("*.liquid"))}
+    return {str(k): str(v) for k, v in _mapping(fset, "content_blocks", where).items()}
+
+
+def _mapping(fset: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = fset.get(key, {})
+    if not isinstance(value, Mapping):
+        raise InputError(f"{where}: '{key}' must be a mapping")
+    return value
+
+
+def load_fixture_file(path: str) -> object:
+    """A YAML/JSON fixture file as data (validated when resources are built)."""
+    text = read_text(path)
+    try:
+        return safe_yaml.load(text)
+    except yaml.YAMLError as err:
+        reason, line, column = safe_yaml.describe(err, text)
+        raise InputError(f"invalid YAML: {reason}", path=path, line=line,
+                         column=column) from None

@@ -1,0 +1,69 @@
+"""`Target`: what a receiver brings to the pipeline, behind one protocol.
+
+A target is a module (or package) under `rokt_braze/targets/` that defines `TARGET`, and one
+line in `registry.TARGET_MODULES`. It names its endpoints (`rokt.create_event`), finds them
+from a rendered URL, tightens the generic HTTP rules through its `HttpContract`, checks the
+body (schemas and semantic rules), brings the connected_content fixtures its own calls need
+offline (an OAuth token answer), says which value must differ per user (the eventId
+policy), and which profile attributes it writes as arrays (for the `array-output` lint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from rokt_braze.request import RenderedRequest
+    from rokt_braze.targets.http import HttpContract
+    from rokt_braze.targets.jsonpos import JsonDoc
+    from rokt_braze.targets.problem import Problem
+
+__all__ = ["EventIdPolicy", "Target"]
+
+
+@dataclass(frozen=True)
+class EventIdPolicy:
+    """A body value that must differ per user, or the receiver's records collide."""
+
+    #: the rule reported when it does not vary (a rule id of the catalog)
+    rule: str
+    #: the value in a parsed body (None: absent or not a string)
+    read: Callable[[JsonDoc], str | None]
+    #: its name in messages, and how to make it vary
+    name: str
+    hint: str
+
+
+class Target(Protocol):
+    """A receiver contract (see the module doc)."""
+
+    #: endpoint ids, `<target>.<endpoint>`; what a webhook's `target:` names
+    endpoints: tuple[str, ...]
+
+    def detect(self, url: str) -> str | None:
+        """The endpoint a rendered URL calls, or None when it is not this receiver's."""
+        ...
+
+    def contract(self, endpoint: str) -> HttpContract:
+        """Methods, auth scheme and body kind the endpoint demands."""
+        ...
+
+    def validate(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+    ) -> list[Problem]:
+        """The endpoint's own rules (URL, schemas, values); `doc` is the parsed body."""
+        ...
+
+    def fixtures(self) -> list[Mapping[str, Any]]:
+        """connected_content fixtures the receiver's own calls need offline."""
+        ...
+
+    def event_ids(self, endpoint: str) -> EventIdPolicy | None:
+        """The per-user identity of a request to `endpoint`, if the receiver has one."""
+        ...
+
+    def array_attribute(self, namespace: str | None, name: str) -> str | None:
+        """Why attribute `namespace.${name}` is an array (the receiver writes it so), or None."""
+        ...
