@@ -1,5 +1,5 @@
 """What every subcommand shares: exit statuses, `--fail-on`, live-mode options, where a
-report goes. Each subcommand is a module with `add_parser(subparsers)` and `run(args)`,
+report goes. Each subcommand is a module with `add_arguments(parser)` and `run(args)`,
 registered in `rokt_braze.cli.COMMANDS`.
 
 Exit statuses mean one thing each, for every subcommand: 0 nothing at or above the fail
@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO, TypeAlias
+from typing import TYPE_CHECKING, TextIO
 
 from rokt_braze.errors import InputError
 from rokt_braze.findings import FAIL_LEVELS, Severity, fail_level, fails
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-#: What `add_parser(subparsers)` receives.
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class UsageError(InputError):

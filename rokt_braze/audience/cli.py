@@ -7,7 +7,6 @@ import sys
 
 from rokt_braze.cli_util import (
     EXIT_INPUT,
-    Subparsers,
     add_config,
     add_fail_on,
     exit_status,
@@ -16,15 +15,14 @@ from rokt_braze.cli_util import (
     report_stream,
 )
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 
-def add_parser(subparsers: Subparsers) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.report import formats
 
-    parser = subparsers.add_parser(
-        "audience", help="render and validate a webhook for every user of a Braze export",
-        description="Render WEBHOOK for every user of a Braze user export on all cores or a "
+    parser.description = (
+        "Render WEBHOOK for every user of a Braze user export on all cores or a "
         "Dask cluster, and summarise: per rule the users affected, the users whose message "
         "would be aborted, and colliding eventIds. Exports are read by content: JSON Lines, "
         "a JSON array, gzip, Braze segment-export zips, Parquet; from files, folders, globs "

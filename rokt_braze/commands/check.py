@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from rokt_braze.cli_util import (
     EXIT_INPUT,
-    Subparsers,
     add_config,
     add_fail_on,
     add_live_options,
@@ -22,14 +21,12 @@ from rokt_braze.cli_util import (
 if TYPE_CHECKING:
     from rokt_braze.config import Config
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 
-def add_parser(subparsers: Subparsers) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.report import formats
 
-    parser = subparsers.add_parser("check", help="lint, render and validate templates "
-                                   "(the main job)")
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="webhook files, .liquid files or folders (default: .)")
     parser.add_argument("--profile", action="append", metavar="FILE",

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TextIO
 from rokt_braze.cli_util import (
     EXIT_FINDINGS,
     EXIT_OK,
-    Subparsers,
     UsageError,
     add_config,
     add_live_options,
@@ -28,11 +27,10 @@ if TYPE_CHECKING:
     from rokt_braze.connected import Transport
     from rokt_braze.webhook import RenderResult, Webhook
 
-__all__ = ["add_parser", "print_request", "render_result", "run"]
+__all__ = ["add_arguments", "print_request", "render_result", "run"]
 
 
-def add_parser(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser("render", help="print the request a webhook renders to")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE")
     add_profile(parser)
     parser.add_argument("--as", dest="as_", choices=("http", "curl", "json"), default="http")

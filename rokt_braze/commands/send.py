@@ -12,7 +12,6 @@ import sys
 from rokt_braze.cli_util import (
     EXIT_FINDINGS,
     EXIT_OK,
-    Subparsers,
     UsageError,
     add_config,
     add_live_options,
@@ -28,15 +27,13 @@ from rokt_braze.commands.render import (
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.secrets import redact_header, redact_userinfo
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 #: Braze gives a webhook request 90 seconds.
 WEBHOOK_BUDGET = 90.0
 
 
-def add_parser(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser("send", help="render a webhook (live connected_content) "
-                                   "and send it, like Braze's Send Test")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="WEBHOOK")
     add_profile(parser)
     parser.add_argument("--to", metavar="BASE", help="send to this origin instead of the "

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 
 __all__ = ["Sandbox", "main", "running_sandbox"]
@@ -121,18 +120,14 @@ def _folder(folder: str | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
-def add_parser(subparsers: Subparsers) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.fakes.braze.cli import argument_type
     from rokt_braze.fakes.braze.delivery import parse_campaign
 
-    parser = subparsers.add_parser(
-        "sandbox", help="run both fakes wired together: subscribe, export, campaign, "
-        "calendar feed",
-        description="Run the fake Rokt Calendar API and the fake Braze REST API on free "
-        "loopback ports, wired to each other, until interrupted.",
-    )
-    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK", type=argument_type(parse_campaign),
-                        action="append", default=None,
+    parser.description = ("Run the fake Rokt Calendar API and the fake Braze REST API on free "
+                          "loopback ports, wired to each other, until interrupted.")
+    parser.add_argument("--campaign", metavar="EVENT=WEBHOOK",
+                        type=argument_type(parse_campaign), action="append", default=None,
                         help="send WEBHOOK when a user performs EVENT (repeatable; default: "
                         "subscribe=the stock create webhook)")
     parser.add_argument("--dir", metavar="DIR",

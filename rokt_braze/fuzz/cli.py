@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from rokt_braze.cli_util import (
     EXIT_INTERNAL,
-    Subparsers,
     add_config,
     add_fail_on,
     exit_status,
@@ -33,18 +32,17 @@ from rokt_braze.report.text_format import line_of
 if TYPE_CHECKING:
     from rokt_braze.fuzz.search import FuzzResult, RuleFailure
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 DEFAULT_EXAMPLES = 200
 INSTALL_HINT = ("fuzz needs Hypothesis, which is not installed: "
                 "pip install 'rokt-braze[fuzz]' (or pip install hypothesis)")
 
 
-def add_parser(subparsers: Subparsers) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.report import formats
 
-    parser = subparsers.add_parser(
-        "fuzz", help="search for user profiles that break a webhook (needs hypothesis)",
-        description="Render the webhook for adversarial user profiles (quotes, control "
+    parser.description = (
+        "Render the webhook for adversarial user profiles (quotes, control "
         "characters, unicode, missing or oddly shaped attributes, huge values) and report, "
         "for each rule that fails, the smallest profile that triggers it.")
     parser.add_argument("webhook", metavar="WEBHOOK", help="the webhook file to fuzz")

@@ -16,7 +16,6 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 from rokt_braze.secrets import REDACTED
 
@@ -104,10 +103,9 @@ DESCRIPTION = ("Serve a local fake of the Braze REST API: /users/track, /users/e
                "`rokt-braze fake-braze log URL` prints a running fake's delivery log.")
 
 
-def add_parser(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser("fake-braze", help="run a local fake of the Braze REST API",
-                                   description=DESCRIPTION)
-    _arguments(parser)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    _server_arguments(parser)
     actions = parser.add_subparsers(dest="fake_braze_action", metavar="ACTION")
     log = actions.add_parser("log", help="print the delivery log of a running fake Braze",
                              description="Print the delivery log of a running fake Braze.")
@@ -115,7 +113,7 @@ def add_parser(subparsers: Subparsers) -> None:
     log.add_argument("--json", action="store_true", help="print the log as JSON")
 
 
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
     from rokt_braze.fakes.braze.auth import parse_key_spec
 
     parser.add_argument("--host", default="127.0.0.1",

@@ -12,7 +12,6 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from rokt_braze.cli_util import Subparsers
 from rokt_braze.errors import InputError
 from rokt_braze.fakes.core import clean_line
 from rokt_braze.fakes.rokt.push_options import add_push_options, push_config
@@ -52,12 +51,8 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def add_parser(subparsers: Subparsers) -> None:
-    _arguments(subparsers.add_parser("fake-rokt", help="run a local fake of the Rokt Calendar "
-                                     "API", description=DESCRIPTION))
-
-
-def _arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
