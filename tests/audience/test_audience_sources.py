@@ -282,11 +282,11 @@ def test_without_the_scale_extra_urls_and_dask_say_what_to_install(
 def test_the_command_line_offers_every_engine_of_the_registry() -> None:
     import argparse
 
-    from rokt_braze.audience.cli import add_parser
+    from rokt_braze.audience.cli import add_arguments
     from rokt_braze.audience.engines import ENGINES
 
     parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers())
+    add_arguments(parser.add_subparsers().add_parser("audience"))
     args = parser.parse_args(["audience", "--profiles", "a.jsonl", "b/", "--", "w.webhook.yaml"])
     assert (args.webhook, args.profiles, args.engine) == ("w.webhook.yaml", ["a.jsonl", "b/"],
                                                           "local")
