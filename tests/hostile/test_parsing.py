@@ -7,6 +7,8 @@ every unclosed opener counts as pathological).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,3 +113,25 @@ def test_the_guard_predicts_python_liquids_lexer(source: str) -> None:
         index, message = walked
         assert source.startswith(("{{", "{%"), index)
         assert message != lexing.TOO_COMPLEX
+
+
+def test_a_field_is_parsed_once_per_process_even_when_it_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rokt_braze import check
+    from rokt_braze.braze import environment
+
+    lexed: list[str] = []
+    real = environment.check_lexable
+
+    def counting(source: str) -> None:
+        lexed.append(source)
+        real(source)
+
+    monkeypatch.setattr(environment, "check_lexable", counting)
+    body = "{{ broken" + " {{ x }}" * 10  # a syntax error check reports, lints and renders around
+    hook = tmp_path / "b.webhook.yaml"
+    hook.write_text(f'url: https://x.example/\nbody: "{body}"\n')
+    for _ in range(3):
+        assert check([str(hook)]).findings
+    assert len([s for s in lexed if "broken" in s]) == 1
