@@ -12,11 +12,17 @@ The limits themselves (`rokt_braze.limits.Limits`) are plain settings from the c
   starts (Ruby Liquid's render score), and the iterations of nested loops multiplied
   (python-liquid's loop iteration limit). `{% for i in (1..100000000) %}` stops before
   its first iteration.
-* `output_size` - characters one field, or one `capture`, may write.
+* `output_size` - characters one field, or one `capture`, may write, and the longest text
+  one filter may make (`replace` and `escape` chains multiply; they are stopped before
+  the text is built when its size can be known, right after otherwise).
 * `variables_size` - bytes (as `sys.getsizeof` counts them) the variables a field
   assigns may hold; stops `{% assign s = s | append: s %}` in a loop.
 * `render_seconds` - wall-clock time one message (all its fields) may take, checked at
-  each loop iteration and each write.
+  each loop iteration and the end of each loop (without loops a render is bounded by the
+  size of its template and the other limits).
+
+The checks sit where the cost already is (a loop's iterator, an output statement, a
+filter call), not on every write of the output, so a render pays little for them.
 
 Nesting depth is a parse-time limit (`MAX_NESTING`, Ruby Liquid's), fixed on the
 environment because parsed templates are shared by every run of the process.
@@ -28,17 +34,23 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import reduce
-from io import StringIO
 from itertools import islice
 from operator import mul
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import RenderContext
 from liquid.builtin.expressions import LoopExpression
+from liquid.builtin.expressions.filtered import (
+    Filter,
+    FilteredExpression,
+    TernaryFilteredExpression,
+)
 from liquid.builtin.expressions.primitive import RangeLiteral
 from liquid.builtin.tags.for_tag import ForNode
 from liquid.builtin.tags.tablerow_tag import TablerowNode
 from liquid.exceptions import (
+    FilterArgumentError,
+    LiquidTypeError,
     LocalNamespaceLimitError,
     LoopIterationLimitError,
     OutputStreamLimitError,
@@ -53,6 +65,7 @@ if TYPE_CHECKING:
     from liquid import BoundTemplate, Node
     from liquid.builtin.tags.for_tag import ForLoop
     from liquid.builtin.tags.tablerow_tag import TableRow
+    from liquid.token import Token
 
 #: Blocks inside blocks (Ruby Liquid's limit); deeper is a syntax error.
 MAX_NESTING = 100
@@ -69,7 +82,7 @@ def _setting(name: str) -> str:
 class LimitedContext(BrazeContext):
     """A render context that keeps to `Limits` and a deadline (`time.monotonic()`)."""
 
-    __slots__ = ("deadline", "iterations", "limits", "variables_size")
+    __slots__ = ("buffer", "deadline", "iterations", "limits", "output_size", "variables_size")
     limits: Limits
     deadline: float
 
@@ -82,13 +95,20 @@ class LimitedContext(BrazeContext):
         **kwargs: Any,
     ) -> None:
         super().__init__(template, **kwargs)
-        parent = self.parent_context
-        inherited = parent if isinstance(parent, LimitedContext) else None
-        self.limits = limits or (inherited.limits if inherited else Limits())
-        self.deadline = deadline if deadline is not None else (
-            inherited.deadline if inherited else time.monotonic() + self.limits.render_seconds)
+        if limits is None or deadline is None:  # a copy made by a tag: its parent's
+            parent = self.parent_context
+            inherited = parent if isinstance(parent, LimitedContext) else None
+            limits = limits or (inherited.limits if inherited else Limits())
+            if deadline is None:
+                deadline = inherited.deadline if inherited else (
+                    time.monotonic() + limits.render_seconds)
+        self.limits = limits
+        self.deadline = deadline
         self.iterations = 0
         self.variables_size = 0
+        self.output_size = self.limits.output_size  # read after every output statement
+        #: what the innermost running loop writes to (its size is checked each iteration)
+        self.buffer: TextIO | None = None
 
     def raise_for_loop_limit(self, length: int = 1) -> None:
         """python-liquid's check: the iterations of the loops now open, multiplied."""
@@ -111,9 +131,12 @@ class LimitedContext(BrazeContext):
         return super().loop(namespace, forloop)
 
     def _timed(self, items: Iterator[object]) -> Iterator[object]:
+        buffer, limit = self.buffer, self.limits.output_size
         for item in items:
             if time.monotonic() > self.deadline:
                 raise self.time_error()
+            if buffer is not None and buffer.tell() > limit:
+                raise self.output_error()
             yield item
 
     def time_error(self) -> RenderTimeError:
@@ -137,34 +160,28 @@ class LimitedContext(BrazeContext):
     def get_size_of_locals(self) -> int:
         return self.variables_size + self.local_namespace_size_carry
 
-    def get_buffer(self, buf: TextIO | None = None) -> StringIO:
-        """A `capture` buffer: limited like the field's output."""
-        return self.output()
+    def wrote(self, buffer: TextIO, token: Token | None = None) -> None:
+        """After an output statement (`token`): the text written so far. (The clock is
+        checked where time goes: each loop iteration, and the end of each loop.)"""
+        if buffer.tell() > self.output_size:
+            err = self.output_error()
+            err.token = token
+            raise err
 
-    def output(self) -> LimitedOutput:
-        return LimitedOutput(self)
+    def finished_loop(self, buffer: TextIO) -> None:
+        """After a loop: its last iteration's output, and the clock."""
+        if buffer.tell() > self.output_size:
+            raise self.output_error()
+        if time.monotonic() > self.deadline:
+            raise self.time_error()
+
+    def output_error(self, what: str = "") -> OutputStreamLimitError:
+        return OutputStreamLimitError(
+            f"output limit reached: {what or 'the output'} would be more than "
+            f"{self.limits.output_size:,} characters ({_setting('output-size')})", token=None)
 
 
 _ABSENT = object()
-
-
-class LimitedOutput(StringIO):
-    """A field's output (or a capture's): at most `output_size` characters, on time."""
-
-    def __init__(self, context: LimitedContext) -> None:
-        super().__init__()
-        self.context = context
-
-    def write(self, text: str) -> int:
-        written = super().write(text)
-        context = self.context
-        if self.tell() > context.limits.output_size:
-            raise OutputStreamLimitError(
-                f"output limit reached: more than {context.limits.output_size:,} characters "
-                f"({_setting('output-size')})", token=None)
-        if time.monotonic() > context.deadline:
-            raise context.time_error()
-        return written
 
 
 # -- parsed templates ---------------------------------------------------------------------
@@ -183,21 +200,36 @@ def limit_nodes(nodes: Iterable[Node]) -> None:
             item.__class__ = _LoopExpression
         elif kind is RangeLiteral:
             item.__class__ = _RangeLiteral
+        if kind is FilteredExpression or kind is TernaryFilteredExpression:
+            tail = getattr(item, "tail_filters", None) or ()
+            for filter_ in (*(item.filters or ()), *tail):
+                if type(filter_) is Filter:
+                    filter_.__class__ = _LimitedFilter
 
 
 class _PositionedLimits:
-    """A limit error raised inside a loop is positioned at the loop's tag."""
+    """A limit error raised inside a loop is positioned at the loop's tag; the loop tells
+    the context where its iterations write (checked at each one)."""
 
     __slots__ = ()
     token: Any
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        outer = getattr(context, "buffer", None)
+        if outer is not None or isinstance(context, LimitedContext):
+            context.buffer = buffer  # type: ignore[attr-defined]
         try:
-            return super().render_to_output(context, buffer)  # type: ignore[misc, no-any-return]
+            written: int = super().render_to_output(context, buffer)  # type: ignore[misc]
+            if isinstance(context, LimitedContext):
+                context.finished_loop(buffer)
+            return written
         except ResourceLimitError as err:
             if err.token is None:
                 err.token = self.token
             raise
+        finally:
+            if isinstance(context, LimitedContext):
+                context.buffer = outer
 
 
 class _ForNode(_PositionedLimits, ForNode):
@@ -251,3 +283,52 @@ class _RangeLiteral(RangeLiteral):
                     f"loop limit reached: range {self} has {size:,} items, more than "
                     f"{limit:,} ({_setting('loop-iterations')})", token=self.token)
         return value
+
+
+class _LimitedFilter(Filter):
+    """A filter call that cannot make a text longer than `output_size`.
+
+    python-liquid's `Filter.evaluate`, plus: a `replace` whose result would be too long is
+    refused before it is built (a few chained replaces multiply a text's length), and any
+    other text result too long is refused as soon as it is made, before the next filter
+    multiplies it again.
+    """
+
+    __slots__ = ()
+
+    def evaluate(self, left: object, context: RenderContext) -> object:
+        func = context.filter(self.name, token=self.token)
+        positional_args, keyword_args = self.evaluate_args(context)
+        limit = context.limits.output_size if isinstance(context, LimitedContext) else 0
+        if limit and self.name in _MULTIPLYING and _replaced_size(left, positional_args) > limit:
+            raise self._too_long(context)
+        try:
+            value = func(left, *positional_args, **keyword_args)
+        except TypeError as err:
+            raise LiquidTypeError(f"{self.name}: {err}", token=self.token) from err
+        except (LiquidTypeError, FilterArgumentError) as err:
+            err.token = self.token
+            raise
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise self._too_long(context)
+        return value
+
+    def _too_long(self, context: RenderContext) -> OutputStreamLimitError:
+        assert isinstance(context, LimitedContext)
+        err = context.output_error(f"the text {self.name} makes")
+        err.token = self.token
+        return err
+
+
+#: Filters whose result may be the input's length times an argument's.
+_MULTIPLYING = frozenset({"replace"})
+
+
+def _replaced_size(left: object, args: list[object]) -> int:
+    """The length `replace` would give (0 when the arguments are not texts)."""
+    if not (isinstance(left, str) and len(args) >= 2):
+        return 0
+    old, new = (str(a) if a is not None else "" for a in args[:2])
+    if not old:
+        return len(left) + (len(left) + 1) * len(new)
+    return len(left) + left.count(old) * (len(new) - len(old))

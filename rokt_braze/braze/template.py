@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from io import StringIO
 from typing import Any
 
 from liquid import BoundTemplate
@@ -106,10 +107,12 @@ class BrazeTemplate:
         state = state or MessageState(Resources())
         misses: set[tuple[str | None, str]] = set()
         context = _context(self.bound, _Globals(namespaces, state, misses), state)
-        buffer = context.output()
+        buffer = StringIO()
         calls_before = len(state.calls)
         try:
             self.bound.render_with_context(context, buffer)
+            if self.bound.nodes:  # literal text too counts towards the output limit
+                context.wrote(buffer, self.bound.nodes[-1].token)
         except LiquidError as err:
             self._map_calls(state, calls_before)
             raise self.error(err, default_rule="render-error") from None

@@ -70,8 +70,30 @@ def test_output_size() -> None:
     source = "{% for i in (1..100) %}0123456789{% endfor %}"
     assert len(render(source, Limits(output_size=1000))) == 1000
     err = error_of(source, Limits(output_size=999))
-    assert "output limit reached: more than 999 characters" in err.message
+    assert "output limit reached: the output would be more than 999 characters" in err.message
     assert "output-size" in err.message
+
+
+def test_many_outputs_of_a_big_value_stop_at_the_limit() -> None:
+    assign = "{% assign s = 'x' | append: '0123456789' %}"
+    err = error_of(assign + "{{ s }}" * 200, Limits(output_size=1000))
+    assert "output limit reached" in err.message
+    assert (err.line, err.column) == (1, len(assign) + 7 * 90 + 1)  # the 91st output
+
+
+def test_a_replace_chain_is_refused_before_the_text_is_built() -> None:
+    x = "x" * 1000
+    source = f"{{% assign s = '{x}' %}}{{{{ s | replace: 'x', s | replace: 'x', s }}}}"
+    err = error_of(source)  # the second replace would make 10^9 characters
+    assert "output limit reached: the text replace makes would be more than" in err.message
+    assert err.column == source.index("replace: 'x', s }}") + 1
+
+
+def test_a_multiplying_filter_chain_stops_at_the_first_text_too_long() -> None:
+    source = "{% assign s = '\\\\\\\\\\' %}{{ s" + " | json_escape" * 30 + " }}"  # 5 \\
+    err = error_of(source, Limits(output_size=10_000))  # doubles the backslashes each time
+    assert "the text json_escape makes" in err.message
+    assert err.column == source.index("json_escape") + 10 * len(" | json_escape") + 1  # 5 x 2^11
 
 
 def test_capture_is_limited_like_output() -> None:
@@ -80,12 +102,20 @@ def test_capture_is_limited_like_output() -> None:
     assert "output limit reached" in error_of(source).message
 
 
-def test_variables_size_stops_a_doubling_string() -> None:
+def test_a_doubling_text_stops_at_the_output_limit() -> None:
     source = ("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..40) %}"
               "{% assign s = s | append: s %}{% endfor %}")
     err = error_of(source)
+    assert "the text append makes would be more than 1,000,000 characters" in err.message
+    assert err.column == source.index("append") + 1
+
+
+def test_variables_size_stops_a_doubling_list() -> None:
+    source = ("{% assign a = 'x' | split: ',' %}{% for i in (1..40) %}"
+              "{% assign a = a | concat: a %}{% endfor %}")
+    err = error_of(source)
     assert "variable size limit reached" in err.message and "variables-size" in err.message
-    assert (err.line, err.column) == (1, 33)
+    assert err.column == source.index("for") + 1  # the loop that kept assigning
 
 
 def test_replacing_a_variable_frees_its_share() -> None:
@@ -98,8 +128,8 @@ def test_render_time_is_checked_at_each_iteration() -> None:
     assert "render time limit reached" in err.message and "render-seconds" in err.message
 
 
-def test_render_time_is_checked_at_each_write() -> None:
-    err = error_of("text", deadline=1.0)
+def test_render_time_is_checked_at_the_end_of_a_loop() -> None:
+    err = error_of("{% for i in (1..3) %}{% break %}{% endfor %}", deadline=1.0)
     assert "render time limit reached" in err.message
 
 

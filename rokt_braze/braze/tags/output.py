@@ -19,6 +19,7 @@ from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
 from liquid.exceptions import LiquidError
 from liquid.token import TOKEN_EXPRESSION, TOKEN_OUTPUT
 
+from rokt_braze.braze.limits import LimitedContext
 from rokt_braze.braze.origins import OriginBuffer, TracedStr
 from rokt_braze.braze.state import message_state
 from rokt_braze.braze.tags import parse_braze
@@ -48,7 +49,10 @@ class BlockOutputNode(OutputNode):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         if self.block is not None:
             return _render_content_block(self.block, self.token, context, buffer)
-        return buffer.write(to_output(self.expression.evaluate(context)))
+        written = buffer.write(to_output(self.expression.evaluate(context)))
+        if isinstance(context, LimitedContext):
+            context.wrote(buffer, self.token)  # the output and time limits (`limits`)
+        return written
 
 
 class BlockOutput(Output):
@@ -70,7 +74,10 @@ class RubyEchoNode(EchoNode):
         text = to_output(self.expression.evaluate(context))
         if isinstance(buffer, OriginBuffer):
             return buffer.write_from(text, self.token.start_index)
-        return buffer.write(text)
+        written = buffer.write(text)
+        if isinstance(context, LimitedContext):
+            context.wrote(buffer, self.token)
+        return written
 
 
 class RubyEcho(EchoTag):
