@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from hostile_helpers import Run, write
-from rokt_braze.resources import load_fixture_file
 
 import rokt_braze
 from rokt_braze import safe_yaml
 from rokt_braze.errors import InputError, TemplateError
+from rokt_braze.pipeline.resources import load_fixture_file
 
 REPO = Path(__file__).resolve().parents[2]
 WEBHOOK = 'url: https://x.example/\nbody: "{}"\n'
