@@ -14,7 +14,15 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from rokt_braze.cli_util import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, error
+from rokt_braze.cli_util import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_STATUS_HELP,
+    SERVER_EXIT_STATUS_HELP,
+    error,
+)
 from rokt_braze.errors import InputError, RoktBrazeError
 
 #: subcommand -> (the module that defines its `add_arguments(parser)` and `run(args)`, help)
@@ -32,6 +40,8 @@ COMMANDS = {
     "sandbox": ("rokt_braze.fakes.sandbox", "run both fakes wired together: subscribe, "
                 "export, campaign, calendar feed"),
 }
+#: the commands that serve until stopped (their exit statuses read differently)
+SERVERS = frozenset({"fake-rokt", "fake-braze", "sandbox"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -42,12 +52,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rokt-braze",
         description="Render Braze webhook templates offline and check them against the "
-        "Rokt Calendar API.",
+        "Rokt Calendar API. `rokt-braze COMMAND --help` describes each command.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rokt-braze {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                help="the job to do")
     for name, (module, help_text) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser = sub.add_parser(
+            name, help=help_text, description=help_text,
+            epilog=SERVER_EXIT_STATUS_HELP if name in SERVERS else EXIT_STATUS_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
         if name == command:
             import_module(module).add_arguments(command_parser)
     return parser

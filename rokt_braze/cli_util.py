@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+#: The exit statuses, as `--help` lists them (a command's own epilog).
+EXIT_STATUS_HELP = f"""\
+exit status:
+  {EXIT_OK}    nothing at or above the fail level (--fail-on)
+  {EXIT_FINDINGS}    findings at or above it (send: the answer was not 2xx)
+  {EXIT_INPUT}    a usage or input error (one line on stderr: bad option, unreadable file, bad YAML)
+  {EXIT_INTERNAL}    an internal error (a bug: please report it)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)"""
+#: The same for the fake servers, which run until stopped.
+SERVER_EXIT_STATUS_HELP = f"""\
+exit status:
+  {EXIT_OK}    stopped (Ctrl-C)
+  {EXIT_INPUT}    a usage or input error (one line on stderr)
+  {EXIT_INTERNAL}    an internal error (a bug: please report it)"""
+
 
 
 class UsageError(InputError):
@@ -45,6 +60,15 @@ def positive_int(text: str) -> int:
 def add_fail_on(parser: argparse.ArgumentParser, what: str = "makes the exit status 1") -> None:
     parser.add_argument("--fail-on", choices=FAIL_LEVELS, default=None,
                         help=f"lowest severity that {what} (default: the config's, else error)")
+
+
+def add_format(parser: argparse.ArgumentParser, kind: str) -> None:
+    """--format, with the formats the report registry has for this kind of result."""
+    from rokt_braze.report import formats
+
+    names = formats(kind)
+    parser.add_argument("--format", choices=names, default=names[0],
+                        help=f"report format (default: {names[0]})")
 
 
 def add_config(parser: argparse.ArgumentParser) -> None:

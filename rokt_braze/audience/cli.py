@@ -7,8 +7,10 @@ import sys
 
 from rokt_braze.cli_util import (
     EXIT_INPUT,
+    UsageError,
     add_config,
     add_fail_on,
+    add_format,
     exit_status,
     level,
     positive_int,
@@ -19,7 +21,6 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rokt_braze.report import formats
 
     parser.description = (
         "Render WEBHOOK for every user of a Braze user export on all cores or a "
@@ -29,9 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or object storage (s3://, gs://, az://; credentials from the storage library's "
         "usual environment, e.g. AWS_PROFILE, AWS_ENDPOINT_URL).")
     parser.add_argument("webhook", metavar="WEBHOOK", help="a *.webhook.yaml file")
-    parser.add_argument("--profiles", required=True, nargs="+", metavar="SOURCE",
+    parser.add_argument("--profile", dest="profiles", nargs="+",
+                        action="extend", metavar="SOURCE",
                         help="the user export: files, folders (searched recursively), globs "
-                        "or URLs (give WEBHOOK first, or end the list with --)")
+                        "or URLs (give WEBHOOK first, or end the list with --); the same "
+                        "option as check's and render's (--profiles, its old spelling, "
+                        "still works)")
+    # the old spelling: the same option, not listed
+    parser.add_argument("--profiles", dest="profiles", nargs="+", action="extend",
+                        metavar="SOURCE", help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local: a process pool on this machine (default); dask: a Dask "
                         "cluster (needs rokt-braze[scale])")
@@ -43,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--failing-users", metavar="FILE",
                         help="write every user with a finding to FILE (.csv or .jsonl): "
                         "external_id, source, line, rules")
-    parser.add_argument("--format", choices=formats("audience"), default="text")
+    add_format(parser, "audience")
     add_fail_on(parser)
     add_config(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
@@ -59,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from rokt_braze.config import load_config
     from rokt_braze.report import write_report
 
+    if not args.profiles:  # not `required`: that would refuse the old spelling
+        raise UsageError("audience needs --profile SOURCE (the user export to check)")
     config = load_config(args.config)
     progress = Progress(sys.stderr, enabled=False if args.no_progress else None)
     try:

@@ -9,6 +9,7 @@ from rokt_braze.cli_util import (
     EXIT_INPUT,
     add_config,
     add_fail_on,
+    add_format,
     add_live_options,
     error,
     exit_status,
@@ -25,13 +26,11 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rokt_braze.report import formats
-
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="webhook files, .liquid files or folders (default: .)")
     parser.add_argument("--profile", action="append", metavar="FILE",
                         help="profile file to render with (repeatable)")
-    parser.add_argument("--format", choices=formats("check"), default="text")
+    add_format(parser, "check")
     add_fail_on(parser)
     add_config(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")

@@ -31,9 +31,11 @@ __all__ = ["add_arguments", "print_request", "render_result", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("file", metavar="FILE", help="a *.webhook.yaml file")
     add_profile(parser)
-    parser.add_argument("--as", dest="as_", choices=("http", "curl", "json"), default="http")
+    parser.add_argument("--as", dest="as_", choices=("http", "curl", "json"), default="http",
+                        help="print the request as HTTP (default), a curl command line, or "
+                        "JSON (method, url, headers, body)")
     parser.add_argument("--show-secrets", action="store_true",
                         help="print Authorization values and credentials unredacted")
     parser.add_argument("--fixtures", metavar="FILE", help="connected_content fixture file")

@@ -34,12 +34,13 @@ WEBHOOK_BUDGET = 90.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="WEBHOOK")
+    parser.add_argument("file", metavar="WEBHOOK", help="the *.webhook.yaml file to send")
     add_profile(parser)
     parser.add_argument("--to", metavar="BASE", help="send to this origin instead of the "
                         "URL's (e.g. http://127.0.0.1:8080 for `rokt-braze fake-rokt`); "
                         "connected_content calls to the URL's origin go there too")
-    parser.add_argument("--show-secrets", action="store_true")
+    parser.add_argument("--show-secrets", action="store_true",
+                        help="print credentials and tokens in the answer's headers unredacted")
     add_config(parser)
     add_live_options(parser, always_live=True)
 

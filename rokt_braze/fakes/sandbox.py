@@ -179,7 +179,7 @@ def _banner(s: Sandbox, say: Any) -> None:
     say(f"  curl -X POST {s.braze_url}/users/export/segment -H 'Authorization: Bearer "
         f"{s.braze_api_key}' -H 'Content-Type: application/json' -d '{{\"segment_id\": "
         "\"subscribers\", \"fields_to_export\": [\"external_id\", \"custom_attributes\"]}'")
-    say("  rokt-braze audience templates/rokt-create-event.webhook.yaml --profiles "
+    say("  rokt-braze audience templates/rokt-create-event.webhook.yaml --profile "
         "<the zip the export wrote>")
     say(f"  rokt-braze fake-braze log {s.braze_url}")
     say(f"  curl {s.rokt_url}/calendars/<subscriptionId>.ics")

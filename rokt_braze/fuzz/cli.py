@@ -21,6 +21,7 @@ from rokt_braze.cli_util import (
     EXIT_INTERNAL,
     add_config,
     add_fail_on,
+    add_format,
     exit_status,
     level,
     positive_int,
@@ -39,7 +40,6 @@ INSTALL_HINT = ("fuzz needs Hypothesis, which is not installed: "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rokt_braze.report import formats
 
     parser.description = (
         "Render the webhook for adversarial user profiles (quotes, control "
@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "fresh one, printed)")
     parser.add_argument("--out", metavar="DIR",
                         help="write each minimal profile to DIR/<rule>.yaml")
-    parser.add_argument("--format", choices=formats("fuzz"), default="text")
+    add_format(parser, "fuzz")
     add_fail_on(parser, "counts as failing; never: report errors and warnings, exit 0")
     add_config(parser)
 

@@ -106,7 +106,8 @@ DESCRIPTION = ("Serve a local fake of the Braze REST API: /users/track, /users/e
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
     _server_arguments(parser)
-    actions = parser.add_subparsers(dest="fake_braze_action", metavar="ACTION")
+    actions = parser.add_subparsers(dest="fake_braze_action", metavar="ACTION",
+                                    help="what to do besides serving (omit it to serve)")
     log = actions.add_parser("log", help="print the delivery log of a running fake Braze",
                              description="Print the delivery log of a running fake Braze.")
     log.add_argument("url", metavar="URL", help="the fake Braze's base URL")
