@@ -8,7 +8,8 @@ caller's, the profile's, the webhook's, the config's, the targets' built-ins) as
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rokt_braze.braze import MessageState, parse_template
 from rokt_braze.config import Config, load_config
@@ -17,38 +18,74 @@ from rokt_braze.discovery import discover
 from rokt_braze.findings import CheckResult
 from rokt_braze.pipeline import Pipeline, Settings, check_files
 from rokt_braze.pipeline.resources import ProfileLike
-from rokt_braze.profiles import Profile, to_profile
+from rokt_braze.profiles import Profile, sample_subscriber, to_profile
 from rokt_braze.request import RenderedRequest
 from rokt_braze.webhook import load_webhook
 
-ProfileArg = Profile | Mapping[str, object] | str | os.PathLike[str] | None
+#: A file or folder path.
+PathArg = str | os.PathLike[str]
+#: connected_content fixtures: a list of `{url, method, status, json | text, headers}`
+#: entries, or a fixture set mapping `connected_content`, `content_blocks`, `catalogs`, ...
+#: (the shape of a fixture file).
+Fixtures = list[Mapping[str, Any]] | Mapping[str, Any]
 
-__all__ = ["check", "render_liquid", "render_webhook"]
+__all__ = ["Fixtures", "PathArg", "ProfileLike", "check", "render_liquid", "render_webhook"]
 
 
 def check(
-    paths: Iterable[str | os.PathLike[str]] = (".",),
-    profiles: Sequence[ProfileLike] | None = None,
+    paths: PathArg | Iterable[PathArg] = ".",
+    profiles: ProfileLike | Iterable[ProfileLike] | None = None,
     *,
-    fixtures: object = None,
-    config: Config | str | os.PathLike[str] | None = None,
+    fixtures: Fixtures | None = None,
+    config: Config | PathArg | None = None,
     transport: Transport | None = None,
 ) -> CheckResult:
-    """Check templates; input problems in one file are reported and the rest still run.
+    """Lint, render and validate templates, as `rokt-braze check` does.
 
-    Raises InputError only when nothing can be checked (bad paths, bad config, bad
-    profiles given by the caller).
+    Args:
+        paths: webhook files (`*.webhook.yaml`), `.liquid` files or folders searched for
+            them; one path or several. Default: the current folder.
+        profiles: the users to render each file for: profile files, mappings in Braze's
+            user-export shape or `Profile`s; one or several. Default, as on the command
+            line: each webhook's own `profiles:`, else the config's, else the bundled
+            sample Rokt subscriber.
+        fixtures: connected_content fixtures (see `Fixtures`); calls nothing answers are
+            findings, never network calls.
+        config: a `Config`, or the path of a config file; default: the nearest
+            `.rokt-braze.toml` or `pyproject.toml` with `[tool.rokt-braze]`.
+        transport: a live transport (`rokt_braze.connected.live.LiveTransport`) to make
+            real connected_content calls; default: offline.
+
+    Returns:
+        a `CheckResult`: every finding, the files looked at, the renders made, and the
+        files that could not be checked (`input_errors`; the rest still run).
+
+    Raises:
+        InputError: when nothing can be checked (a missing path, a bad config, a bad
+            profile given here).
     """
     cfg = config if isinstance(config, Config) else load_config(config)
-    files = discover(paths, cfg)
-    settings = Settings.make(cfg, profiles=profiles, fixtures=fixtures, transport=transport)
+    files = discover(_as_list(paths), cfg)
+    settings = Settings.make(cfg, profiles=_profiles(profiles), fixtures=fixtures,
+                             transport=transport)
     return check_files(files, settings)
 
 
-def render_liquid(source: str, profile: ProfileArg = None, fixtures: object = None) -> str:
-    """Render one Braze Liquid template for one user.
+def render_liquid(
+    source: str, profile: ProfileLike | None = None, fixtures: Fixtures | None = None
+) -> str:
+    """Render one Braze Liquid template for one user and return the text.
 
-    Raises `TemplateError` (with `.line`, `.column`) or `MessageAborted` (with `.reason`).
+    Args:
+        source: the template text (Braze Liquid: `${...}` attributes, nested `{{ }}`,
+            `connected_content`, `abort_message`, Braze's filters).
+        profile: the user (see `ProfileLike`); default: an empty profile, as a bare
+            template has no webhook or target to pick a sample user for.
+        fixtures: connected_content fixtures (see `Fixtures`).
+
+    Raises:
+        TemplateError: a syntax or render error, with `.line` and `.column`.
+        MessageAborted: `abort_message` fired, with `.reason`.
     """
     user = to_profile(profile)
     resources = Settings(load_config(), fixtures=fixtures).resources(user)
@@ -56,11 +93,38 @@ def render_liquid(source: str, profile: ProfileArg = None, fixtures: object = No
 
 
 def render_webhook(
-    path: str | os.PathLike[str], profile: ProfileArg = None, fixtures: object = None
+    path: PathArg, profile: ProfileLike | None = None, fixtures: Fixtures | None = None
 ) -> RenderedRequest:
     """Render a webhook file for one user into the request Braze would send.
 
-    Raises `TemplateError` or `MessageAborted` as `render_liquid` does.
+    Args:
+        path: the `*.webhook.yaml` (or `.liquid`) file.
+        profile: the user (see `ProfileLike`); default, as `rokt-braze render`: the
+            bundled sample Rokt subscriber.
+        fixtures: connected_content fixtures (see `Fixtures`), besides the webhook's own.
+
+    Returns:
+        a `RenderedRequest` (`method`, `url`, `headers`, `body`).
+
+    Raises:
+        TemplateError, MessageAborted: as `render_liquid`.
+        InputError: an unreadable or malformed file or profile.
     """
     pipeline = Pipeline(load_webhook(path), Settings(load_config(), fixtures=fixtures))
-    return pipeline.render(to_profile(profile)).request()
+    user = sample_subscriber() if profile is None else to_profile(profile)
+    return pipeline.render(user).request()
+
+
+def _as_list(paths: PathArg | Iterable[PathArg]) -> list[PathArg]:
+    """One path, or several: a string is a path, not an iterable of one-letter paths."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    return list(paths)
+
+
+def _profiles(profiles: ProfileLike | Iterable[ProfileLike] | None) -> list[ProfileLike] | None:
+    if profiles is None:
+        return None
+    if isinstance(profiles, (str, os.PathLike, Mapping, Profile)):
+        return [profiles]
+    return list(profiles)

@@ -97,17 +97,13 @@ def check_cached(
 
 def _check_one(path: str, profiles: Sequence[str] | None, config: Config,
                fixtures: str | None) -> Entry:
-    from rokt_braze.api import check
     from rokt_braze.errors import InputError
+    from rokt_braze.pipeline import Settings, check_files
 
     with recording() as reads:
         try:
-            loaded = None
-            if fixtures:
-                from rokt_braze.pipeline import load_fixture_file
-
-                loaded = load_fixture_file(fixtures)
-            result = check([path], profiles, config=config, fixtures=loaded)
+            settings = Settings.make(config, profiles=profiles, fixtures_file=fixtures)
+            result = check_files([path], settings)
         except InputError as err:
             result = CheckResult(findings=[], files=[path], cases=[], input_errors=[str(err)])
     return Entry(findings=result.findings, cases=list(result.cases or []),

@@ -59,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.live:
         offline_check(args)
     if args.live or args.no_cache or disabled_by_environment():
-        from rokt_braze.api import check
-        from rokt_braze.pipeline import load_fixture_file
+        from rokt_braze.discovery import discover
+        from rokt_braze.pipeline import Settings, check_files
 
         transport = live_transport(args, config) if args.live else None
-        fixtures = load_fixture_file(args.fixtures) if args.fixtures else None
-        result = check(args.paths, args.profile, config=config, transport=transport,
-                       fixtures=fixtures)
+        settings = Settings.make(config, profiles=args.profile, fixtures_file=args.fixtures,
+                                 transport=transport)
+        result = check_files(discover(args.paths, config), settings)
     else:
         result = check_cached(args.paths, args.profile, config=config, fixtures=args.fixtures)
     fail_on = level(args, config)

@@ -36,6 +36,8 @@ from rokt_braze.profiles import Profile, load_profiles, sample_subscriber, to_pr
 from rokt_braze.targets import builtin_fixtures
 from rokt_braze.webhook import Webhook, read_text
 
+#: One user: a `Profile`, a mapping in Braze's user-export shape, or a profile file (a file
+#: may hold several users: `check` renders them all, `render_webhook` needs exactly one).
 ProfileLike = Profile | Mapping[str, object] | str | os.PathLike[str]
 
 _TABLE_KEYS = ("catalogs", "selections", "promotions", "translations", "shopping_carts")

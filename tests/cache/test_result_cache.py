@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import rokt_braze.api
+import rokt_braze.pipeline
 from rokt_braze.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,13 +34,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the pipeline really checked (the cache answers the rest)."""
     calls: list[str] = []
-    real = rokt_braze.api.check
+    real = rokt_braze.pipeline.check_files
 
-    def counting(paths: list[str], *args: object, **kwargs: object) -> object:
-        calls.extend(os.fspath(p) for p in paths)
-        return real(paths, *args, **kwargs)  # type: ignore[arg-type]
+    def counting(files: list[str], settings: rokt_braze.pipeline.Settings) -> object:
+        calls.extend(files)
+        return real(files, settings)
 
-    monkeypatch.setattr(rokt_braze.api, "check", counting)
+    monkeypatch.setattr(rokt_braze.pipeline, "check_files", counting)
     return calls
 
 
