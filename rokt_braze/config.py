@@ -6,6 +6,7 @@ profiles = ["profiles/*.yaml"]          # default profiles (globs, relative to t
 fixtures = ["fixtures/*.yaml"]          # connected_content fixture files
 fail-on = "warning"                     # error (default) | warning | never
 ignore = ["rokt-event-id"]              # rules switched off everywhere
+max-findings-per-rule = 50              # per file; the rest summed up in one more (0: all)
 extend-exclude = ["drafts/"]            # never checked (.gitignore syntax); `exclude`
                                         # replaces the default list (build/, dist/, ...)
 
@@ -54,7 +55,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 _KEYS = frozenset(
     {"profiles", "fixtures", "fail-on", "ignore", "exclude", "extend-exclude", "severity",
      "per-file-ignores",
-     "credentials", "allow-hosts", "base-urls", "limits"}
+     "credentials", "allow-hosts", "base-urls", "limits", "max-findings-per-rule"}
 )
 
 
@@ -77,6 +78,8 @@ class Config:
     base_urls: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, dict[str, Any]] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    #: findings of one rule reported per file before the rest are summed up (0: all)
+    max_findings_per_rule: int = 50
     raw: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, patterns: list[str]) -> list[str]:
@@ -197,6 +200,10 @@ def parse_config(table: dict[str, Any], *, root: Path, source: str) -> Config:
         config.limits = Limits.from_config(limits)
     except ValueError as err:
         raise fail(str(err)) from None
+    cap = table.get("max-findings-per-rule", config.max_findings_per_rule)
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
+        raise fail(f"max-findings-per-rule must be a whole number (0: no cap), not {cap!r}")
+    config.max_findings_per_rule = cap
     fail_on = table.get("fail-on", "error")
     if fail_on not in FAIL_LEVELS:
         raise fail(f"fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult
 from rokt_braze.pipeline.core import Pipeline
-from rokt_braze.pipeline.policy import dedupe
+from rokt_braze.pipeline.policy import cap, dedupe
 from rokt_braze.pipeline.resources import Settings
 from rokt_braze.webhook import load_webhook
 
@@ -32,5 +32,5 @@ def check_files(files: list[str], settings: Settings) -> CheckResult:
                 result.findings += findings
         except InputError as err:
             result.input_errors.append(str(err))
-    result.findings = dedupe(result.findings)
+    result.findings = cap(dedupe(result.findings), settings.config.max_findings_per_rule)
     return result

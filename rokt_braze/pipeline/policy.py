@@ -15,7 +15,7 @@ from rokt_braze.findings import RULES, Finding, Severity
 from rokt_braze.lint.suppress import ALL, suppressions
 from rokt_braze.webhook import Webhook
 
-__all__ = ["Policy", "dedupe"]
+__all__ = ["Policy", "cap", "dedupe"]
 
 
 class Policy:
@@ -75,3 +75,32 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
+
+
+def cap(findings: list[Finding], limit: int) -> list[Finding]:
+    """Sorted findings with at most `limit` of each rule per file (0: no cap); the rest
+    of a rule become one finding, at the first left out, that says how many there are.
+
+    It carries the worst severity of those it stands for, so the exit status is the same
+    with the cap as without it; a 200,000-line template stays a readable report.
+    """
+    if limit <= 0:
+        return findings
+    shown: dict[tuple[str, str], int] = {}
+    left: dict[tuple[str, str], list[Finding]] = {}
+    out = []
+    for f in findings:
+        key = (f.file, f.rule)
+        if shown.get(key, 0) < limit:
+            shown[key] = shown.get(key, 0) + 1
+            out.append(f)
+        else:
+            left.setdefault(key, []).append(f)
+    for (_, rule), rest in left.items():
+        first = rest[0]
+        out.append(first.with_(
+            severity=max(f.severity for f in rest), profile="", message=(
+                f"{len(rest):,} more {rule} finding{'s' if len(rest) > 1 else ''} in this file "
+                f"from here on, not listed (only the first {limit} of a rule are; "
+                "max-findings-per-rule in [tool.rokt-braze])")))
+    return sorted(out, key=Finding.sort_key)

@@ -223,3 +223,33 @@ def test_ctrl_c_during_audience_leaves_no_worker_tracebacks(tmp_path: Path) -> N
         run.kill()
     assert run.returncode == 130
     assert err == "rokt-braze: interrupted\n"
+
+
+# -- a readable report --------------------------------------------------------------------
+
+
+def test_findings_are_capped_per_file_and_rule(cli: Run, tmp_path: Path) -> None:
+    many = write(tmp_path, "many.liquid", "{{ x }}\n" * 200 + "{{ 'a' | hmac_sha256 }}\n")
+    code, out, _ = cli("check", str(many), "--fail-on", "warning")
+    lines = out.splitlines()
+    assert code == 1
+    assert len([ln for ln in lines if "undefined-variable" in ln]) == 51
+    assert (f"{many}:51:4: undefined-variable (warning) 150 more undefined-variable findings "
+            "in this file from here on, not listed") in out
+    assert "render-error" in out  # other rules are not crowded out
+    assert "Found 1 error, 51 warnings" in out
+
+
+def test_the_cap_is_configurable_and_keeps_the_exit_status(cli: Run, tmp_path: Path) -> None:
+    many = write(tmp_path, "many.liquid", "{{ x }}\n" * 60)
+    for cap, shown in (("0", 60), ("5", 6)):
+        config = write(tmp_path, f"c{cap}.toml", f"max-findings-per-rule = {cap}\n")
+        code, out, _ = cli("check", str(many), "--config", str(config), "--fail-on", "warning",
+                           "--format", "json")
+        report = json.loads(out)
+        assert code == 1
+        assert len(report["findings"]) == shown
+        assert {f["severity"] for f in report["findings"]} == {"warning"}
+    bad = write(tmp_path, "bad.toml", "max-findings-per-rule = -1\n")
+    assert "max-findings-per-rule must be a whole number" in input_error(
+        cli, "check", str(many), "--config", str(bad))
