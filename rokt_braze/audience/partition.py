@@ -238,8 +238,8 @@ def _pinned(now: dt.datetime) -> Iterator[None]:
     from rokt_braze.braze.filters.time import utc_now
     from rokt_braze.braze.template import braze_environment
 
-    environments = {id(env): env for env in (braze_environment(), *(
-        braze_environment(traced=traced) for traced in (False, True)))}.values()
+    environments = [braze_environment(traced=traced, lenient=lenient)
+                    for traced in (False, True) for lenient in (False, True)]
     for env in environments:
         register_filters(env, clock=lambda: now)
     try:

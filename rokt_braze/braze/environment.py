@@ -39,8 +39,8 @@ from rokt_braze.braze.whitespace import template_lexer
 if TYPE_CHECKING:
     from rokt_braze.braze.template import BrazeTemplate
 
-#: Parses Braze source into a template: (source, name) -> BrazeTemplate.
-Parser = Callable[[str, str], "BrazeTemplate"]
+#: Parses Braze source into a template: (source, name, *, lenient) -> BrazeTemplate.
+Parser = Callable[..., "BrazeTemplate"]
 
 #: Standard tags python-liquid has that a Braze message cannot use.
 REMOVED_TAGS = ("include", "render", "doc")
@@ -67,6 +67,9 @@ class BrazeEnvironment(Environment):
     untraced environment and are parsed again with a traced one only when asked where
     their output came from.
 
+    `lenient`: an unknown filter passes its input through instead (Ruby Liquid's lax mode),
+    for rendering past such an error to report what lies beyond it.
+
     `parse_braze` is how tags that render Braze source of their own (content blocks,
     `:rerender`) reach the parser: `template.braze_environment` hands it over.
 
@@ -78,10 +81,11 @@ class BrazeEnvironment(Environment):
     block_nesting_limit = MAX_NESTING
     context_depth_limit = MAX_NESTING + 10  # blocks hit their limit first, with its message
 
-    def __init__(self, *, parser: Parser, traced: bool = False) -> None:
+    def __init__(self, *, parser: Parser, traced: bool = False, lenient: bool = False) -> None:
         self.traced = traced  # read by setup_tags_and_filters, which __init__ calls
         self.parse_braze = parser
-        super().__init__(tolerance=Mode.STRICT, undefined=Undefined, strict_filters=True)
+        super().__init__(tolerance=Mode.STRICT, undefined=Undefined,
+                         strict_filters=not lenient)
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
         super().setup_tags_and_filters(extra=False)

@@ -86,6 +86,8 @@ class BrazeTemplate:
     bound: BoundTemplate
     _line_starts: list[int] = field(default_factory=list, repr=False)
     _traced: BoundTemplate | None = field(default=None, repr=False)
+    #: an unknown filter passes its input through (Ruby Liquid's lax mode), see `parse_template`
+    lenient: bool = False
 
     @property
     def attributes(self) -> list[Attribute]:
@@ -141,7 +143,7 @@ class BrazeTemplate:
         shared state is untouched. A `'now'` that ticked in between may shift marks.
         """
         if self._traced is None:
-            self._traced = _bind(self.rewritten, self.name, traced=True)
+            self._traced = _bind(self.rewritten, self.name, traced=True, lenient=self.lenient)
         replay = state.replay() if state else MessageState(Resources())
         context = _context(self._traced, _Globals(namespaces, replay, set()), replay)
         buffer = OriginBuffer()
@@ -309,21 +311,25 @@ class _Globals(Mapping[str, Any]):
         return self._data.get(key, default)
 
 
-def parse_template(source: str, name: str = "") -> BrazeTemplate:
+def parse_template(source: str, name: str = "", *, lenient: bool = False) -> BrazeTemplate:
     """Parse Braze Liquid; each distinct template is parsed once per process, and a
-    template that does not parse fails from the cache too (a copy of its error)."""
-    parsed = _parse_cached(source, name)
+    template that does not parse fails from the cache too (a copy of its error).
+
+    `lenient`: an unknown filter passes its input through when rendering, as Ruby Liquid
+    does in lax mode; a checker renders so to report what lies past such an error.
+    """
+    parsed = _parse_cached(source, name, lenient)
     if isinstance(parsed, TemplateError):
         raise copy.copy(parsed)
     return parsed
 
 
 @lru_cache(maxsize=1024)
-def _parse_cached(source: str, name: str) -> BrazeTemplate | TemplateError:
+def _parse_cached(source: str, name: str, lenient: bool = False) -> BrazeTemplate | TemplateError:
     rewritten = rewrite(source)
-    template = BrazeTemplate(source, name, rewritten, None)  # type: ignore[arg-type]
+    template = BrazeTemplate(source, name, rewritten, None, lenient=lenient)  # type: ignore[arg-type]
     try:
-        template.bound = _bind(rewritten, name)
+        template.bound = _bind(rewritten, name, lenient=lenient)
     except LiquidError as err:
         # python-liquid wraps a tag's non-syntax LiquidError in a position-less
         # "unexpected liquid parsing error"; the tag's own error says more.
@@ -334,10 +340,12 @@ def _parse_cached(source: str, name: str) -> BrazeTemplate | TemplateError:
     return template
 
 
-def _bind(rewritten: Rewritten, name: str, *, traced: bool = False) -> BoundTemplate:
+def _bind(
+    rewritten: Rewritten, name: str, *, traced: bool = False, lenient: bool = False
+) -> BoundTemplate:
     """Parse rewritten text with a Braze environment, with the values Braze computes in
     tag markup (see `subexpressions`) and Ruby's `blank` (see `blank`)."""
-    env = braze_environment(traced=traced)
+    env = braze_environment(traced=traced, lenient=lenient)
     bound = env.from_string(rewritten.text, name=name)
     bind_subexpressions(bound.nodes, rewritten.subexpressions, env)
     rubify_blank(bound.nodes)
@@ -345,8 +353,12 @@ def _bind(rewritten: Rewritten, name: str, *, traced: bool = False) -> BoundTemp
     return bound
 
 
-@lru_cache(maxsize=2)
-def braze_environment(*, traced: bool = False) -> BrazeEnvironment:
+def braze_environment(*, traced: bool = False, lenient: bool = False) -> BrazeEnvironment:
     """One environment (of each kind) per process: python-liquid caches its lexer and
     parser on it. Its tags parse content blocks with `parse_template`, as fields are."""
-    return BrazeEnvironment(parser=parse_template, traced=traced)
+    return _environment(traced, lenient)
+
+
+@lru_cache(maxsize=4)
+def _environment(traced: bool, lenient: bool) -> BrazeEnvironment:
+    return BrazeEnvironment(parser=parse_template, traced=traced, lenient=lenient)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from rokt_braze.braze import BrazeTemplate, Resources
+from rokt_braze.braze import BrazeTemplate, Resources, parse_template
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Severity
 from rokt_braze.lint import lint_webhook, unknown_tag_message
@@ -37,6 +37,8 @@ from rokt_braze.webhook import Field, RenderResult, Webhook, parse_field, render
 __all__ = ["Issue", "Outcome", "Pipeline", "declared_target"]
 
 _UNEXPECTED_TAG = re.compile(r"unexpected tag '(\w+)'")
+#: Said by a finding of a render that recovered from an unknown filter.
+RECOVERED = " (rendered past the unknown filter, which passed its input through)"
 #: Profile fields the eventId probe changes: a user's identity.
 _IDENTITY = ("external_id", "braze_id", "email", "phone")
 
@@ -51,6 +53,9 @@ class Outcome:
     aborted: MessageAborted | None = None
     #: the endpoint the request goes to (declared, else detected; None: generic HTTP)
     target: str | None = None
+    #: the unknown-filter error the render recovered from: `result` is what renders when
+    #: that filter passes its input through (Ruby Liquid's lax mode)
+    recovered_from: TemplateError | None = None
 
     def request(self) -> RenderedRequest:
         """The rendered request; raises the TemplateError or MessageAborted that stopped it."""
@@ -82,6 +87,8 @@ class Issue(NamedTuple):
     source_index: int = -1
     #: an offset into the field's rendered text (a request problem), mapped back on demand
     offset: int | None = None
+    #: found in a render that recovered from an unknown filter (see `Outcome.recovered_from`)
+    recovered: bool = False
 
 
 def declared_target(webhook: Webhook) -> str | None:
@@ -165,18 +172,32 @@ class Pipeline:
         """Render the message for `profile` (`namespaces`: its Liquid globals, when the
         caller built them; `templates`: specialised fields, see `audience.plan`)."""
         outcome = Outcome(profile)
+        namespaces = profile.namespaces() if namespaces is None else namespaces
         try:
-            outcome.result = render_message(
-                self.webhook, profile.namespaces() if namespaces is None else namespaces,
-                self.resources(profile), templates=templates)
+            outcome.result = render_message(self.webhook, namespaces, self.resources(profile),
+                                            templates=templates)
         except MessageAborted as abort:
             outcome.aborted = abort
         except TemplateError as err:
             outcome.error = err
-        else:
-            if not self.webhook.is_liquid:
-                outcome.target = self.target or detect_target(outcome.result.request.url)
+            if err.rule == "unknown-filter":
+                self._recover(outcome, namespaces)
+        if outcome.result is not None and not self.webhook.is_liquid:
+            outcome.target = self.target or detect_target(outcome.result.request.url)
         return outcome
+
+    def _recover(self, outcome: Outcome, namespaces: Mapping[str, object]) -> None:
+        """Render again with every unknown filter passing its input through, as Braze's
+        Ruby Liquid does in lax mode, so the rest of the message is still checked; the
+        error stays reported. A render that fails again reports the first error only."""
+        lenient = {fld.name: parse_template(fld.source, name=f"{self.webhook.path}:{fld.name}",
+                                            lenient=True) for fld in self.webhook.fields()}
+        try:
+            result = render_message(self.webhook, namespaces, self.resources(outcome.profile),
+                                    templates=lenient)
+        except (TemplateError, MessageAborted):
+            return
+        outcome.recovered_from, outcome.error, outcome.result = outcome.error, None, result
 
     def issues(self, outcome: Outcome) -> list[Issue]:
         """Everything wrong with one outcome, each with its own severity, not yet judged."""
@@ -193,6 +214,15 @@ class Pipeline:
             return [Issue(error.rule, RULES[error.rule].severity, error.message, error.field,
                           error.line, error.column)]
         assert result is not None
+        out = self._render_issues(outcome, result)
+        first = outcome.recovered_from
+        if first is None:
+            return out
+        return [Issue(first.rule, RULES[first.rule].severity, first.message, first.field,
+                      first.line, first.column),
+                *(i._replace(recovered=True) for i in out)]
+
+    def _render_issues(self, outcome: Outcome, result: RenderResult) -> list[Issue]:
         out = []
         for fld, call in result.calls:
             if call.status is not None and not 200 <= call.status < 300:
@@ -226,8 +256,10 @@ class Pipeline:
         if outcome.result is not None:
             secrets = secret_values(outcome.result.request.headers)
         return dedupe(
-            Finding(i.rule, severity, shown(i.message, secrets), file=self.webhook.path,
-                    line=line, column=column, field=i.field, profile=outcome.profile.name)
+            Finding(i.rule, severity, shown(i.message + (RECOVERED if i.recovered else ""),
+                                            secrets),
+                    file=self.webhook.path, line=line, column=column, field=i.field,
+                    profile=outcome.profile.name)
             for i, severity, (line, column) in self._judged(outcome, positioned=True)
         )
 

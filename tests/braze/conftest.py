@@ -45,14 +45,15 @@ def render(
 
 @pytest.fixture
 def freeze_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
-    """freeze_now(moment): `'now'` is `moment` in both Braze environments, for this test."""
+    """freeze_now(moment): `'now'` is `moment` in every Braze environment, for this test."""
 
     def freeze(moment: dt.datetime) -> None:
         functions = braze_filter_functions(clock=lambda: moment)
         for traced in (False, True):
-            env = braze_environment(traced=traced)
-            for name in ("date", "time_zone"):
-                monkeypatch.setitem(env.filters, name, functions[name])
+            for lenient in (False, True):
+                env = braze_environment(traced=traced, lenient=lenient)
+                for name in ("date", "time_zone"):
+                    monkeypatch.setitem(env.filters, name, functions[name])
 
     return freeze
 

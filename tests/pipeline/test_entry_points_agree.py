@@ -201,3 +201,37 @@ def test_render_and_send_use_the_config_fixtures(tmp_path: Path,
     settings = Settings.make(rokt_braze.config.load_config(config))
     resources = settings.resources(None, load_webhook(path))
     assert resources.transport.send  # answered offline, from the config's file
+
+
+def test_an_unknown_filter_hides_nothing_else(tmp_path: Path) -> None:
+    """The typo is reported, and the render goes on past it as Braze's lax Liquid would:
+    the impossible dates and the IANA time zone are reported too, saying how they were found,
+    by check and audience alike."""
+    path = stock_variant(tmp_path, "rokt-create-event", "{{eventTitle}}",
+                         "{{eventTitle | json_escpe}}")
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("{% capture eventStart %}2019-02-21T15:00:00",
+                        "{% capture eventStart %}2019-02-30T15:00:00")
+    text = text.replace("{% capture eventTZ %}Eastern Standard Time",
+                        "{% capture eventTZ %}America/New_York")
+    path.write_text(text, encoding="utf-8")
+    users = users_named([sample_data()])
+    result = rokt_braze.check([path], profiles=users)
+    found = {f.rule: f for f in result.findings if f.profile}
+    assert {"unknown-filter", "rokt-datetime", "rokt-timezone"} <= set(found)
+    assert "rendered past the unknown filter" not in found["unknown-filter"].message
+    assert "rendered past the unknown filter" in found["rokt-datetime"].message
+    assert "Eastern Standard Time" in found["rokt-timezone"].message
+    assert found["rokt-datetime"].line > 0  # positioned through the lenient render
+    assert by_check(path, users) == by_audience(path, users, tmp_path)
+
+
+def test_a_second_error_after_recovery_reports_the_first_only(tmp_path: Path) -> None:
+    path = tmp_path / "x.webhook.yaml"
+    path.write_text("url: https://example.com/hook\nmethod: POST\n"
+                    "body: '{{ \"a\" | nosuch }}{% abort_message(\"stop\") %}'\n",
+                    encoding="utf-8")
+    users = users_named([sample_data()])
+    _, per_user = by_check(path, users)
+    assert {rule for rule, _ in per_user[0]} == {"unknown-filter"}
+    assert by_check(path, users) == by_audience(path, users, tmp_path)

@@ -28,4 +28,5 @@ def take_markup(stream: TokenStream) -> tuple[Token, str]:
 def parse_braze(context: RenderContext, source: str, name: str) -> BrazeTemplate:
     """Parse Braze source (a content block, a `:rerender` answer) with the parser of the
     environment that renders `context`: the tags reach the parser through it."""
-    return cast("BrazeEnvironment", context.env).parse_braze(source, name)
+    env = cast("BrazeEnvironment", context.env)
+    return env.parse_braze(source, name, lenient=not env.strict_filters)
