@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import io
+import itertools
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import CREATE
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rokt_braze.audience import run_audience
 from rokt_braze.audience.check import Checker, Job
-from rokt_braze.audience.source import ExportReader
+from rokt_braze.audience.source import ExportReader, count_range_lines, range_chunks
 
 
 def records(path: Path) -> list[tuple[int, object]]:
@@ -121,3 +126,34 @@ def test_track_bodies_stand_for_their_users(tmp_path: Path) -> None:
     summary = run_audience(str(CREATE), str(path), jobs=1)
     assert summary.users == 2
     assert [e.user for e in summary.per_rule()["rokt-url"].examples] == ["t1", "t2"]
+
+
+def _lines_of(data: bytes) -> list[bytes]:
+    parts = data.split(b"\n")
+    return parts[:-1] if data.endswith(b"\n") or not data else parts
+
+
+@given(lines=st.lists(st.text(alphabet="ab\r", max_size=12), max_size=30),
+       cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+       final_newline=st.booleans(), chunk=st.sampled_from([1, 3, 1 << 20]))
+def test_byte_ranges_split_lines_once_each_with_their_numbers(
+    lines: list[str], cuts: list[int], final_newline: bool, chunk: int
+) -> None:
+    with mock.patch("rokt_braze.audience.source.CHUNK_BYTES", chunk):
+        _check_ranges(lines, cuts, final_newline)
+
+
+def _check_ranges(lines: list[str], cuts: list[int], final_newline: bool) -> None:
+    data = "\n".join(lines).encode() + (b"\n" if final_newline and lines else b"")
+    bounds = sorted({0, len(data), *(c for c in cuts if c < len(data))})
+    got: list[tuple[int, bytes]] = []
+    first = 1
+    for start, end in itertools.pairwise(bounds):
+        numbered = [(chunk.first_line + n, line)
+                    for chunk in range_chunks(io.BytesIO(data), start, end, first, "x")
+                    for n, line in enumerate(_lines_of(chunk.data))]
+        counted = count_range_lines(io.BytesIO(data), start, end)
+        assert len(numbered) == counted
+        got += numbered
+        first += counted
+    assert got == list(enumerate(_lines_of(data), 1))
