@@ -4,7 +4,7 @@
   row, and so has every Braze namespace;
 * every test a row names exists;
 * every row's example renders here as Ruby Liquid 5.4 renders it;
-* the page is exactly what `rokt_braze.braze.support.markdown()` generates.
+* the page is exactly what `rokt_braze.support.markdown()` generates.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from oracle.ruby_liquid import render_in_ruby, require_ruby
 from rokt_braze.braze import MessageState, Resources, parse_template
 from rokt_braze.braze.environment import REMOVED_TAGS
 from rokt_braze.braze.filters import UNSUPPORTED_FILTERS
-from rokt_braze.braze.support import (
+from rokt_braze.braze.template import NAMESPACES, braze_environment
+from rokt_braze.lint.variables import STANDARD_ATTRIBUTES
+from rokt_braze.support import (
     EXAMPLE_DATA,
     KINDS,
     NOT_IN_BRAZE,
@@ -27,7 +29,6 @@ from rokt_braze.braze.support import (
     markdown,
     rows,
 )
-from rokt_braze.braze.template import NAMESPACES, braze_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "braze-liquid.md"
@@ -46,6 +47,7 @@ def test_every_registered_tag_and_filter_has_a_row() -> None:
     assert set(env.filters) <= _names("filter")
     assert set(UNSUPPORTED_FILTERS) <= _names("filter")
     assert {f"{ns}.${{...}}" for ns in NAMESPACES} <= _names("object")
+    assert {f"${{{name}}}" for name in STANDARD_ATTRIBUTES} <= _names("object")
 
 
 def test_rows_are_unique_and_well_formed() -> None:
@@ -80,7 +82,7 @@ def test_examples_render_as_ruby_liquid(row: Row) -> None:
 
 def test_the_page_is_generated() -> None:
     assert DOC.read_text(encoding="utf-8") == markdown(), (
-        "regenerate: python -m rokt_braze.braze.support > docs/braze-liquid.md"
+        "regenerate: python -m rokt_braze.support > docs/braze-liquid.md"
     )
 
 

@@ -10,7 +10,7 @@ the engine registers (its tags and filters), with a status:
 Each row names the tests that show it. `tests/docs/test_braze_liquid_doc.py` fails when a
 registered tag or filter has no row, when a row names a test that does not exist, when a
 row's `example` renders differently in Ruby Liquid, or when docs/braze-liquid.md is not
-what `markdown()` generates (`python -m rokt_braze.braze.support > docs/braze-liquid.md`).
+what `markdown()` generates (`python -m rokt_braze.support > docs/braze-liquid.md`).
 """
 
 from __future__ import annotations
@@ -523,165 +523,132 @@ _OPERATORS = [
     ),
 ]
 
-_STANDARD_ATTRIBUTES = (
-    "user_id",
-    "braze_id",
-    "first_name",
-    "last_name",
-    "email_address",
-    "phone_number",
-    "date_of_birth",
-    "city",
-    "country",
-    "language",
-    "gender",
-    "time_zone",
-    "most_recent_locale",
-    "most_recent_location",
-    "last_used_app_date",
-    "most_recent_app_version",
-    "random_bucket_number",
-)
-_NAMESPACES = (
-    "custom_attribute",
-    "event_properties",
-    "canvas_entry_properties",
-    "context",
-    "api_trigger_properties",
-    "campaign",
-    "canvas",
-    "card",
-    "app",
-    "subscribed_state",
-    "most_recently_used_device",
-    "targeted_device",
-    "sms",
-    "whats_app",
-)
 
-_OBJECTS = (
-    [
+def _attribute_rows() -> list[Row]:
+    """A row per standard attribute Braze names and per namespace: from the profiles'
+    and the linter's registries, so a name added there gets a row here."""
+    from rokt_braze.braze.template import NAMESPACES
+    from rokt_braze.lint.variables import STANDARD_ATTRIBUTES as BRAZE_NAMES
+    from rokt_braze.profiles.namespaces import NAMESPACE_KEYS, STANDARD_ATTRIBUTES
+
+    profile_tests = (
+        _P + "test_standard_attributes_from_an_export",
+        _P + "test_liquid_names_override_export_names",
+    )
+    hash_tests = (
+        _NS + "test_a_namespace_renders_as_ruby_renders_the_same_hash",
+        _P + "test_every_namespace_is_present_and_empty_by_default",
+    )
+    out = [
         Row(
             "object",
             f"${{{name}}}",
             SAME,
             "from the profile (export or Liquid name)",
-            (
-                _P + "test_standard_attributes_from_an_export",
-                _P + "test_liquid_names_override_export_names",
-            ),
+            profile_tests,
         )
-        for name in _STANDARD_ATTRIBUTES
+        if name in STANDARD_ATTRIBUTES
+        else Row(
+            "object",
+            f"${{{name}}}",
+            differs("always blank: Braze makes a link per user and channel"),
+            "an email subscription link",
+            (_P + "test_missing_and_null_standard_attributes_are_absent",),
+        )
+        for name in sorted(BRAZE_NAMES | STANDARD_ATTRIBUTES)
     ]
-    + [
+    out += [
         Row(
             "object",
             f"{name}.${{...}}",
             SAME,
             "a hash: prints, compares, iterates and filters as Ruby Liquid treats a Hash",
-            (
-                _NS + "test_a_namespace_renders_as_ruby_renders_the_same_hash",
-                _P + "test_every_namespace_is_present_and_empty_by_default",
-            ),
+            hash_tests,
         )
-        for name in _NAMESPACES
+        for name in sorted(set(NAMESPACE_KEYS) | NAMESPACES)
     ]
-    + [
-        Row(
-            "object",
-            f"${{{name}}}",
-            differs("always blank: Braze fills it per user and channel"),
-            "email subscription links",
-            (_P + "test_missing_and_null_standard_attributes_are_absent",),
-        )
-        for name in (
-            "set_user_to_unsubscribed_url",
-            "set_user_to_subscribed_url",
-            "set_user_to_opted_in_url",
-        )
-    ]
-    + [
-        Row(
-            "object",
-            "content_blocks.${...}",
-            SAME,
-            "blocks from fixtures or a folder; Liquid inside shares the message's variables; "
-            "two levels render, a third renders nothing",
-            (
-                _E + "test_blocks_nest_two_levels_and_the_third_renders_nothing",
-                _X + "test_content_blocks_nested_with_liquid_inside",
-            ),
+    return out
+
+
+_OBJECTS = [
+    Row(
+        "object",
+        "content_blocks.${...}",
+        SAME,
+        "blocks from fixtures or a folder; Liquid inside shares the message's variables; "
+        "two levels render, a third renders nothing",
+        (
+            _E + "test_blocks_nest_two_levels_and_the_third_renders_nothing",
+            _X + "test_content_blocks_nested_with_liquid_inside",
         ),
-        Row(
-            "object",
-            "connected",
-            SAME,
-            "a JSON answer without `:save`",
-            (_E + "test_json_without_save_goes_to_connected_and_prints_nothing",),
+    ),
+    Row(
+        "object",
+        "connected",
+        SAME,
+        "a JSON answer without `:save`",
+        (_E + "test_json_without_save_goes_to_connected_and_prints_nothing",),
+    ),
+    Row(
+        "object",
+        "__http_status_code__",
+        SAME,
+        "on a saved JSON object answer",
+        (_E + "test_status_code_only_on_json_objects", _S + "test_14_status_code_guard"),
+    ),
+    Row(
+        "object",
+        "items",
+        SAME,
+        "set by `catalog_items` / `catalog_selection_items`",
+        (_X + "test_catalogs_as_the_page_shows",),
+    ),
+    Row(
+        "object",
+        "shopping_cart",
+        SAME,
+        "set by the `shopping_cart` tag",
+        (_X + "test_a_shopping_cart_message_as_the_ecommerce_page_builds_it",),
+    ),
+    _standard(
+        "object",
+        "forloop",
+        "{% for x in (1..3) %}{{ forloop.index0 }}{{ forloop.first }}"
+        "{{ forloop.last }}{{ forloop.length }}{% endfor %}",
+    ),
+    _standard(
+        "object",
+        "now / today (variables)",
+        "[{{ now }}{{ today }}]",
+        "undefined, as in Ruby Liquid (Braze's time is the string `'now'`)",
+    ),
+    Row(
+        "object",
+        "'now' / 'today'",
+        SAME,
+        "the current time in UTC, for `date` and `time_zone`",
+        (
+            _F + "test_now_is_utc_and_frozen_clock_is_used",
+            "tests/braze/test_dates_as_ruby.py::test_three_days_from_now",
         ),
-        Row(
-            "object",
-            "__http_status_code__",
-            SAME,
-            "on a saved JSON object answer",
-            (_E + "test_status_code_only_on_json_objects", _S + "test_14_status_code_guard"),
+    ),
+    _standard(
+        "object",
+        "nil / null",
+        "{% if nothing == nil %}a{% endif %}{% if nothing == null %}b{% endif %}",
+    ),
+    _standard("object", "empty", "{% if '' == empty %}a{% endif %}{% if a != empty %}b{% endif %}"),
+    Row(
+        "object",
+        "blank",
+        SAME,
+        "Rails' `blank?`: nil, false, whitespace, an empty array or hash (Braze's docs)",
+        (
+            _S + "test_6_null_and_blank_checks",
+            _NS + "test_an_event_with_no_properties_is_empty_and_blank",
         ),
-        Row(
-            "object",
-            "items",
-            SAME,
-            "set by `catalog_items` / `catalog_selection_items`",
-            (_X + "test_catalogs_as_the_page_shows",),
-        ),
-        Row(
-            "object",
-            "shopping_cart",
-            SAME,
-            "set by the `shopping_cart` tag",
-            (_X + "test_a_shopping_cart_message_as_the_ecommerce_page_builds_it",),
-        ),
-        _standard(
-            "object",
-            "forloop",
-            "{% for x in (1..3) %}{{ forloop.index0 }}{{ forloop.first }}"
-            "{{ forloop.last }}{{ forloop.length }}{% endfor %}",
-        ),
-        _standard(
-            "object",
-            "now / today (variables)",
-            "[{{ now }}{{ today }}]",
-            "undefined, as in Ruby Liquid (Braze's time is the string `'now'`)",
-        ),
-        Row(
-            "object",
-            "'now' / 'today'",
-            SAME,
-            "the current time in UTC, for `date` and `time_zone`",
-            (
-                _F + "test_now_is_utc_and_frozen_clock_is_used",
-                "tests/braze/test_dates_as_ruby.py::test_three_days_from_now",
-            ),
-        ),
-        _standard(
-            "object",
-            "nil / null",
-            "{% if nothing == nil %}a{% endif %}{% if nothing == null %}b{% endif %}",
-        ),
-        _standard(
-            "object", "empty", "{% if '' == empty %}a{% endif %}{% if a != empty %}b{% endif %}"
-        ),
-        Row(
-            "object",
-            "blank",
-            SAME,
-            "Rails' `blank?`: nil, false, whitespace, an empty array or hash (Braze's docs)",
-            (
-                _S + "test_6_null_and_blank_checks",
-                _NS + "test_an_event_with_no_properties_is_empty_and_blank",
-            ),
-        ),
-    ]
-)
+    ),
+]
 
 #: Data the examples render with (here and in Ruby).
 EXAMPLE_DATA = {
@@ -713,6 +680,7 @@ def rows() -> list[Row]:
         *_UNDOCUMENTED_FILTERS,
         *unsupported,
         *_OPERATORS,
+        *_attribute_rows(),
         *_OBJECTS,
     ]
 
@@ -729,8 +697,8 @@ def markdown() -> str:
     out = [
         "# Braze Liquid support",
         "",
-        "<!-- Generated by `python -m rokt_braze.braze.support > docs/braze-liquid.md`; "
-        "edit rokt_braze/braze/support.py instead. -->",
+        "<!-- Generated by `python -m rokt_braze.support > docs/braze-liquid.md`; "
+        "edit rokt_braze/support.py instead. -->",
         "",
         "Every tag, filter, operator and object Braze documents, and everything rokt-braze's "
         "engine registers, with its status:",
