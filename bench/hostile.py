@@ -30,6 +30,9 @@ from rokt_braze.profiles import load_profiles  # noqa: E402
 STORM = "{{" * 16_000  # 32 KB
 LOOP = "{% for i in (1..100000000) %}x{% endfor %}"
 NESTED = "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}"
+#: as much work as the default limits allow one loop: the slowest a field can be made
+AT_LIMIT = ("{% for i in (1..315) %}{% for j in (1..315) %}{% if j == i %}{{ j }}{% endif %}"
+            "{% endfor %}{% endfor %}")
 
 
 #: 32 KB texts that once took seconds to minutes to parse (python-liquid's lexer and
@@ -91,8 +94,10 @@ def main(repeats: int) -> None:
             ("for i in (1..10^8), render_liquid", lambda: render_liquid(LOOP)),
             ("two nested 100,000 loops, render_liquid", lambda: render_liquid(NESTED)),
             ("YAML alias bomb profile, load_profiles", lambda: load_profiles(bomb)),
-            ("4,000 '{{ x }}' (32 KB, 4,000 findings), rokt_braze.check",
+            ("4,000 '{{ x }}' (32 KB; 4,000 findings, 51 shown), rokt_braze.check",
              lambda: check([str(many)])),
+            ("315 x 315 loop (just under the loop limit) with a body, render_liquid",
+             lambda: render_liquid(AT_LIMIT)),
         ]
         for name, source in PATHOLOGICAL.items():
             cases.append((f"32 KB {name}, parse", lambda source=source: parse(source)))

@@ -17,7 +17,7 @@ missing-attribute = "error"
 "legacy/*.webhook.yaml" = ["rokt-notify-before"]
 
 [tool.rokt-braze.limits]                # resource limits of one render (defaults shown)
-loop-iterations = 1000000               # all loops of one field, added up
+loop-iterations = 100000                # all loops of one field, added up
 output-size = 1000000                   # characters one field may render
 variables-size = 10000000               # bytes the variables of one field may hold
 render-seconds = 10                     # wall-clock time of one message

@@ -17,7 +17,7 @@ __all__ = ["Limits"]
 class Limits:
     """Per-run resource limits; the defaults are far above any real Braze template."""
 
-    loop_iterations: int = 1_000_000
+    loop_iterations: int = 100_000
     output_size: int = 1_000_000
     variables_size: int = 10_000_000
     render_seconds: float = 10.0

@@ -121,6 +121,7 @@ class LimitedContext(BrazeContext):
 
     def loop(self, namespace: Mapping[str, object], forloop: ForLoop | TableRow) -> Any:
         """Count the loop's iterations as it starts; check the clock at each one."""
+        self.raise_for_loop_limit(forloop.length)  # the nested count says more: first
         self.iterations += forloop.length
         if self.iterations > self.limits.loop_iterations:
             raise LoopIterationLimitError(
