@@ -7,7 +7,7 @@ Walking a folder skips what a repository does not treat as source:
 - whatever `.gitignore` files (and `.git/info/exclude`) ignore, from the repository
   root down;
 - anything that is not a regular file: a FIFO or socket with a template's name would
-  block or fail the read;
+  block or fail the read; symbolic links to folders are not followed (as ruff and git);
 - the config's `exclude` (replaces the default folder list) and `extend-exclude`
   (adds to it), in `.gitignore` syntax relative to the config's folder.
 
