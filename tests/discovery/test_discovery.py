@@ -142,3 +142,12 @@ def test_a_folder_without_templates_and_a_missing_path_are_input_errors(tmp_path
         discover([tmp_path])
     with pytest.raises(InputError, match="no such file or directory"):
         discover([tmp_path / "missing"])
+
+
+def test_symlinked_folders_are_not_followed_symlinked_files_are(tmp_path: Path) -> None:
+    put(tmp_path / "real" / "a.webhook.yaml")
+    (tmp_path / "real" / "loop").symlink_to(tmp_path / "real")  # would never end
+    (tmp_path / "real" / "b.webhook.yaml").symlink_to(tmp_path / "real" / "a.webhook.yaml")
+    (tmp_path / "real" / "dangling.liquid").symlink_to(tmp_path / "nowhere.liquid")
+    assert names(discover([tmp_path / "real"]), tmp_path) == ["real/a.webhook.yaml",
+                                                              "real/b.webhook.yaml"]
