@@ -1,6 +1,11 @@
 """pytest plugin: each webhook file x profile becomes a test item.
 
     pytest --rokt-braze templates/ [--rokt-braze-profile FILE] [--rokt-braze-fail-on warning]
+    pytest --rokt-braze templates/ templates/     # only the webhook items
+
+The items join whatever pytest collects anyway (its arguments, else `testpaths`), so the
+first form runs the project's own tests too; naming the folder as pytest's argument as
+well collects only it.
 
 Why a plugin next to the CLI: teams that already gate CI on pytest get rokt-braze's
 checks as ordinary test results (`-k`, `--junitxml`, xdist, the usual summary) without a
