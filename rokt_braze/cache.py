@@ -12,7 +12,7 @@ before checking it:
   site-packages);
 - the run: the config file's path and settings, the bytes of the config's profile and
   fixture files, the profile and fixture files given on the command line;
-- the file: its absolute path and its bytes.
+- the file: its absolute path, the path as given (findings repeat it) and its bytes.
 
 What a file's check reads besides (the profiles its `profiles:` globs match, a content
 block folder, ...) is recorded while it runs (Python's audit events for opening files
@@ -182,7 +182,9 @@ class Store:
         if _CLOCK.search(data):
             return None
         h = hashlib.sha256(self.salt.encode())
-        h.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+        # the path as given too: findings name the file the way the user wrote it
+        for name in (os.path.abspath(path), path):
+            h.update(name.encode("utf-8", "surrogateescape") + b"\0")
         h.update(data)
         return h.hexdigest()
 

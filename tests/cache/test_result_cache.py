@@ -184,3 +184,17 @@ def test_entries_unused_for_thirty_days_are_pruned(
     assert list(cache.rglob("*.json")) == [entries[1]]
     run(str(new))  # a hit refreshes its entry's time
     assert entries[1].stat().st_mtime >= now
+
+
+def test_findings_name_the_file_as_given_from_any_folder(
+    cache: Path, checked: list[str], run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(tmp_path / "w" / "a.webhook.yaml", TEMPLATE)
+    monkeypatch.chdir(tmp_path)
+    _, from_top = run("w/a.webhook.yaml")
+    monkeypatch.chdir(tmp_path / "w")
+    _, from_inside = run("a.webhook.yaml")
+    assert {f["file"] for f in from_top["findings"]} == {"w/a.webhook.yaml"}  # type: ignore[index]
+    assert {f["file"] for f in from_inside["findings"]} == {"a.webhook.yaml"}  # type: ignore[index]
+    _, again = run("a.webhook.yaml")
+    assert again == from_inside and len(checked) == 2
