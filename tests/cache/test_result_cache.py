@@ -190,6 +190,7 @@ def test_findings_name_the_file_as_given_from_any_folder(
     cache: Path, checked: list[str], run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     put(tmp_path / "w" / "a.webhook.yaml", TEMPLATE)
+    put(tmp_path / ".rokt-braze.toml", "")  # one config (and root) from both folders
     monkeypatch.chdir(tmp_path)
     _, from_top = run("w/a.webhook.yaml")
     monkeypatch.chdir(tmp_path / "w")
