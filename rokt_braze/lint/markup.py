@@ -14,7 +14,11 @@ from rokt_braze.lint.base import Lint
 from rokt_braze.lint.source import regions
 
 _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
-_PLACEHOLDER = re.compile(r":(basic_auth|auth_credentials)\s+(<[^>\s]*>|\{[^}\s]*\}|\[[^\]\s]*\])")
+# `<Rokt-Calendar-API>`, `{insert credential}`, `[YOUR CREDENTIAL]` (spaces allowed; a
+# `{{ }}` output is Liquid, not a placeholder).
+_PLACEHOLDER = re.compile(
+    r":(basic_auth|auth_credentials)\s+(<[^>\n]*>|\{(?!\{)[^}\n]*\}|\[[^\]\n]*\])"
+)
 
 
 def curly_quotes(lint: Lint) -> Iterator[Finding]:

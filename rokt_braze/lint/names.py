@@ -80,7 +80,9 @@ def filter_message(name: str) -> str:
     if name in UNSUPPORTED_FILTERS:
         hint = _FILTER_HINTS.get(name)
         return f"Braze does not support the {name} filter" + (f": {hint}" if hint else "")
-    close = difflib.get_close_matches(name, sorted(BRAZE_FILTERS), n=1)
+    swapped = "_".join(reversed(name.split("_")))  # escape_json -> json_escape
+    close = [swapped] if swapped in BRAZE_FILTERS else difflib.get_close_matches(
+        name, sorted(BRAZE_FILTERS), n=1)
     return f"unknown filter {name!r}" + (f": did you mean {close[0]}?" if close else "")
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rokt_braze.findings import Severity
 from rokt_braze.pipeline import Pipeline
 
@@ -114,6 +116,27 @@ def test_well_formed_calls_are_quiet(lint: LintFn) -> None:
           {"p": "{{ p.v | json_escape }}"}
     """)
     assert r.findings == []
+
+
+@pytest.mark.parametrize("placeholder", ["{insert credential}", "<Rokt Calendar API>",
+                                         "[YOUR CREDENTIAL]"])
+def test_placeholder_credential_with_spaces(lint: LintFn, placeholder: str) -> None:
+    r = lint(f"""
+        url: https://example.com/
+        headers:
+          Authorization: "Bearer {{% connected_content https://api.roktcalendar.com/oauth2/token :method post :basic_auth {placeholder} :save token %}}{{{{ token.access_token }}}}"
+    """)
+    [f] = r.of("placeholder-credential")
+    assert (f.line, f.column) == r.at(placeholder)
+
+
+def test_liquid_output_as_credential_is_not_a_placeholder(lint: LintFn) -> None:
+    r = lint("""
+        url: https://example.com/
+        headers:
+          Authorization: "Bearer {% connected_content https://a.example/t :method post :basic_auth {{cred}} :save token %}{{ token.access_token }}"
+    """)
+    assert r.of("placeholder-credential") == []
 
 
 def test_placeholder_credential_from_the_docs(lint: LintFn) -> None:

@@ -36,6 +36,15 @@ def test_unknown_filter_suggests_the_close_name(lint: LintFn) -> None:
     assert "unknown filter 'jsonescape'" in f.message and "json_escape" in f.message
 
 
+def test_unknown_filter_with_its_words_swapped_suggests_the_filter(lint: LintFn) -> None:
+    r = lint("""
+        url: https://example.com/
+        body: '{"a": "{{ ${first_name} | escape_json }}"}'
+    """)
+    [f] = r.of("unknown-filter")
+    assert "unknown filter 'escape_json': did you mean json_escape?" in f.message
+
+
 def test_unknown_filter_inside_connected_content_markup(lint: LintFn) -> None:
     r = lint("""
         url: https://example.com/

@@ -131,7 +131,6 @@ def test_missing_event_object() -> None:
         ("timezone", "", "rokt-required-field", "is empty"),
         ("eventId", "Event_0001_", "rokt-required-field", "user id part rendered empty"),
         ("end", "", "rokt-template-field", "is empty"),
-        ("end", None, "rokt-template-field", "is null"),
         ("notifyBefore", "", "rokt-template-field", "is empty"),
     ],
 )
@@ -141,6 +140,23 @@ def test_empty_values(field: str, value: object, rule: str, words: str) -> None:
     assert (problem.rule, problem.severity) == (rule, None)
     assert words in problem.message
     assert at(text, problem).startswith(json.dumps(value))
+
+
+@pytest.mark.parametrize("field", ["end", "notifyBefore"])
+def test_null_template_fields_are_warnings(field: str) -> None:
+    """Optional in the Rokt reference, whose own sample sends `notifyBefore: null`."""
+    text = with_event(**{field: None})
+    problem = one(create(text))
+    assert (problem.rule, problem.severity) == ("rokt-template-field", W)
+    assert "is null" in problem.message
+    assert at(text, problem).startswith("null")
+
+
+@pytest.mark.parametrize("field", ["end", "notifyBefore"])
+def test_missing_template_fields_are_warnings(field: str) -> None:
+    problem = one(create(with_event(**{field: ...})))
+    assert (problem.rule, problem.severity) == ("rokt-template-field", W)
+
 
 
 # -- rokt-field-type and rokt-unknown-field ------------------------------------------------
@@ -260,6 +276,19 @@ def test_timezone_iana_id_must_be_an_iana_name() -> None:
     assert at(text, problem).startswith('"Eastern Standard Time"')
 
 
+@pytest.mark.parametrize("iana", ["America/New_York", "America/Detroit"])
+def test_timezone_and_iana_id_that_agree(iana: str) -> None:
+    assert create(with_event(timezone="Eastern Standard Time", timezoneIanaId=iana)) == []
+
+
+def test_timezone_and_iana_id_must_agree() -> None:
+    text = with_event(timezone="Eastern Standard Time", timezoneIanaId="Europe/London")
+    problem = one(create(text))
+    assert (problem.rule, problem.severity) == ("rokt-timezone", None)
+    assert "is not the zone of timezone 'Eastern Standard Time'" in problem.message
+    assert at(text, problem).startswith('"Europe/London"')
+
+
 # -- rokt-datetime, rokt-event-order, rokt-dst ---------------------------------------------
 
 
@@ -271,6 +300,9 @@ def test_timezone_iana_id_must_be_an_iana_name() -> None:
         "2019-02-21T15:00:00.123",
         "2019-02-21T15:00:00.1234567",
         "2020-02-29T00:00:00",
+        "2019-02-21",  # a date alone: an all-day event
+        "2019-02-21T15:00:00.000Z",  # the format of Rokt's own samples
+        "2019-02-21T15:00:00Z",
     ],
 )
 def test_valid_local_datetimes(value: str) -> None:
@@ -284,9 +316,9 @@ def test_valid_local_datetimes(value: str) -> None:
         ("2019-02-21T24:00:00", None, "not a real date"),
         ("2019/02/21 15:00", None, "not an ISO 8601 date-time"),
         ("2019-02-21 15:00:00", None, "not an ISO 8601 date-time"),
-        ("2019-02-21", None, "not an ISO 8601 date-time"),
+        ("2019-02-30", None, "not a real date"),
         ("21/02/2019", None, "not an ISO 8601 date-time"),
-        ("2019-02-21T15:00:00Z", W, "offset 'Z'"),
+        ("2019-02-21T15:00:00+01:00", W, "offset '+01:00'"),
         ("2019-02-21T15:00:00.000-05:00", W, "offset '-05:00'"),
     ],
 )
@@ -353,7 +385,7 @@ def test_dst_skipped_when_timezone_is_unknown() -> None:
 # -- rokt-notify-before ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["15", "0", 15, 0, 1440, 15.0, None])
+@pytest.mark.parametrize("value", ["15", "0", 15, 0, 1440, 15.0])
 def test_notify_before_accepted(value: object) -> None:
     assert create(with_event(notifyBefore=value)) == []
 

@@ -7,7 +7,7 @@ from rokt_samples import STOCK_CREATE, STOCK_UPDATE, request
 
 from rokt_braze.findings import Severity
 from rokt_braze.targets import detect_target, validate
-from rokt_braze.targets.rokt.url import CREATE, UPDATE, check_url
+from rokt_braze.targets.rokt.url import CREATE, PREFIX, UPDATE, check_url
 
 BASE = "https://api.roktcalendar.com/v1/subscriptionevent"
 
@@ -27,7 +27,9 @@ BASE = "https://api.roktcalendar.com/v1/subscriptionevent"
         (f"  {BASE}/brazetest\n", CREATE),
         (f"{BASE}/brazetest?x=1", CREATE),
         ("https://api.roktcalendar.com/oauth2/token", None),
-        ("https://api.roktcalendar.com/v1/subscriptionevents/brazetest", None),
+        # any other path on the Rokt host is checked (rokt-url names the nearest route)
+        ("https://api.roktcalendar.com/v1/subscriptionevents/brazetest", CREATE),
+        ("https://api.roktcalendar.com/", CREATE),
         ("https://example.com/v1/subscriptionevent/brazetest", None),
         ("", None),
     ],
@@ -42,6 +44,7 @@ def test_detect_target(url: str, target: str | None) -> None:
         (f"{BASE}/brazetest", CREATE),
         (f"{BASE}/brazetest/update", UPDATE),
         (f"{BASE}/my-account-2", CREATE),
+        ("https://api.roktcalendar.com:443/v1/subscriptionevent/brazetest", CREATE),
     ],
 )
 def test_valid_urls_are_quiet(url: str, target: str) -> None:
@@ -54,14 +57,20 @@ def test_valid_urls_are_quiet(url: str, target: str) -> None:
         (f"{BASE}/", CREATE, len(BASE) + 1, "account code is empty", None),
         (f"{BASE}//update", UPDATE, len(BASE) + 1, "account code is empty", None),
         (f"{BASE}", CREATE, len(BASE), "account code missing", None),
-        (f"{BASE}/brazetest/f5733866ade2", CREATE, len(BASE) + 10, "suffix", Severity.WARNING),
+        (f"{BASE}/brazetest/f5733866ade2", CREATE, len(BASE) + 10, "cannot succeed", None),
         (
             f"{BASE}/brazetest%2Ff5733866ade2/update",
             UPDATE,
             len(BASE) + 10,
             "suffix",
-            Severity.WARNING,
+            None,
         ),
+        ("https://api.roktcalendar.com:8443/v1/subscriptionevent/brazetest", CREATE, 28,
+         "port 8443", None),
+        ("https://api.roktcalendar.com/v1/subscriptionevents/brazetest", CREATE, 28,
+         f"nearest: POST {PREFIX}/{{accountCode}}", None),
+        ("https://api.roktcalendar.com/v2/subscription/acme/x/subscriptionevent/e1", CREATE, 28,
+         "nearest: DELETE /v2/subscription/", None),
         (f"{BASE}/braze_test", CREATE, len(BASE) + 6, "'_'", Severity.WARNING),
         (
             "http://api.roktcalendar.com/v1/subscriptionevent/brazetest",

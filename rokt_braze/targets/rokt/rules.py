@@ -22,14 +22,18 @@ from rokt_braze.targets.rokt.schema import display
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _MINUTES = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @lru_cache(maxsize=4096)
 def parse_datetime(value: str) -> Stamp:
-    """The strict ISO 8601 date-time Rokt reads; ValueError says what is wrong.
+    """The strict ISO 8601 date-time Rokt reads, or a bare date (an all-day event);
+    ValueError says what is wrong.
 
     Cached: across an audience the same few event times repeat for every user.
     """
+    if _DATE.fullmatch(value):
+        return parse_iso(value, strict=False, date_only=True)
     return parse_iso(value)
 
 
@@ -71,7 +75,7 @@ class _Checker:
                     self.dst(key, stamp.local, zone_id)
         self.notify_before()
         self.template_values()
-        self.optional_fields()
+        self.optional_fields(zone_id)
         return self.out
 
     def timezone(self) -> str | None:
@@ -93,7 +97,7 @@ class _Checker:
         except ValueError as err:
             self.report("rokt-datetime", f"{show(value)} {err}", key)
             return None
-        if stamp.suffix:
+        if stamp.suffix and stamp.suffix != "Z":  # Rokt's own samples end in .000Z
             message = (f"{show(value)} has the offset {stamp.suffix!r}, but Rokt reads it as "
                        "local time in event.timezone; drop the offset")  # fmt: skip
             self.report("rokt-datetime", message, key, Severity.WARNING)
@@ -131,8 +135,10 @@ class _Checker:
 
     def template_values(self) -> None:
         """`end` and `notifyBefore` present but empty: as good as missing for Braze's page."""
-        if "end" in self.event and self.event["end"] is None:
-            self.report("rokt-template-field", "is null; the Braze integration sends one", "end")
+        for key in ("end", "notifyBefore"):
+            if key in self.event and self.event[key] is None:
+                message = "is null; the Braze integration sends one (Rokt: optional)"
+                self.report("rokt-template-field", message, key, Severity.WARNING)
         for key in ("end", "notifyBefore"):
             value = self.string(key)
             if value is not None and not value.strip():
@@ -141,10 +147,14 @@ class _Checker:
                 )
                 self.report("rokt-template-field", message, key)
 
-    def optional_fields(self) -> None:
+    def optional_fields(self, zone_id: str | None = None) -> None:
         iana = self.string("timezoneIanaId")
         if iana is not None and timezones.iana_zone(iana) is None:
             message = f"{show(iana)} is not an IANA time-zone name (e.g. America/New_York)"
+            self.report("rokt-timezone", message, "timezoneIanaId")
+        elif iana is not None and zone_id and not timezones.agree(zone_id, iana):
+            message = (f"{show(iana)} is not the zone of timezone {show(zone_id)} "
+                       f"({timezones.zone_for(zone_id).key}); send one zone, or two that agree")
             self.report("rokt-timezone", message, "timezoneIanaId")
         visible = self.string("visibleFromDateTimeUtc")
         if visible is not None:

@@ -18,6 +18,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from rokt_braze.findings import Severity
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
 
@@ -75,6 +76,7 @@ class _Found(NamedTuple):
     message: str
     path: Path
     at_key: bool
+    severity: Severity | None = None
 
 
 def _same(path: Path) -> Path:
@@ -97,7 +99,7 @@ def schema_problems(
         found = _memo[key] = tuple(_translate(name, instance, relocate))
     return [
         problem(f.rule, f.message, "body",
-                doc.key_offset(f.path) if f.at_key else doc.value_offset(f.path))
+                doc.key_offset(f.path) if f.at_key else doc.value_offset(f.path), f.severity)
         for f in found
     ]  # fmt: skip
 
@@ -157,7 +159,7 @@ def _missing(path: Path, required: list[str], obj: Mapping[str, object]) -> Iter
         field = display((*path, key))
         if key in TEMPLATE_FIELDS:
             message = f"{field} is missing; the Braze integration sends it (Rokt: optional)"
-            yield _Found("rokt-template-field", message, path, True)
+            yield _Found("rokt-template-field", message, path, True, Severity.WARNING)
         else:
             yield _Found("rokt-required-field", f"{field} is missing; the Rokt API requires it",
                          path, True)  # fmt: skip

@@ -165,3 +165,13 @@ def _same_offsets(zone: ZoneInfo) -> str | None:
     """The first Windows id (file order) whose zone keeps the same UTC offsets as `zone`."""
     wanted = _fingerprint(zone)
     return next((i for i in _data().ids if _fingerprint(zone_for(i)) == wanted), None)
+
+
+def agree(windows_id: str, iana_name: str) -> bool:
+    """Whether `timezoneIanaId` names the zone of `timezone` (or one that keeps the same
+    UTC offsets and DST dates: Rokt cannot tell those apart in an event)."""
+    zone = iana_zone(iana_name)
+    if zone is None:
+        return False
+    own = zone_for(windows_id)
+    return zone.key == own.key or _fingerprint(zone) == _fingerprint(own)

@@ -8,6 +8,7 @@ that such URLs reach the checks below and get a precise message.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 
@@ -26,9 +27,17 @@ _URL = re.compile(
     re.S,
 )
 _DETECT = re.compile(
-    rf"\s*https?://(?:{re.escape(HOST)}|{re.escape(OLD_HOST)})(?::\d*)?{PREFIX}"
+    rf"\s*https?://(?:{re.escape(HOST)}|{re.escape(OLD_HOST)})(?::\d*)?"
     r"(?P<rest>(?:/[^?#]*)?)(?:[?#].*)?\s*",
     re.I | re.S,
+)
+#: Every route of the Rokt Calendar event API, to name the nearest one for a path that
+#: matches none (only create and update are webhook targets today).
+ROUTES = (
+    f"POST {PREFIX}/{{accountCode}}",
+    f"POST {PREFIX}/{{accountCode}}/update",
+    f"DELETE {PREFIX}/{{accountCode}}/{{eventId}}",
+    "DELETE /v2/subscription/{accountCode}/{subscriptionId}/subscriptionevent/{eventId}",
 )
 _SUFFIX = re.compile(r"(?:/|%2F)[0-9a-f]{12}", re.I)  # the `/f5733866ade2` attribute suffix
 _CODE_OK = re.compile(r"[A-Za-z0-9-]")
@@ -36,11 +45,16 @@ _URL_LEGAL = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%-]")  # others are url-inva
 
 
 def detect(url: str) -> str | None:
-    """The Rokt target a rendered URL calls, or None when it is not a Rokt event URL."""
+    """The Rokt target a rendered URL calls, or None when it is not on a Rokt API host.
+
+    Any path on the host is Rokt's, so a wrong one (`/subscriptionevents/...`) is checked
+    and reported as `rokt-url` rather than passing as some other API."""
     match = _DETECT.fullmatch(url)
-    if not match:
+    if not match or match["rest"].lower().startswith("/oauth2/"):  # the token endpoint
         return None
-    return UPDATE if match["rest"][1:].endswith("/update") else CREATE
+    rest = match["rest"]
+    tail = rest[len(PREFIX) + 1 :] if rest.startswith(PREFIX + "/") else rest[1:]
+    return UPDATE if tail.endswith("/update") else CREATE
 
 
 def check_url(url: str, target: str) -> list[Problem]:
@@ -62,6 +76,10 @@ def _url_problems(url: str, target: str) -> list[Problem]:
     out = []
     if match["scheme"].lower() != "https":
         out.append(_error("the Rokt API is HTTPS only; use https://", lead))
+    port = match["port"]
+    if port and port[1:] not in ("", "80", "443"):
+        message = f"port {port[1:]}: Braze sends webhooks to ports 80 and 443 only"
+        out.append(_error(message, match.start("port")))
     host, host_at = match["host"], match.start("host")
     if host.lower() == OLD_HOST:
         out.append(_error(f"{OLD_HOST} is the pre-rename Calreply host; use {HOST}", host_at))
@@ -72,8 +90,24 @@ def _url_problems(url: str, target: str) -> list[Problem]:
         out.append(_error(message, match.start("tail")))
     path, at = match["path"], match.start("path")
     if path != PREFIX and not path.startswith(PREFIX + "/"):
-        return [*out, _error(f"path {show(path)} is not {PREFIX}/...; expected {endpoint}", at)]
+        message = (f"path {show(path)} is not {PREFIX}/... and matches no Rokt route; "
+                   f"nearest: {nearest_route(path)}; expected {endpoint}")  # fmt: skip
+        return [*out, _error(message, at)]
     return out + _check_path(path[len(PREFIX) :], at + len(PREFIX), target)
+
+
+def nearest_route(path: str) -> str:
+    """The Rokt route most like `path` (placeholders compared as any one segment)."""
+    segments = [s for s in path.split("/") if s]
+
+    def likeness(route: str) -> float:
+        wanted = [s for s in route.split(" ", 1)[1].split("/") if s]
+        pairs = zip(segments, wanted, strict=False)
+        same = sum(1.0 if w.startswith("{") else difflib.SequenceMatcher(None, s, w).ratio()
+                   for s, w in pairs)  # fmt: skip
+        return same / max(len(segments), len(wanted))
+
+    return max(ROUTES, key=likeness)
 
 
 def _check_path(rest: str, at: int, target: str) -> list[Problem]:
@@ -92,9 +126,10 @@ def _check_path(rest: str, at: int, target: str) -> list[Problem]:
         out.append(_error("the update URL ends in /update after the account code", at + len(code)))
     suffix = _SUFFIX.search(code)
     if suffix and suffix.end() == len(code) and suffix.start() > 0:
-        message = (f"account code still carries its {suffix.group()!r} attribute suffix; keep "
-                   "the part before '/' (split: '/' | first)")  # fmt: skip
-        out.append(_warning(message, at + suffix.start()))
+        message = (f"account code still carries its {suffix.group()!r} attribute suffix: the "
+                   "route has one segment, so the request cannot succeed; keep the part "
+                   "before '/' (split: '/' | first)")  # fmt: skip
+        out.append(_error(message, at + suffix.start()))
         code = code[: suffix.start()]
     name, slash, extra = code.partition("/")
     if not name:
