@@ -116,7 +116,7 @@ CASES = {
     "bearer-lower-case": ("rokt-create-event", "Bearer ", "bearer "),
     "timezone-case-only": ("rokt-create-event", "Eastern Standard Time",
                            "eastern standard time"),
-    "url-account-suffix": ("rokt-create-event", "| split: '/' | first", ""),
+    "end-null": ("rokt-create-event", '"end": "{{eventEnd}}"', '"end": null'),
     "subscription-ids-on-update": ("rokt-update-event", '"event": {',
                                    '"subscriptionIds": ["x"], "event": {'),
 }
