@@ -127,6 +127,8 @@ _EXPRESSIONS = [
     "{ns} | default: 'd'", "{ns} | json_escape", "{ns} | append: ''",
     "{ns} | compact", "{ns} | uniq", "{ns} | reverse", "{ns}.a", "{ns}.first", "{ns} | size",
     "{ns} | as_json_string", "{ns} | concat: {ns}", "{ns} | slice: 0", "forloop",
+    "{ns} | join: ','", "{ns} | map: 'a' | append: ''", "{ns} | sort | append: ''",
+    "{ns} | first | append: {ns}", "{ns} | compact | upcase", "{ns} | map: 'a' | join",
 ]  # fmt: skip
 
 
