@@ -70,11 +70,15 @@ class Partition:
 
 def plan_partitions(files: Sequence[ExportFile], workers: int,
                     partition_bytes: int | None = None) -> list[Partition]:
-    """Cut files larger than the partition size into shares, in input order."""
+    """Cut files larger than the partition size into shares, in input order.
+
+    With files enough to keep every worker busy (a segment export: one per 5,000 users),
+    only files over the largest partition size are cut.
+    """
     if partition_bytes is None:
         total = sum(f.size for f in files)
-        partition_bytes = min(max(total // (workers * _PER_WORKER), MIN_PARTITION_BYTES),
-                              MAX_PARTITION_BYTES)
+        partition_bytes = MAX_PARTITION_BYTES if len(files) >= workers * _PER_WORKER else min(
+            max(total // (workers * _PER_WORKER), MIN_PARTITION_BYTES), MAX_PARTITION_BYTES)
     out: list[Partition] = []
     for file in files:
         parts = max(1, -(-file.size // partition_bytes))

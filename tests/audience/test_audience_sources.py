@@ -314,3 +314,15 @@ def test_an_unknown_url_scheme_is_an_input_error(capsys: pytest.CaptureFixture[s
     status = main(["audience", str(CREATE), "--profiles", "foo://c/y"])
     err = capsys.readouterr().err
     assert status == 2 and "foo://c/y: Protocol not known: foo" in err
+
+
+def test_files_are_cut_only_when_there_are_too_few_to_share() -> None:
+    from rokt_braze.audience.storage import ExportFile
+
+    mb = 1 << 20
+    few = [ExportFile(f"f{n}", 3 * mb) for n in range(2)]
+    assert [p.parts for p in plan_partitions(few, 2)] == [3] * 6  # 6 MB over 8 shares of 1 MB
+    many = [ExportFile(f"f{n}", 3 * mb) for n in range(8)]
+    assert [p.parts for p in plan_partitions(many, 2)] == [1] * 8
+    huge = [*many, ExportFile("big", 130 * mb)]
+    assert [p.parts for p in plan_partitions(huge, 2)] == [1] * 8 + [3] * 3
