@@ -19,6 +19,9 @@ _CURLY = re.compile("[\u2018\u2019\u201c\u201d]")
 _PLACEHOLDER = re.compile(
     r":(basic_auth|auth_credentials)\s+(<[^>\n]*>|\{(?!\{)[^}\n]*\}|\[[^\]\n]*\])"
 )
+# `:body grant_type=[YOUR_CREDENTIALS]` (the Calreply-era page): an OAuth token call's
+# grant type left as the documentation's placeholder.
+_GRANT_PLACEHOLDER = re.compile(r":body\s+grant_type=(<[^>\n]*>|\{(?!\{)[^}\n]*\}|\[[^\]\n]*\])")
 
 
 def curly_quotes(lint: Lint) -> Iterator[Finding]:
@@ -46,3 +49,8 @@ def placeholder_credential(lint: Lint) -> Iterator[Finding]:
                             f":{m.group(1)} {m.group(2)} is the documentation's placeholder: use "
                             f"the name of your saved Connected Content credential"
                             + (f", e.g. {name}" if name else ""))
+            for m in _GRANT_PLACEHOLDER.finditer(source, region.body_start, region.body_end):
+                yield fl.at(m.start(1), "placeholder-credential",
+                            f"grant_type={m.group(1)} is the documentation's placeholder: an "
+                            "OAuth client-credentials token call sends "
+                            "grant_type=client_credentials")

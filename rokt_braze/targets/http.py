@@ -112,14 +112,18 @@ def check_headers(request: RenderedRequest, contract: HttpContract) -> list[Prob
             if not _JSON_TYPE.fullmatch(stripped):
                 message = f"Content-Type is {show(stripped)}; the body is JSON: application/json"
                 out.append(_header(message, field, len(value) - len(value.lstrip(_OWS))))
-    for name, want in _REQUIRED_HEADERS if contract.json_body else ():
+    for name, want, severity in _REQUIRED_HEADERS if contract.json_body else ():
         if request.header(name) is None:
-            out.append(_header(f"{name} header is missing; send {name}: {want}", f"header:{name}"))
+            message = f"{name} header is missing; send {name}: {want}"
+            if severity is not None:
+                message += " (Braze infers a type for the body, so this is a warning)"
+            out.append(_header(message, f"header:{name}", severity=severity))
     return out
 
 
-_REQUIRED_HEADERS = (("Authorization", "Bearer <access token>"),
-                     ("Content-Type", "application/json"))  # fmt: skip
+#: Headers a JSON API needs; a missing Content-Type is a warning (Braze infers one).
+_REQUIRED_HEADERS = (("Authorization", "Bearer <access token>", None),
+                     ("Content-Type", "application/json", Severity.WARNING))  # fmt: skip
 
 
 def _header(
@@ -141,10 +145,7 @@ def _check_authorization(value: str, field: str, contract: HttpContract) -> list
         return [_header(message, field, token_at)]
     if not contract.bearer_token:
         return []
-    if scheme.lower() == "bearer" and scheme != "Bearer":
-        message = f"Authorization scheme is spelled {scheme!r}; write 'Bearer'"
-        return [_header(message, field, lead, Severity.WARNING)]
-    if scheme != "Bearer":
+    if scheme.lower() != "bearer":  # auth schemes are case-insensitive (RFC 9110)
         hint = " (translated from a localized Braze page)" if scheme in _TRANSLATED_BEARER else ""
         message = f"Authorization scheme is {show(scheme)}{hint}; expected 'Bearer <access token>'"
         return [_header(message, field, lead)]

@@ -130,6 +130,17 @@ def test_placeholder_credential_with_spaces(lint: LintFn, placeholder: str) -> N
     assert (f.line, f.column) == r.at(placeholder)
 
 
+def test_grant_type_placeholder(lint: LintFn) -> None:
+    r = lint("""
+        url: https://example.com/
+        headers:
+          Authorization: "Bearer {% connected_content https://api.roktcalendar.com/oauth2/token :method post :basic_auth rokt_calendar :body grant_type=[YOUR_CREDENTIALS] :save token :retry %}{{ token.access_token }}"
+    """)
+    [f] = r.of("placeholder-credential")
+    assert (f.line, f.column) == r.at("[YOUR_CREDENTIALS]")
+    assert "grant_type=client_credentials" in f.message
+
+
 def test_liquid_output_as_credential_is_not_a_placeholder(lint: LintFn) -> None:
     r = lint("""
         url: https://example.com/

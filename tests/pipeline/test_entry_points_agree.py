@@ -113,7 +113,7 @@ CASES = {
                    "{% # rokt-braze: disable-next-line=rokt-timezone %}\n"
                    "  {% capture eventTZ %}America/New_York"),
     # a rule's own severity (a warning where the catalog says error)
-    "bearer-lower-case": ("rokt-create-event", "Bearer ", "bearer "),
+    "content-type-missing": ("rokt-create-event", "  Content-Type: application/json\n", ""),
     "timezone-case-only": ("rokt-create-event", "Eastern Standard Time",
                            "eastern standard time"),
     "end-null": ("rokt-create-event", '"end": "{{eventEnd}}"', '"end": null'),

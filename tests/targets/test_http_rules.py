@@ -69,7 +69,6 @@ def test_method_generic_and_rokt() -> None:
         ("Basic dXNlcjpwYXNz", 0, "'Basic'", None),
         ("Portador abc123", 0, "translated", None),
         ("Porteur abc123", 0, "translated", None),
-        ("bearer abc123", 0, "spelled 'bearer'", Severity.WARNING),
         ("Bearer abc 123", 10, "whitespace", None),
         ("", 0, "empty", None),
         ("Bearer abc\r\nX-Evil: 1", 10, "one line", None),
@@ -89,7 +88,8 @@ def test_authorization_under_the_rokt_contract(
     assert problem.severity == severity
 
 
-@pytest.mark.parametrize("value", ["Bearer abc123", "  Bearer abc.def-ghi_~+/=  "])
+@pytest.mark.parametrize("value", ["Bearer abc123", "  Bearer abc.def-ghi_~+/=  ",
+                                   "bearer abc123", "BEARER abc123"])
 def test_authorization_valid(value: str) -> None:
     req = request("{}", headers={"Authorization": value, "Content-Type": "application/json"})
     assert check_headers(req, CONTRACT) == []
@@ -100,6 +100,13 @@ def test_generic_contract_only_flags_an_empty_token() -> None:
     assert check_headers(basic, GENERIC) == []  # another API may well use Basic
     empty = only(check_headers(request("{}", headers={"authorization": "Bearer "}), GENERIC))
     assert (empty.field, empty.offset) == ("header:authorization", 7)  # spelled as sent
+
+
+def test_missing_content_type_is_a_warning() -> None:
+    problem = only(check_headers(request("{}", headers={"Authorization": "Bearer t"}), CONTRACT))
+    assert (problem.rule, problem.field, problem.severity) == (
+        "header-invalid", "header:Content-Type", Severity.WARNING)
+    assert "Content-Type header is missing" in problem.message
 
 
 @pytest.mark.parametrize(
