@@ -33,6 +33,8 @@ import hashlib
 import json
 import os
 import re
+import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -277,9 +279,17 @@ def _code_stamp() -> list[tuple[str, int, int]]:
 
 
 def _digest_of(path: str) -> str:
+    """A data file's SHA-256, read in blocks (an export may be gigabytes). A pipe or device
+    (`--profile /dev/stdin`, `/dev/zero`) is never read here: it may differ from run to run
+    without a trace, so it gets a fresh value, and the run never hits the cache."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return secrets.token_hex(16)
+        digest = hashlib.sha256()
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError:
         return ""
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,16 @@ def test_audience_on_a_pretty_printed_json_object(cli: Run, tmp_path: Path) -> N
     assert code == 2
     assert "passed" not in out
     assert "pretty-printed JSON" in err and err.count("\n") == 1
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_as_a_profile_with_the_cache_on(tmp_path: Path) -> None:
+    """The result cache hashes the run's data files: it must not read a device to its
+    (missing) end. A subprocess with a timeout, so a regression fails instead of hanging."""
+    env = {k: v for k, v in os.environ.items() if k != "ROKT_BRAZE_NO_CACHE"}
+    env.update(ROKT_BRAZE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "rokt_braze.cli", "check", CREATE,
+                           "--profile", "/dev/zero"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "/dev/zero: binary file, not a profile" in done.stderr
