@@ -274,3 +274,25 @@ def load_webhook_text(text: str, *, whole: bool = False):  # type: ignore[no-unt
         return load_webhook(handle.name)
     finally:
         Path(handle.name).unlink()
+
+
+def test_send_uses_the_config_fixtures_as_check_does(
+    capsys: pytest.CaptureFixture[str], fake: object, creds: None, tmp_path: Path
+) -> None:
+    """`send` renders through the pipeline: a content block from the config's fixture file
+    reaches the request it sends (connected_content itself goes live)."""
+    base = fake.base_url  # type: ignore[attr-defined]
+    (tmp_path / "fixtures.yaml").write_text("content_blocks:\n  event_title: From the config\n")
+    config = tmp_path / ".rokt-braze.toml"
+    config.write_text('fixtures = ["fixtures.yaml"]\n')
+    webhook = tmp_path / "create.webhook.yaml"
+    webhook.write_text(CREATE.read_text().replace(
+        "{% capture eventTitle %}Event Title{% endcapture %}",
+        "{% capture eventTitle %}{{content_blocks.${event_title}}}{% endcapture %}"))
+    code, out, err = run(capsys, "send", str(webhook), "--to", base, "--config", str(config))
+    assert code == 0 and out.startswith("HTTP 202"), out + err
+    sub = sample_subscriber().data["custom_attributes"]["rokt:subscription_id"][0]
+    cal = icalendar.Calendar.from_ical(requests.get(f"{base}/calendars/{sub}.ics",
+                                                    timeout=5).content)
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["From the config"]
+    assert not run(capsys, "check", str(webhook), "--config", str(config), "--no-cache")[0]
