@@ -74,7 +74,8 @@ class _Call:
     record: CallRecord  # as made, its index still in the rewritten source
     key: CallKey
     response: CallResponse
-    cached: bool
+    cached: bool  # its answer went into the message's cache
+    hit: bool = False  # it was answered from the cache, so nothing was sent
 
 
 @dataclass
@@ -148,13 +149,18 @@ class _Probe(Node):
         watch.writes = {k: v for k, v in context.locals.items()
                         if k not in before_locals or before_locals[k] is not v}
         new_calls = state.calls[before_calls:]
-        new_keys = [k for k in state.answers if k not in before_answers]
-        if len(new_keys) == len(new_calls):  # pair each call with the answer it got
-            watch.calls = [
-                _Call(replace(record), key, state.answers[key],
-                      key in state.call_cache and key not in before_cache)
-                for record, key in zip(new_calls, new_keys, strict=True)
-            ]
+        new_keys = iter([k for k in state.answers if k not in before_answers])
+        sent = sum(not record.cached for record in new_calls)
+        if len(state.answers) - len(before_answers) == sent:  # pair calls with answers
+            for record in new_calls:
+                if record.cached:  # a cache hit: replayed as a hit, nothing to pair
+                    hit = (record.method, record.url, record.request_body or "")
+                    watch.calls.append(_Call(replace(record), hit, state.call_cache[hit],
+                                             cached=True, hit=True))
+                    continue
+                key = next(new_keys)
+                watch.calls.append(_Call(replace(record), key, state.answers[key],
+                                         key in state.call_cache and key not in before_cache))
         else:  # an answer we cannot pair with its call: do not replay this statement
             watch.state_touched = True
         watch.state_touched = watch.state_touched or state.extras != before_extras
@@ -210,10 +216,14 @@ class _Replay(Node):
 def _replay_calls(calls: list[_Call], state: MessageState) -> None:
     """What `connected_content` would do to the state, given the answer it got before."""
     for call in calls:
+        # a fresh record each time: rendering maps its index in place
+        if call.hit:
+            state.calls.append(replace(call.record))
+            continue
         if call.cached and call.key in state.call_cache:
-            continue  # served from the cache: Braze records no call
-        r = call.record  # a fresh record: rendering maps its index in place
-        state.calls.append(CallRecord(r.method, r.url, r.status, r.index, r.failure))
+            state.calls.append(call.record.cache_hit())  # served from the cache
+            continue
+        state.calls.append(replace(call.record))
         state.answers[call.key] = call.response
         if call.cached:
             state.call_cache[call.key] = call.response

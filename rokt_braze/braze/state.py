@@ -30,15 +30,58 @@ if TYPE_CHECKING:
 STATE_KEY = "\x00braze-state"
 
 
+#: How much of a response body a call record keeps (Braze's debugger shows a preview too).
+BODY_PREVIEW = 2048
+
+
 @dataclass
 class CallRecord:
-    """One connected_content call as made: `status` None when no answer came back."""
+    """One connected_content call as made: `status` None when no answer came back.
+
+    A cache hit is recorded too (`cached`), so a report can show every call in order;
+    findings come from the call that filled the cache, never from a hit.
+    """
 
     method: str
     url: str
     status: int | None
     index: int  # where the tag is (rewritten-source index until the template maps it)
     failure: str = ""
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str | None = None
+    #: "fixture WHERE", "live", "cache" or "failed: WHY" ("" before any answer)
+    answered_by: str = ""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    #: the first `BODY_PREVIEW` bytes of the response body; `response_size` is all of it
+    response_body: str = ""
+    response_size: int = 0
+    duration_ms: float = 0.0
+    attempts: int = 0
+    retry: bool = False
+    #: the variable the answer is saved to (`:save`, else Braze's `connected`)
+    save: str = "connected"
+    #: seconds Braze keeps the answer for (None: not cached), under `cache_key`
+    cache_ttl: int | None = None
+    cached: bool = False
+
+    @property
+    def cache_key(self) -> str:
+        """The key the answer is cached under: method, URL and (for a POST) the body."""
+        return " ".join(p for p in (self.method, self.url, self.request_body or "") if p)
+
+    def answered(self, response: CallResponse) -> None:
+        """Keep what `response` says: who answered, status, headers, the body's start."""
+        raw = response.text.encode("utf-8", "surrogatepass")
+        self.status = response.status
+        self.answered_by = response.source or "transport"
+        self.response_headers = dict(response.headers)
+        self.response_body = raw[:BODY_PREVIEW].decode("utf-8", "ignore")
+        self.response_size = len(raw)
+
+    def cache_hit(self) -> CallRecord:
+        """The same call answered again from the message's cache: nothing was sent."""
+        return replace(self, failure="", answered_by="cache", duration_ms=0.0, attempts=0,
+                       cached=True)
 
 
 @dataclass

@@ -29,6 +29,8 @@ class CallResponse:
     status: int
     text: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    #: who answered, for `render --calls`: "fixture WHERE", "live" or "cache"
+    source: str = field(default="", compare=False)
 
     @property
     def ok(self) -> bool:

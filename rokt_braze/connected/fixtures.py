@@ -51,7 +51,8 @@ def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> lis
         checked = _check_one(entry, f"{where} entry {n}")
         text = json.dumps(checked["json"]) if "json" in checked else checked.get("text", "")
         headers = {str(k): str(v) for k, v in checked.get("headers", {}).items()}
-        response = CallResponse(checked.get("status", 200), text, headers)
+        response = CallResponse(checked.get("status", 200), text, headers,
+                                source=f"fixture {where} entry {n}")
         out.append(Fixture(str(checked.get("method", "GET")).upper(), checked["url"], response))
     return out
 

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from rokt_braze.connected.base import CallFailed, CallRequest, CallResponse
@@ -360,8 +360,8 @@ class LiveTransport:
         key = (request.method, request.url, request.body or "")
         cached = self._cache.get(key)
         if cached and cached[0] > time.monotonic():
-            return cached[1]
-        response = self._fetch(request)
+            return replace(cached[1], source="cache")  # an earlier message's answer
+        response = replace(self._fetch(request), source="live")
         if request.cache_ttl and response.ok:
             self._cache[key] = (time.monotonic() + request.cache_ttl, response)
         return response

@@ -225,6 +225,8 @@ class Pipeline:
     def _render_issues(self, outcome: Outcome, result: RenderResult) -> list[Issue]:
         out = []
         for fld, call in result.calls:
+            if call.cached:  # the call that filled the cache has reported it
+                continue
             if call.status is not None and not 200 <= call.status < 300:
                 out.append(Issue("render-error", Severity.WARNING,
                                  f"connected_content {call.method} {call.url} answered "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from io import StringIO
 from typing import TYPE_CHECKING, TextIO
@@ -228,7 +229,8 @@ class ConnectedContentNode(Node):
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         request = self.build_request(context)
-        response = self._call(request, context)
+        save = self._value("save", context) or "connected"
+        response = self._call(request, save, context)
         if response is None or response.status == 404:
             return 0
         text = response.text
@@ -247,19 +249,25 @@ class ConnectedContentNode(Node):
         if isinstance(data, dict) and response.ok:
             data["__http_status_code__"] = response.status
         if response.ok:
-            context.assign(self._value("save", context) or "connected", data)
+            context.assign(save, data)
         return 0
 
-    def _call(self, request: CallRequest, context: RenderContext) -> CallResponse | None:
+    def _call(self, request: CallRequest, save: str,
+              context: RenderContext) -> CallResponse | None:
         state = message_state(context)
         transport = state.resources.transport
         cache_key = (request.method, request.url, request.body or "")
         cacheable = request.cache_ttl is not None
-        if cacheable and cache_key in state.call_cache:
-            return state.call_cache[cache_key]
-        record = CallRecord(request.method, request.url, None, self.token.start_index)
-        state.calls.append(record)
         retry = "retry" in self.markup.options
+        record = CallRecord(request.method, request.url, None, self.token.start_index,
+                            request_headers=_sent_headers(request), request_body=request.body,
+                            retry=retry, save=save, cache_ttl=request.cache_ttl)
+        if cacheable and cache_key in state.call_cache:
+            hit = state.call_cache[cache_key]
+            record.answered(hit)
+            state.calls.append(record.cache_hit())
+            return hit
+        state.calls.append(record)
         response: CallResponse | None = None
         failure = ""
         for attempt in range(1 + (MAX_RETRIES if retry else 0)):
@@ -267,10 +275,13 @@ class ConnectedContentNode(Node):
                 backoff = getattr(transport, "backoff", None)
                 if backoff:
                     backoff(attempt)
+            record.attempts = attempt + 1
+            started = time.perf_counter()
             try:
                 response = transport.send(request)
             except CallFailed as err:
                 record.failure = err.message
+                record.answered_by = f"failed: {err.message}"
                 if not err.retryable:
                     rule = ("connected-content-unmatched"
                             if err.kind in ("unmatched", "not-allowed") else "render-error")
@@ -279,7 +290,9 @@ class ConnectedContentNode(Node):
                     ) from None
                 response, failure = None, err.message
                 continue
-            record.status = response.status
+            finally:
+                record.duration_ms += (time.perf_counter() - started) * 1000
+            record.answered(response)
             if response.status >= 500:
                 failure = f"{request.method} {request.url} answered {response.status}"
                 record.failure = failure
@@ -297,6 +310,16 @@ class ConnectedContentNode(Node):
             if cacheable and len(response.text) <= 1_000_000:
                 state.call_cache[cache_key] = response
         return response
+
+
+def _sent_headers(request: CallRequest) -> dict[str, str]:
+    """The request's headers with the credentials the transport adds, named, not resolved."""
+    headers = dict(request.headers)
+    if request.basic_auth:
+        headers["Authorization"] = f"Basic <basic_auth {request.basic_auth}>"
+    if request.auth_credentials:
+        headers["Authorization"] = f"Bearer <auth_credentials {request.auth_credentials}>"
+    return headers
 
 
 class ConnectedContentTag(Tag):
