@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["Limits"]
+__all__ = ["BODY_PREVIEW", "Limits"]
+
+#: Bytes of a connected_content answer a call record keeps for `render --calls`.
+BODY_PREVIEW = 2048
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ REDACTED = "********"
 _SECRET_PARAM = re.compile(
     r"(?i)\b(" + "|".join(sorted(SECRET_FIELDS)) + r")=[^&\s\"']*"
 )
+#: `"access_token": "VALUE"` in a JSON answer (a token endpoint's reply).
+_SECRET_JSON = re.compile(
+    r'"(?:' + "|".join(sorted(SECRET_FIELDS)) + r')"\s*:\s*"((?:[^"\\]|\\.)*)"'
+)
 #: `scheme://userinfo@`: the userinfo ends at the first `/?#`, whitespace or `@`.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
 
@@ -34,6 +38,11 @@ def secret_values(headers: Mapping[str, str]) -> list[str]:
             out += [v for v in (token.strip(), scheme) if len(v) >= 4 and v.lower() not in
                     ("bearer", "basic")]
     return out
+
+
+def secret_json_values(text: str) -> list[str]:
+    """The values of secret fields (`access_token`...) in JSON text, even cut short."""
+    return [value for value in _SECRET_JSON.findall(text) if len(value) >= 4]
 
 
 def redact(message: str, secrets: Iterable[str]) -> str:

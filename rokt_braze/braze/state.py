@@ -22,16 +22,12 @@ from rokt_braze.connected import (
     FixtureTransport,
     Transport,
 )
-from rokt_braze.limits import Limits
+from rokt_braze.limits import BODY_PREVIEW, Limits
 
 if TYPE_CHECKING:
     from liquid import RenderContext
 
 STATE_KEY = "\x00braze-state"
-
-
-#: How much of a response body a call record keeps (Braze's debugger shows a preview too).
-BODY_PREVIEW = 2048
 
 
 @dataclass

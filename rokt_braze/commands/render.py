@@ -7,7 +7,8 @@ import argparse
 import json
 import shlex
 import sys
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rokt_braze.cli_util import (
     EXIT_FINDINGS,
@@ -20,9 +21,18 @@ from rokt_braze.cli_util import (
     offline_check,
 )
 from rokt_braze.errors import MessageAborted, TemplateError
-from rokt_braze.secrets import redact_header, redact_userinfo
+from rokt_braze.limits import BODY_PREVIEW
+from rokt_braze.secrets import (
+    redact,
+    redact_header,
+    redact_params,
+    redact_userinfo,
+    secret_json_values,
+    secret_values,
+)
 
 if TYPE_CHECKING:
+    from rokt_braze.braze.state import CallRecord
     from rokt_braze.config import Config
     from rokt_braze.connected import Transport
     from rokt_braze.webhook import RenderResult, Webhook
@@ -39,6 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-secrets", action="store_true",
                         help="print Authorization values and credentials unredacted")
     parser.add_argument("--fixtures", metavar="FILE", help="connected_content fixture file")
+    parser.add_argument("--calls", action="store_true",
+                        help="after the request, every connected_content call in order: "
+                        "request, who answered, status, headers, body, duration, cache")
     add_config(parser)
     add_live_options(parser)
 
@@ -63,12 +76,62 @@ def run(args: argparse.Namespace) -> int:
         return report_failure(args.file, err)
     request = result.request
     failed = report_failed_calls(args.file, result)
-    url, headers, body = request.url, dict(request.headers), request.body
-    if not args.show_secrets:
-        url, body = redact_userinfo(url), redact_userinfo(body)
-        headers = {k: redact_userinfo(redact_header(k, v)) for k, v in headers.items()}
-    print_request(request.method, url, headers, body, args.as_, sys.stdout)
+    clean = _cleaner(result, args.show_secrets)
+    url, body = clean(request.url), clean(request.body)
+    headers = {k: clean(redact_header(k, v) if clean is not _same else v)
+               for k, v in request.headers.items()}
+    calls = [call_view(fld.name, *fld.position(call.index), call, clean)
+             for fld, call in result.calls] if args.calls else None
+    print_request(request.method, url, headers, body, args.as_, sys.stdout, calls)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _cleaner(result: RenderResult, show_secrets: bool) -> Callable[[str], str]:
+    """What every printed string goes through: credentials in URLs, query strings, and
+    any token a header or a token endpoint's answer carried, redacted (unless asked)."""
+    if show_secrets:
+        return _same
+    secrets = secret_values(result.request.headers)
+    for _, call in result.calls:
+        secrets += secret_values(call.request_headers) + secret_json_values(call.response_body)
+
+    def clean(text: str) -> str:
+        return redact(redact_params(redact_userinfo(text)), secrets)
+
+    return clean
+
+
+def call_view(field: str, line: int, column: int, call: CallRecord,
+              clean: Callable[[str], str]) -> dict[str, Any]:
+    """One call as `--calls` shows it (the `--as json` keys), passed through `clean`."""
+    def headers(pairs: dict[str, str]) -> dict[str, str]:
+        if clean is _same:
+            return dict(pairs)
+        return {k: clean(redact_header(k, v)) for k, v in pairs.items()}
+
+    return {
+        "field": field, "line": line, "column": column,
+        "method": call.method,
+        "url": clean(call.url),
+        "request_headers": headers(call.request_headers),
+        "request_body": None if call.request_body is None else clean(call.request_body),
+        "answered_by": clean(call.answered_by) or "not answered",
+        "status": call.status,
+        "response_headers": headers(call.response_headers),
+        "response_body": clean(call.response_body),
+        "response_size": call.response_size,
+        "response_truncated": call.response_size > BODY_PREVIEW,
+        "duration_ms": round(call.duration_ms, 3),
+        "attempts": call.attempts,
+        "retry": call.retry,
+        "save": call.save,
+        "cache": None if call.cache_ttl is None else
+        {"key": clean(call.cache_key), "max_age": call.cache_ttl},
+    }
 
 
 def render_result(
@@ -119,12 +182,16 @@ def report_failed_calls(path: str, result: RenderResult) -> bool:
 
 
 def print_request(method: str, url: str, headers: dict[str, str], body: str, style: str,
-                  out: TextIO) -> None:
+                  out: TextIO, calls: list[dict[str, Any]] | None = None) -> None:
+    """The request in `style`; then, when given, the calls (`call_view`) it made."""
     if style == "json":
-        json.dump({"method": method, "url": url, "headers": headers, "body": body}, out,
-                  indent=2, ensure_ascii=False)
+        shown: dict[str, Any] = {"method": method, "url": url, "headers": headers, "body": body}
+        if calls is not None:
+            shown["calls"] = calls
+        json.dump(shown, out, indent=2, ensure_ascii=False)
         out.write("\n")
-    elif style == "curl":
+        return
+    if style == "curl":
         lines = [f"curl -X {method} {shlex.quote(url)}"]
         lines += [f"-H {shlex.quote(f'{k}: {v}')}" for k, v in headers.items()]
         if body:
@@ -135,3 +202,41 @@ def print_request(method: str, url: str, headers: dict[str, str], body: str, sty
         for k, v in headers.items():
             out.write(f"{k}: {v}\n")
         out.write("\n" + body + ("\n" if body and not body.endswith("\n") else ""))
+    if calls is not None:  # after a curl command line, as shell comments
+        prefix = "# " if style == "curl" else ""
+        for n, call in enumerate(calls, 1):
+            out.write("\n")
+            out.writelines(f"{prefix}{line}".rstrip() + "\n"
+                           for line in call_block(n, len(calls), call))
+        if not calls:
+            out.write(f"\n{prefix}no connected_content calls\n")
+
+
+def call_block(n: int, total: int, call: dict[str, Any]) -> list[str]:
+    """One call as text lines: the request as sent, then the answer and how it came."""
+    lines = [f"connected_content call {n} of {total} ({call['field']}, line {call['line']}, "
+             f"column {call['column']})",
+             f"  {call['method']} {call['url']}"]
+    lines += [f"  {k}: {v}" for k, v in call["request_headers"].items()]
+    if call["request_body"] is not None:
+        lines.append(f"  request body: {call['request_body']}")
+    lines.append(f"  answered by: {call['answered_by']}")
+    if call["status"] is not None:
+        lines.append(f"  status: {call['status']}")
+    if call["answered_by"] != "cache":
+        retry = " (with :retry)" if call["retry"] else ""
+        attempts = f"{call['attempts']} attempt{'s' if call['attempts'] != 1 else ''}"
+        lines.append(f"  duration: {call['duration_ms']:.1f} ms, {attempts}{retry}")
+    lines.append(f"  saved to: {call['save']}")
+    cache = call["cache"]
+    lines.append(f"  cache: {cache['key']} for {cache['max_age']} s" if cache else
+                 "  cache: none (a POST without :cache_max_age, or :no_cache)")
+    if call["response_headers"]:
+        lines.append("  response headers:")
+        lines += [f"    {k}: {v}" for k, v in call["response_headers"].items()]
+    if call["status"] is not None:
+        size = call["response_size"]
+        more = f", the first {BODY_PREVIEW} shown" if call["response_truncated"] else ""
+        lines.append(f"  response body ({size} bytes{more}):")
+        lines += [f"    {line}" for line in call["response_body"].splitlines()]
+    return lines

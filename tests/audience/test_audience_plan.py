@@ -34,7 +34,8 @@ def outcome(webhook: Webhook, namespaces: dict[str, object], resources: Resource
         result.request,
         {name: r.text for name, r in result.rendered.items()},
         [(f.name, a) for f, a in result.missing],
-        [(f.name, c.method, c.url, c.status, c.index, c.failure) for f, c in result.calls],
+        [(f.name, c.method, c.url, c.status, c.index, c.failure, c.cached, c.answered_by,
+          c.attempts, c.save) for f, c in result.calls],
         # positions of the text come from a traced render of the original template
         {name: [r.source_index(i) for i in range(0, len(r.text), 7)]
          for name, r in result.rendered.items()},
@@ -105,6 +106,10 @@ CASES = {
         {% connected_content https://example.com/{{${user_id}}} :save a %}
         {% connected_content https://example.com/fixed :save b %}{{b.v}} {{a.v}}
         """,
+    "a static call made twice, the second a cache hit": """
+        {% connected_content https://example.com/fixed :save b %}{{b.v}}
+        {% connected_content https://example.com/fixed :save c %}{{c.v}} {{${first_name}}}
+        """,
     "a static call first": """
         {% connected_content https://example.com/fixed :save b %}{{b.v}}
         {% connected_content https://example.com/{{${user_id}}} :save a %}{{a.v}}
@@ -135,6 +140,7 @@ STATIC = {
     "a read before the per-user assign": (4, 7),
     "a static call after a per-user call that may hit the cache": (2, 6),
     "a static call first": (3, 5),
+    "a static call made twice, the second a cache hit": (6, 7),  # only the name varies
     "loops, counters and cycles": (1, 6),
     "an abort for some users": (1, 2),
     "an error for some users": (2, 3),
@@ -159,6 +165,18 @@ def test_fields_do_not_share_variables(tmp_path: Path) -> None:
     plan = assert_same(webhook, resources_for(webhook))
     assert plan.stats["url"] == (3, 3)
     assert plan.stats["header:X-A"] == (2, 2)
+
+
+def test_a_cache_hit_in_another_field_replays_as_a_hit(tmp_path: Path) -> None:
+    webhook = write(
+        tmp_path, "{% connected_content https://example.com/fixed :save f %}{{f.v}} {{${user_id}}}",
+        headers="X-A: '{% connected_content https://example.com/fixed :save token %}"
+                "{{token.v}}'\n",
+    )
+    assert_same(webhook, resources_for(webhook))
+    result = render_message(webhook, users()[0], resources_for(webhook))
+    assert [(f.name, c.cached) for f, c in result.calls] == [("header:X-A", False),
+                                                             ("body", True)]
 
 
 def test_a_template_that_always_aborts_is_never_specialised(tmp_path: Path) -> None:

@@ -296,3 +296,23 @@ def test_send_uses_the_config_fixtures_as_check_does(
                                                     timeout=5).content)
     assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["From the config"]
     assert not run(capsys, "check", str(webhook), "--config", str(config), "--no-cache")[0]
+
+
+def test_render_calls_shows_the_live_token_call(capsys: pytest.CaptureFixture[str],
+                                                fake: object, creds: None) -> None:
+    base = f"{ROKT}={fake.base_url}"  # type: ignore[attr-defined]
+    code, out, err = run(capsys, "render", str(CREATE), "--live", "--base-url", base,
+                         "--calls", "--as", "json")
+    assert code == 0, err
+    [call] = json.loads(out)["calls"]
+    assert call["answered_by"] == "live" and call["status"] == 200
+    assert call["attempts"] == 1 and call["duration_ms"] > 0
+    assert call["url"] == f"{ROKT}/oauth2/token"  # as rendered; the rewrite is the transport's
+    assert call["request_headers"]["Authorization"] == "Basic ********"
+    assert "access_token" in call["response_body"] and SECRET not in out
+    token = json.loads(call["response_body"].replace("********", "x"))
+    assert token["token_type"].lower() == "bearer"
+    code, out, err = run(capsys, "render", str(CREATE), "--live", "--base-url", base, "--calls")
+    assert code == 0, err
+    assert "  answered by: live" in out and "  status: 200" in out
+    assert " ms, 1 attempt (with :retry)" in out
