@@ -229,8 +229,10 @@ def call_block(n: int, total: int, call: dict[str, Any]) -> list[str]:
         lines.append(f"  duration: {call['duration_ms']:.1f} ms, {attempts}{retry}")
     lines.append(f"  saved to: {call['save']}")
     cache = call["cache"]
+    why = ("a POST is cached only with :cache_max_age" if call["method"] == "POST"
+           else ":no_cache")
     lines.append(f"  cache: {cache['key']} for {cache['max_age']} s" if cache else
-                 "  cache: none (a POST without :cache_max_age, or :no_cache)")
+                 f"  cache: none ({why})")
     if call["response_headers"]:
         lines.append("  response headers:")
         lines += [f"    {k}: {v}" for k, v in call["response_headers"].items()]
