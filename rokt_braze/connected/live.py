@@ -19,7 +19,8 @@ What this module adds so that a reviewer can trust it:
   for proxies and a CA bundle (still never `.netrc`). Credentials named by
   `:basic_auth NAME` / `:auth_credentials NAME` come from environment variables.
 * A deadline per call. A watchdog closes the call's socket when the budget runs out,
-  so a server that trickles its headers or body cannot stretch a 2 s call; every
+  so a server that trickles its headers or body cannot stretch a 2 s call (the DNS
+  lookup, which has no socket to close, is timed on its own within the budget); every
   failure (timeout, refused, DNS, TLS, unknown charset, oversize, redirect, a refused
   URL, a header that cannot be sent) is a `CallFailed` with a one-line message.
 
@@ -423,7 +424,10 @@ class LiveTransport:
             ca = self.environ.get("REQUESTS_CA_BUNDLE") or self.environ.get("CURL_CA_BUNDLE")
             if ca:
                 settings["verify"] = ca
-        deadline = _Deadline(budget)
+        started = time.monotonic()
+        if not settings.get("proxies"):  # through a proxy, the proxy looks the name up
+            _look_up(place, budget, what)
+        deadline = _Deadline(budget - (time.monotonic() - started))
         try:
             with deadline.running(), session.send(
                 prepared, timeout=(budget, budget), allow_redirects=False, stream=True,
@@ -513,6 +517,27 @@ class LiveTransport:
                 raise CallFailed("credentials", f"auth credential {name!r}: export {env}")
             out[header] = self.environ[env]
         return out
+
+
+def _look_up(place: Place, budget: float, what: str) -> None:
+    """Resolve the host within the budget: the socket watchdog cannot interrupt a DNS
+    lookup (there is no socket yet), so a hanging resolver is timed here."""
+    failed: list[OSError] = []
+
+    def look_up() -> None:
+        try:
+            socket.getaddrinfo(place.host, place.port, type=socket.SOCK_STREAM)
+        except OSError as err:
+            failed.append(err)
+
+    worker = threading.Thread(target=look_up, name="dns-lookup", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if worker.is_alive():
+        raise CallFailed("timeout", f"{what}: the DNS lookup took longer than {budget:g} s "
+                         "(Braze's limit)")
+    if failed:
+        raise CallFailed("connection", f"{what}: unknown host (DNS lookup failed)")
 
 
 def _unsendable_header(headers: Mapping[str, str]) -> str | None:

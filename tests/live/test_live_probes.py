@@ -330,8 +330,32 @@ def test_unknown_charset_is_a_finding_and_an_error_line_never_exit_3(
     assert code == 1 and "x-no-such-charset" in err and "internal error" not in err
 
 
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names under .invalid fail to resolve, and slow.invalid hangs, without asking DNS."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: object, **kwargs: object) -> object:
+        if host == "slow.invalid":
+            time.sleep(5)
+        if str(host).endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_hanging_resolver_is_held_to_the_budget(resolver: None) -> None:
+    live = LiveTransport(allow_hosts=frozenset({"slow.invalid"}))
+    started = time.monotonic()
+    with pytest.raises(CallFailed) as failed:
+        live.send(CallRequest("GET", "http://slow.invalid/x"))
+    assert failed.value.kind == "timeout" and "DNS lookup" in failed.value.message
+    assert time.monotonic() - started < 3.5
+
+
 def test_tls_and_dns_failures_are_findings(
-    server: Loopback, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: Loopback, tmp_path: Path, capsys: pytest.CaptureFixture[str], resolver: None
 ) -> None:
     body = (f"{{% connected_content https://127.0.0.1:{server.port}/tls :save a %}}"
             "{% connected_content http://no-such-host.invalid/x :save b %}")
