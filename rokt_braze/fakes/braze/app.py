@@ -112,13 +112,17 @@ class FakeBraze:
         if export_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="fake-braze-exports-")
             export_dir = self._tmp.name
-        self.export_dir = Path(export_dir)
+        export.require_storage(export_dir)
+        #: a local folder, or a storage URL (`s3://bucket/prefix`) written through fsspec
+        self.export_dir: str | Path = (
+            str(export_dir) if export.is_url(export_dir) else Path(export_dir)
+        )
         self.segments = {s.segment_id: s for s in segments}
         self.deliverer = Deliverer(
             self.store, campaigns, base_urls=base_urls, credentials=credentials,
             retry_base=retry_base, clock=clock, log=self.log_line,
         )
-        self._exports: dict[str, list[Path]] = {}
+        self._exports: dict[str, list[str]] = {}
         self._exports_lock = threading.Lock()
         routes = [
             Route("POST", r"/users/track", self._limited(self._track), body="json",
@@ -254,6 +258,11 @@ class FakeBraze:
             fields = export.fields_to_export(body, required=True)
         except export.ExportError as err:
             return braze_error(400, str(err), "")
+        callback = body.get("callback_endpoint")
+        if callback is not None and not (
+            isinstance(callback, str) and callback.startswith(("http://", "https://"))
+        ):
+            return braze_error(400, "'callback_endpoint' must be an http(s) URL", "")
         performed = self.store.user_events()
         chosen = [
             export.select_fields(user, fields) for user in self.store.users()
@@ -263,12 +272,27 @@ class FakeBraze:
                                                     now=self.clock())
         with self._exports_lock:
             self._exports[prefix] = files
-        self.log_line(f"segment {segment_id}: {len(chosen)} users in {files[0].parent}")
+        folder = files[0].rsplit("/", 1)[0]
+        url = f"{self.base_url}/fake/exports/{prefix}.zip"
+        self.log_line(f"segment {segment_id}: {len(chosen)} users in {folder}")
+        if callback:
+            threading.Thread(target=self._call_back, args=(callback, url), daemon=True,
+                             name="fake-braze-export-callback").start()
         return json_reply(201, {
-            "message": "success", "object_prefix": prefix,
-            "url": f"{self.base_url}/fake/exports/{prefix}.zip",
-            "folder": str(files[0].parent),
+            "message": "success", "object_prefix": prefix, "url": url, "folder": folder,
         })
+
+    def _call_back(self, endpoint: str, url: str) -> None:
+        """Tell the export's `callback_endpoint` it is ready, as Braze does (once; a failed
+        call is logged)."""
+        import requests
+
+        try:
+            answer = requests.post(endpoint, json={"success": True, "url": url}, timeout=10,
+                                   allow_redirects=False)
+            self.log_line(f"export callback {endpoint}: {answer.status_code}")
+        except requests.RequestException as err:
+            self.log_line(f"export callback {endpoint} failed: {type(err).__name__}")
 
     def _export_file(self, request: Request) -> Reply:
         with self._exports_lock:
@@ -277,8 +301,8 @@ class FakeBraze:
             return braze_error(404, "Not Found", f"no export {request.params[0]}")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in files:
-                with zipfile.ZipFile(path) as part:
+            for location in files:
+                with zipfile.ZipFile(io.BytesIO(export.read_location(location))) as part:
                     for member in part.namelist():
                         bundle.writestr(member, part.read(member))
         return Reply(200, buffer.getvalue(), content_type="application/zip")

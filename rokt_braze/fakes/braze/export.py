@@ -11,14 +11,16 @@ Segments are a small definition, one condition each (Braze builds them in its da
 * `ATTRIBUTE matches REGEX` - a value, or an element of an array, matches (Python `re.search`);
 * `all` - every user.
 
-A segment export writes Braze's layout under the export folder:
+A segment export writes Braze's layout under the export folder or storage URL:
 `segment-export/<SEGMENT_ID>/<YYYY-MM-dd>/<uuid>-<epoch seconds>/<random>.zip`, each zip
 holding one JSON Lines member of at most `per_file` users (Braze: about 5,000).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import secrets
 import time
@@ -167,29 +169,60 @@ def ids_request(body: Mapping[str, Any]) -> tuple[list[tuple[str, str]], list[st
     return wanted, fields_to_export(body, required=False)
 
 
+def is_url(target: str | os.PathLike[str]) -> bool:
+    """A storage URL (`s3://bucket/prefix`, `file://...`) rather than a local folder."""
+    return isinstance(target, str) and "://" in target
+
+
+def require_storage(target: str | os.PathLike[str]) -> None:
+    """Raise ValueError when `target` is a URL and fsspec cannot write there."""
+    if not is_url(target):
+        return
+    try:
+        import fsspec
+    except ImportError:
+        raise ValueError(f"{target}: writing exports to a storage URL needs fsspec "
+                         "(pip install 'rokt-braze[scale]')") from None
+    try:
+        fsspec.get_filesystem_class(str(target).split("://", 1)[0])
+    except (ImportError, ValueError) as err:
+        raise ValueError(f"{target}: {err}") from None
+
+
+def read_location(location: str) -> bytes:
+    """The bytes of one written export file (a local path or a storage URL)."""
+    if is_url(location):
+        import fsspec
+
+        with fsspec.open(location, "rb") as handle:
+            return bytes(handle.read())
+    return Path(location).read_bytes()
+
+
 def write_segment_export(
     users: Iterable[Mapping[str, Any]],
-    folder: Path,
+    target: str | os.PathLike[str],
     segment_id: str,
     *,
     per_file: int = USERS_PER_FILE,
     now: float | None = None,
-) -> tuple[str, list[Path]]:
-    """Write the users in Braze's segment-export layout; (object prefix, zip files)."""
+) -> tuple[str, list[str]]:
+    """Write the users in Braze's segment-export layout under `target` (a folder, or a
+    storage URL written through fsspec, as Braze writes to your bucket); returns the
+    object prefix and the files written."""
     started = time.time() if now is None else now
     prefix = f"{uuid.uuid4()}-{int(started)}"
     day = datetime.fromtimestamp(started, tz=timezone.utc).strftime("%Y-%m-%d")
-    target = folder / "segment-export" / _safe(segment_id) / day / prefix
-    target.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
+    where = f"segment-export/{_safe(segment_id)}/{day}/{prefix}"
+    files: list[str] = []
     batch: list[str] = []
 
     def flush() -> None:
         name = secrets.token_hex(16)
-        path = target / f"{name}.zip"
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{name}.json", "".join(batch))
-        files.append(path)
+        files.append(_put(target, f"{where}/{name}.zip", buffer.getvalue()))
         batch.clear()
 
     for user in users:
@@ -199,6 +232,20 @@ def write_segment_export(
     if batch or not files:
         flush()
     return prefix, files
+
+
+def _put(target: str | os.PathLike[str], name: str, data: bytes) -> str:
+    if is_url(target):
+        import fsspec
+
+        location = f"{str(target).rstrip('/')}/{name}"
+        with fsspec.open(location, "wb") as handle:
+            handle.write(data)
+        return location
+    path = Path(target) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return str(path)
 
 
 def _safe(segment_id: str) -> str:

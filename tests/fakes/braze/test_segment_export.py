@@ -7,11 +7,13 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
 from rokt_braze.fakes.braze.export import Segment, parse_segment, write_segment_export
+from rokt_braze.fakes.sandbox import STOCK_CREATE
 
 from .conftest import Client
 
@@ -21,7 +23,7 @@ LAYOUT = re.compile(
 )
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
+def _lines(path: Path | str) -> list[dict[str, object]]:
     with zipfile.ZipFile(path) as archive:
         [member] = archive.namelist()
         return [json.loads(line) for line in archive.read(member).decode().splitlines()]
@@ -32,9 +34,9 @@ def test_files_of_at_most_per_file_users_in_brazes_layout(tmp_path: Path) -> Non
     prefix, files = write_segment_export(users, tmp_path, "seg 1", per_file=5)
     assert [len(_lines(f)) for f in files] == [5, 5, 2]
     for path in files:
-        match = LAYOUT.fullmatch(path.relative_to(tmp_path).as_posix())
+        match = LAYOUT.fullmatch(Path(path).relative_to(tmp_path).as_posix())
         assert match and match["segment"] == "seg_1"
-        assert prefix in path.parts
+        assert prefix in Path(path).parts
     assert [u["external_id"] for f in files for u in _lines(f)] == [f"u{n}" for n in range(12)]
 
 
@@ -103,11 +105,80 @@ def test_the_audience_reads_a_segment_export_zip(
     users = [dict(sample_data(), external_id=f"user-{n}") for n in range(3)]
     users[2]["custom_attributes"]["rokt:subscription_id"] = [""]
     _, [zip_file] = write_segment_export(users, tmp_path, "subscribers")
-    webhook = Path(__file__).resolve().parents[3] / "templates" / "rokt-create-event.webhook.yaml"
-    status = main(["audience", str(webhook), "--profiles", str(zip_file), "--no-progress",
+    status = main(["audience", str(STOCK_CREATE), "--profiles", str(zip_file), "--no-progress",
                    "--jobs", "1", "--format", "json"])
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert status == 1, err
     assert report["summary"]["users"] == 3
     assert "rokt-subscription-ids" in json.dumps(report["rules"])
+
+
+def test_export_to_a_bucket_the_audience_reads(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a storage URL as the export folder the fake writes where Braze would (your
+    bucket; here moto's S3 server on loopback), and `audience` reads the files there."""
+    moto_server = pytest.importorskip("moto.server", reason="needs moto[server] (test extra)")
+    s3fs = pytest.importorskip("s3fs", reason="needs the scale extra")
+    from rokt_braze.cli import main
+    from rokt_braze.fakes.braze.app import running_fake_braze
+    from rokt_braze.fakes.braze.auth import ApiKey
+    from rokt_braze.profiles.sample import sample_data
+
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        for key, value in {"AWS_ENDPOINT_URL": f"http://{host}:{port}",
+                           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            monkeypatch.setenv(key, value)
+        s3fs.S3FileSystem.clear_instance_cache()
+        s3fs.S3FileSystem().mkdir("exports-bucket")
+        with running_fake_braze(keys=[ApiKey("k-000001")], export_dir="s3://exports-bucket/braze",
+                                segments=[parse_segment("all=all")]) as braze:
+            user = dict(sample_data(), external_id="bucket-user")
+            track = {"attributes": [{"external_id": "bucket-user", **{
+                k: v for k, v in user["custom_attributes"].items()}}]}
+            headers = {"Authorization": "Bearer k-000001"}
+            assert requests.post(braze.base_url + "/users/track", json=track, timeout=10,
+                                 headers=headers).status_code == 201
+            answer = requests.post(braze.base_url + "/users/export/segment", timeout=10,
+                                   headers=headers, json={"segment_id": "all", "fields_to_export":
+                                                          ["external_id", "custom_attributes"]})
+            folder = answer.json()["folder"]
+            assert folder.startswith("s3://exports-bucket/braze/segment-export/all/")
+            assert requests.get(answer.json()["url"], timeout=10).status_code == 200
+        status = main(["audience", str(STOCK_CREATE), "--profiles", folder, "--no-progress",
+                       "--jobs", "1", "--format", "json"])
+        report = json.loads(capsys.readouterr().out)
+        assert status == 0 and report["summary"]["users"] == 1, report
+    finally:
+        server.stop()
+
+
+def test_the_callback_endpoint_hears_when_the_export_is_ready(braze: Client) -> None:
+    import queue
+
+    from rokt_braze.fakes.core import App, HttpServer, Request, Route, json_reply
+
+    heard: queue.Queue[object] = queue.Queue()
+
+    def record(request: Request) -> Any:
+        heard.put(request.json)
+        return json_reply(200, {})
+
+    receiver = HttpServer(App([Route("POST", r"/ready", record, body="json")]))
+    receiver.start()
+    try:
+        answer = braze.post("/users/export/segment", {
+            "segment_id": "all", "fields_to_export": ["external_id"],
+            "callback_endpoint": receiver.base_url + "/ready"})
+        assert answer.status_code == 201
+        assert heard.get(timeout=10) == {"success": True, "url": answer.json()["url"]}
+    finally:
+        receiver.stop()
+    bad = braze.post("/users/export/segment", {"segment_id": "all", "fields_to_export": [
+        "external_id"], "callback_endpoint": "ftp://x"})
+    assert bad.status_code == 400
