@@ -90,8 +90,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                         help="a segment for /users/export/segment: 'performed EVENT', "
                         "'ATTRIBUTE includes VALUE', 'ATTRIBUTE matches REGEX' or 'all' "
                         f"(repeatable; default: {', '.join(DEFAULT_SEGMENTS)})")
-    parser.add_argument("--export-dir", metavar="DIR",
-                        help="where segment exports are written (default: a temporary folder)")
+    parser.add_argument("--export-dir", metavar="DIR|URL",
+                        help="where segment exports are written: a folder, or a storage URL "
+                        "such as s3://bucket/prefix (default: a temporary folder)")
     parser.add_argument("--max-array", type=argument_type(_positive), default=500, metavar="N",
                         help="longest array attribute (default 500)")
     parser.add_argument("--rate-limit", type=argument_type(_rate), default=(3000, 3.0),
