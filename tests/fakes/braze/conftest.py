@@ -10,6 +10,7 @@ import requests
 from rokt_braze.fakes.braze.app import FakeBraze, running_fake_braze
 from rokt_braze.fakes.braze.auth import ApiKey, parse_key_spec
 from rokt_braze.fakes.braze.export import parse_segment
+from rokt_braze.fakes.core import Limits
 
 KEY = "test-rest-key-0001"
 EXPORT_ONLY = "export-only-key-0002"
@@ -45,6 +46,9 @@ def braze(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     with running_fake_braze(
         keys=[ApiKey(KEY), parse_key_spec(f"{EXPORT_ONLY}=users.export.ids")],
         max_array=5, export_dir=tmp_path_factory.mktemp("exports"),
+        # a body cap the kernel's loopback buffers hold whole: the client finishes sending
+        # before the early 413 closes the connection, so it always reads the answer
+        limits=Limits(max_body=500_000),
         segments=[parse_segment("subscribers=performed subscribe"), parse_segment("all=all"),
                   parse_segment("cal-1=rokt:calendar_code matches ^cal-1/")],
     ) as server:
