@@ -144,11 +144,18 @@ def test_subscribe_errors_use_rokts_error_model() -> None:
         assert untyped.status_code == 415
 
 
-def test_sandbox_command_prints_one_json_line_and_stops_on_ctrl_c() -> None:
+def _as_from_a_terminal() -> None:
+    """The child gets Ctrl-C as a foreground job does, whatever this process inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_sandbox_command_prints_one_json_line_and_stops_cleanly(stop: signal.Signals) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     process = subprocess.Popen(
         [sys.executable, "-m", "rokt_braze.cli", "sandbox", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         assert process.stdout is not None
@@ -158,9 +165,10 @@ def test_sandbox_command_prints_one_json_line_and_stops_on_ctrl_c() -> None:
                 "rokt_client_secret", "account_code", "calendar_code"} <= set(info)
         health = requests.get(info["braze_url"] + "/fake/health", timeout=10)
         assert health.status_code == 200
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
-        assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+        process.send_signal(stop)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err and "stopped" in err
     finally:
         if process.poll() is None:
             process.kill()
