@@ -65,7 +65,7 @@ def test_delivery_states(tmp_path: Path) -> None:
             _webhook(tmp_path, "unreachable", "https://down.example.com/x", "{}"),
             _webhook(tmp_path, "aborted", f"{hooks}/x",
                      "{% abort_message('no venue') %}"),
-            _webhook(tmp_path, "broken", f"{hooks}/x", "{{ 'a' | no_such_filter }}"),
+            _webhook(tmp_path, "broken", f"{hooks}/x", "{{ 10 | divided_by: 0 }}"),
             _webhook(tmp_path, "elsewhere", "https://not-rewritten.example.org/x", "{}"),
         ]
         with running_fake_braze(
@@ -92,7 +92,7 @@ def test_delivery_states(tmp_path: Path) -> None:
     assert log["unreachable"]["attempts"] == 6  # the first try and 5 retries
     assert log["aborted"]["state"] == "aborted" and log["aborted"]["detail"] == "no venue"
     assert log["aborted"]["request"] is None
-    assert log["broken"]["state"] == "error" and "no_such_filter" in log["broken"]["detail"]
+    assert log["broken"]["state"] == "error" and "divided by 0" in log["broken"]["detail"]
     assert log["elsewhere"]["state"] == "failed"
     assert "not allowed" in log["elsewhere"]["detail"]
 

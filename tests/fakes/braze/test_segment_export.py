@@ -105,7 +105,7 @@ def test_the_audience_reads_a_segment_export_zip(
     users = [dict(sample_data(), external_id=f"user-{n}") for n in range(3)]
     users[2]["custom_attributes"]["rokt:subscription_id"] = [""]
     _, [zip_file] = write_segment_export(users, tmp_path, "subscribers")
-    status = main(["audience", str(STOCK_CREATE), "--profiles", str(zip_file), "--no-progress",
+    status = main(["audience", str(STOCK_CREATE), "--profile", str(zip_file), "--no-progress",
                    "--jobs", "1", "--format", "json"])
     out, err = capsys.readouterr()
     report = json.loads(out)
@@ -150,7 +150,7 @@ def test_export_to_a_bucket_the_audience_reads(
             folder = answer.json()["folder"]
             assert folder.startswith("s3://exports-bucket/braze/segment-export/all/")
             assert requests.get(answer.json()["url"], timeout=10).status_code == 200
-        status = main(["audience", str(STOCK_CREATE), "--profiles", folder, "--no-progress",
+        status = main(["audience", str(STOCK_CREATE), "--profile", folder, "--no-progress",
                        "--jobs", "1", "--format", "json"])
         report = json.loads(capsys.readouterr().out)
         assert status == 0 and report["summary"]["users"] == 1, report

@@ -81,7 +81,7 @@ def test_subscribe_export_audience_campaign_feed(
                                  "custom_events"],
         })
         [zip_file] = Path(export["folder"]).glob("*.zip")
-        status = main(["audience", str(STOCK_CREATE), "--profiles", str(zip_file),
+        status = main(["audience", str(STOCK_CREATE), "--profile", str(zip_file),
                        "--no-progress", "--jobs", "1", "--format", "json"])
         report = json.loads(capsys.readouterr().out)
         assert status == 0 and report["summary"]["users"] == 3, report
