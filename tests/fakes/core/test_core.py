@@ -6,6 +6,7 @@ Each test names the probe it answers; a small app stands in for a fake.
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -253,20 +254,22 @@ def test_a_handler_bug_is_a_json_500_and_the_server_goes_on(base: str, lines: li
 def test_a_client_trickling_its_headers_gets_408_at_the_deadline() -> None:
     server = serve(Limits(request_deadline=0.5))
     try:
-        started = time.monotonic()
+        headers = b"GET /ping HTTP/1.1\r\nHost: x\r\n" * 2  # 3 s at one byte per 0.1 s
+        sent = 0
         with socket.create_connection(address(server.base_url), timeout=5) as sock:
-            for byte in b"GET /ping HTTP/1.1\r\nHost: x\r\n" * 2:
+            for byte in headers:
                 try:
                     sock.sendall(bytes([byte]))
                 except OSError:
                     break
+                sent += 1
                 time.sleep(0.1)
-                if time.monotonic() - started > 6:
-                    break
+                if select.select([sock], [], [], 0)[0]:
+                    break  # the server has answered: stop trickling
             response = read_all(sock)
         assert status_of(response) == 408
         assert json_of(response)["error"] == "RequestTimeout"
-        assert time.monotonic() - started < 6  # the headers alone would take 3 s
+        assert sent < len(headers)  # answered before the headers were complete
     finally:
         server.stop()
 
@@ -336,13 +339,14 @@ def test_log_lines_escape_control_characters_and_redact(base: str, lines: list[s
     assert clean_line("a\x1b[31mb\x00c\x7f\u202e") == "a\\x1b[31mb\\x00c\\x7f\\u202e"
 
 
-def test_stop_is_quick_and_idempotent() -> None:
+def test_stop_is_idempotent_and_closes_the_port() -> None:
     server = serve()
     requests.get(server.base_url + "/ping", timeout=5)
-    started = time.monotonic()
+    host, port = address(server.base_url)
     server.stop()
     server.stop()
-    assert time.monotonic() - started < 2
+    with pytest.raises(OSError):
+        socket.create_connection((host, port), timeout=1).close()
 
 
 def test_port_in_use_is_an_oserror_at_bind() -> None:
