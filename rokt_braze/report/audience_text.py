@@ -75,6 +75,8 @@ def text_lines(summary: Summary) -> list[str]:
     return lines
 
 def closing_line(summary: Summary) -> str:
+    if not summary.users:
+        return "No user could be checked: every line of the export was malformed."
     if not summary.users_with_findings and not summary.colliding_ids:
         return f"All {summary.users:,} users passed."
     line = (f"Problems for {summary.users_with_findings:,} of {summary.users:,} users "

@@ -176,3 +176,16 @@ def test_no_progress_when_asked(monkeypatch: pytest.MonkeyPatch,
     assert made and not made[0].enabled
     main(["audience", str(CREATE), "--profiles", str(clean)])
     assert made[1].enabled  # a terminal, not refused
+
+
+def test_an_export_of_only_malformed_lines_does_not_say_users_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "bad.jsonl"
+    export.write_text('{"external_id": 5, "custom_attributes": "x"}\n{bad json\n',
+                      encoding="utf-8")
+    code = main(["audience", str(CREATE), "--profile", str(export)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "passed" not in out
+    assert "No user could be checked" in out
