@@ -41,6 +41,7 @@ from rokt_braze.fakes.core import (
     Reply,
     Request,
     Route,
+    Service,
     json_reply,
 )
 
@@ -68,7 +69,7 @@ def braze_error(status: int, code: str, reason: str, headers: Headers = ()) -> R
     return json_reply(status, body, headers)
 
 
-class FakeBraze:
+class FakeBraze(Service):
     """A fake Braze REST API with its own state; see `running_fake_braze`.
 
     `keys` are the REST keys it accepts; `rate_limit` is (requests, seconds); `max_array`
@@ -107,7 +108,6 @@ class FakeBraze:
         self.clock = clock
         self._log = log
         self.store = Store(db)
-        self._closed = False
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if export_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="fake-braze-exports-")
@@ -140,43 +140,20 @@ class FakeBraze:
         self.app = App(routes, limits=limits or Limits(max_body=MAX_BODY), error=braze_error,
                        log=log)
         self._server = HttpServer(self.app, host, port)
+        self._name = "the fake Braze"
 
-    # lifecycle
+    # what runs beside the server, and what it holds (`Service` does the rest)
 
-    def bind(self) -> None:
-        """Open the listening socket (port 0 picks a free one); raises OSError."""
-        self._server.bind()
-
-    def start(self) -> FakeBraze:
-        """Serve, and send campaign deliveries, from background threads until `stop`."""
-        self._server.start()
+    def _start_workers(self) -> None:
         self.deliverer.start()
-        return self
 
-    def serve_forever(self) -> None:
-        """Serve from the calling thread (the CLI); Ctrl-C raises KeyboardInterrupt."""
-        self.deliverer.start()
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        """Stop serving and delivering, close the database; safe to call twice."""
-        self._server.stop()
+    def _stop_workers(self) -> None:
         self.deliverer.stop()
-        if not self._closed:
-            self._closed = True
-            self.store.close()
-            if self._tmp is not None:
-                self._tmp.cleanup()
 
-    def __enter__(self) -> FakeBraze:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
+    def _close(self) -> None:
+        self.store.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
 
     def log_line(self, line: str) -> None:
         if self._log is not None:

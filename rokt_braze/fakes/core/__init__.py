@@ -12,7 +12,9 @@ Serving
     core answers (Rokt: `{"Code", "Reason"}`; Braze: `{"message", "errors"}`).
     `HttpServer(app, host, port)` - `.bind()` (raises OSError), `.start()` /
     `.stop()` (background thread, for tests), `.serve_forever()` (the CLI),
-    `.base_url`.
+    `.base_url`. `Service` - the base class of a fake: `bind`, `start`, `stop`,
+    `serve_forever`, `with`, `base_url`; hooks `_start_workers`, `_stop_workers`,
+    `_close`.
 
 Requests and replies
     `Request` - `method, path, query, headers, body, client, params, json, form`,
@@ -71,6 +73,7 @@ from rokt_braze.fakes.core.http import (
 )
 from rokt_braze.fakes.core.logs import clean_line, escape_controls
 from rokt_braze.fakes.core.server import HttpServer
+from rokt_braze.fakes.core.service import Service
 from rokt_braze.fakes.core.sqlite import Database
 
 __all__ = [
@@ -87,6 +90,7 @@ __all__ = [
     "Reply",
     "Request",
     "Route",
+    "Service",
     "basic_credentials",
     "bearer_token",
     "clean_line",

@@ -29,6 +29,7 @@ from rokt_braze.fakes.core import (
     Reply,
     Request,
     Route,
+    Service,
     json_reply,
 )
 from rokt_braze.fakes.rokt.events import BadEvent, Kind, parse_event
@@ -49,7 +50,7 @@ MAX_AUTH_FAILURES = 20
 AUTH_WINDOW = 60.0
 
 
-class FakeRokt:
+class FakeRokt(Service):
     """A fake Rokt Calendar API with its own state; see `running_fake_rokt`.
 
     `clients` maps client id -> secret; `accounts` lists the known account codes (None
@@ -113,48 +114,23 @@ class FakeRokt:
         self.app = App(routes, limits=limits or Limits(max_body=MAX_BODY), error=rokt_error,
                        log=log, on_reply=self._record)
         self._server = HttpServer(self.app, host, port)
+        self._name = "the fake Rokt"
 
-    # lifecycle
+    # what runs beside the server, and what it holds (`Service` does the rest)
 
-    def bind(self) -> None:
-        """Open the listening socket (port 0 picks a free one); raises OSError."""
-        self._server.bind()
-
-    def start(self) -> FakeRokt:
-        """Serve from a background thread until `stop`."""
-        self._server.start()
+    def _start_workers(self) -> None:
         if self.subscribers is not None:
             self.subscribers.start()
-        return self
 
-    def serve_forever(self) -> None:
-        """Serve from the calling thread (the CLI); Ctrl-C raises KeyboardInterrupt."""
-        if self.subscribers is not None:
-            self.subscribers.start()
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        """Stop serving and close the database (`events` needs a running fake; `requests`
-        stays readable); safe to call twice."""
-        self._server.stop()
+    def _stop_workers(self) -> None:
         if self.subscribers is not None:
             self.subscribers.close()
+
+    def _close(self) -> None:
+        """`events` needs a running fake; `requests` stays readable after this."""
         self._store.close()
 
-    def __enter__(self) -> FakeRokt:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
     # what tests look at
-
-    @property
-    def base_url(self) -> str:
-        try:
-            return self._server.base_url
-        except RuntimeError:
-            raise RuntimeError("the fake Rokt server is not running") from None
 
     def calendar_url(self, subscription_id: str) -> str:
         return f"{self.base_url}/calendars/{subscription_id}.ics"
