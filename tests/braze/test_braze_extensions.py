@@ -232,6 +232,16 @@ def test_random_is_in_range_and_the_same_for_the_same_user() -> None:
     assert len(users) > 10  # spread over users, as Braze's draws are
 
 
+@pytest.mark.parametrize("markup", ["0", "00", "-1", "1.5", "ten"])
+def test_random_refuses_a_limit_that_is_not_a_positive_whole_number(markup: str) -> None:
+    with pytest.raises(TemplateError, match="random takes nothing or a positive whole number"):
+        render(f"{{% random {markup} %}}")
+
+
+def test_random_reads_a_limit_with_leading_zeros_as_decimal() -> None:
+    assert int(render("{% random 007 %}", {"external_id": "u1"})) in range(7)
+
+
 def test_random_variant_use_case() -> None:
     """supported_personalization_tags: a roll below 0.5 shows variant A."""
     source = ("{% capture roll_str %}{% random %}{% endcapture %}"

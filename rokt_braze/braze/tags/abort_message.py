@@ -11,9 +11,8 @@ import re
 from typing import TYPE_CHECKING, TextIO
 
 from liquid import Node, Tag
-from liquid.exceptions import LiquidSyntaxError
 
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import match_markup
 from rokt_braze.errors import MessageAborted
 
 if TYPE_CHECKING:
@@ -41,11 +40,8 @@ class AbortMessageTag(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _MARKUP.match(markup)
-        if not m:
-            raise LiquidSyntaxError(
-                "abort_message takes an optional string literal: abort_message('reason')",
-                token=token,
-            )
+        token, m = match_markup(
+            stream, _MARKUP, "abort_message takes an optional string literal: "
+            "abort_message('reason')"
+        )
         return AbortMessageNode(token, m.group("single") or m.group("double") or "")

@@ -11,14 +11,13 @@ tag fails with a clear "needs fixtures" error rather than pretending.
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import Node, Tag
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import parse_braze, take_markup
+from rokt_braze.braze.tags import parse_braze, render_nodes, take_markup
 from rokt_braze.braze.values import RubyHash, rubify
 
 if TYPE_CHECKING:
@@ -43,8 +42,8 @@ class CatalogNode(Node):
         kind = "catalog selection" if self.selection else "catalog"
         if table is None:
             raise LiquidError(f"{self.token.value} needs {kind} fixtures", token=self.token)
-        name = _render(self.catalog, context)
-        values = [_render(nodes, context) for nodes in self.args]
+        name = render_nodes(self.catalog, context).strip()
+        values = [render_nodes(nodes, context).strip() for nodes in self.args]
         catalog: Any = table.get(name)
         if catalog is None:
             raise LiquidError(f"no fixture for {kind} {name!r}", token=self.token)
@@ -59,13 +58,6 @@ class CatalogNode(Node):
         return 0
 
 
-def _render(nodes: list[Node], context: RenderContext) -> str:
-    buf = StringIO()
-    for node in nodes:
-        node.render(context, buf)
-    return buf.getvalue().strip()
-
-
 def _rerender(item: object, context: RenderContext, catalog: str) -> object:
     """`:rerender`: the Liquid in an item's text fields, rendered for this user (one level:
     what that Liquid outputs is not rendered again)."""
@@ -75,7 +67,7 @@ def _rerender(item: object, context: RenderContext, catalog: str) -> object:
     for key, value in item.items():
         if isinstance(value, str) and ("{{" in value or "{%" in value):
             template = parse_braze(context, value, f"catalog {catalog} item")
-            value = _render(list(template.bound.nodes), context)
+            value = render_nodes(list(template.bound.nodes), context).strip()
         out[key] = value
     return out
 

@@ -12,7 +12,6 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from io import StringIO
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import parse_qsl
 
@@ -21,7 +20,7 @@ from liquid.exceptions import LiquidError, LiquidSyntaxError
 
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import CallRecord, message_state
-from rokt_braze.braze.tags import parse_braze, take_markup
+from rokt_braze.braze.tags import parse_braze, render_nodes, take_markup
 from rokt_braze.braze.values import rubify
 from rokt_braze.connected import CallFailed, CallRequest, CallResponse
 from rokt_braze.errors import MessageAborted
@@ -153,13 +152,6 @@ def _braced(text: str, pos: int) -> tuple[str, int]:
     raise ValueError(":headers JSON object is not closed")
 
 
-def _render(nodes: list[Node], context: RenderContext) -> str:
-    buf = StringIO()
-    for node in nodes:
-        node.render(context, buf)
-    return buf.getvalue()
-
-
 class ConnectedContentNode(Node):
     __slots__ = ("markup",)
 
@@ -170,10 +162,10 @@ class ConnectedContentNode(Node):
 
     def _value(self, name: str, context: RenderContext) -> str | None:
         nodes = self.markup.options.get(name)
-        return None if nodes is None else _render(nodes, context).strip()
+        return None if nodes is None else render_nodes(nodes, context).strip()
 
     def build_request(self, context: RenderContext) -> CallRequest:
-        url = _render(self.markup.url, context).strip()
+        url = render_nodes(self.markup.url, context).strip()
         method = (self._value("method", context) or "get").upper()
         if method not in ("GET", "POST"):
             raise LiquidError(
@@ -236,7 +228,7 @@ class ConnectedContentNode(Node):
         text = response.text
         if "rerender" in self.markup.options:
             answer = parse_braze(context, text, "connected_content response")
-            text = _render(answer.bound.nodes, context)
+            text = render_nodes(answer.bound.nodes, context)
         try:
             data = rubify(json.loads(text))
         except (json.JSONDecodeError, ValueError):

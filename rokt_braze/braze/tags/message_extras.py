@@ -7,14 +7,12 @@ before `:key` is invalid (Braze docs).
 from __future__ import annotations
 
 import re
-from io import StringIO
 from typing import TYPE_CHECKING, TextIO
 
 from liquid import Node, Tag
-from liquid.exceptions import LiquidSyntaxError
 
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import match_markup, render_nodes
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -32,12 +30,8 @@ class MessageExtrasNode(Node):
         self.key, self.value = key, value
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        key, value = StringIO(), StringIO()
-        for node in self.key:
-            node.render(context, key)
-        for node in self.value:
-            node.render(context, value)
-        message_state(context).extras.setdefault(key.getvalue().strip(), value.getvalue().strip())
+        key, value = render_nodes(self.key, context), render_nodes(self.value, context)
+        message_state(context).extras.setdefault(key.strip(), value.strip())
         return 0
 
 
@@ -46,12 +40,9 @@ class MessageExtrasTag(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _MARKUP.match(markup)
-        if not m:
-            raise LiquidSyntaxError(
-                "message_extras needs ':key <key> :value <value>', key first", token=token
-            )
+        token, m = match_markup(
+            stream, _MARKUP, "message_extras needs ':key <key> :value <value>', key first"
+        )
         return MessageExtrasNode(
             token,
             list(self.env.from_string(m.group("key")).nodes),

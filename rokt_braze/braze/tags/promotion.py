@@ -10,11 +10,11 @@ import re
 from typing import TYPE_CHECKING, TextIO
 
 from liquid import Node, Tag
-from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.exceptions import LiquidError
 
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import match_markup
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -49,8 +49,5 @@ class PromotionTag(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _MARKUP.match(markup)
-        if not m:
-            raise LiquidSyntaxError("promotion takes a list name: promotion('list')", token=token)
+        token, m = match_markup(stream, _MARKUP, "promotion takes a list name: promotion('list')")
         return PromotionNode(token, m.group(1) or m.group(2))

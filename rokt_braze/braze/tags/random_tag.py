@@ -13,11 +13,10 @@ import zlib
 from typing import TYPE_CHECKING, TextIO
 
 from liquid import Node, Tag
-from liquid.exceptions import LiquidSyntaxError
 
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import match_markup
 from rokt_braze.braze.values import to_output, to_s
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from liquid.stream import TokenStream
     from liquid.token import Token
 
-_MARKUP = re.compile(r"\s*(?P<limit>[0-9]+)?\s*\Z")
+_MARKUP = re.compile(r"\s*(?P<limit>0*[1-9][0-9]*)?\s*\Z")
 
 
 class RandomNode(Node):
@@ -56,10 +55,7 @@ class RandomTag(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _MARKUP.match(markup)
-        if not m or m.group("limit") == "0":
-            raise LiquidSyntaxError(
-                "random takes nothing or a positive whole number: {% random 10 %}", token=token
-            )
+        token, m = match_markup(
+            stream, _MARKUP, "random takes nothing or a positive whole number: {% random 10 %}"
+        )
         return RandomNode(token, int(m.group("limit")) if m.group("limit") else None)

@@ -15,14 +15,13 @@ fails with a "needs fixtures" error; an id the fixtures lack leaves `shopping_ca
 from __future__ import annotations
 
 import re
-from io import StringIO
 from typing import TYPE_CHECKING, TextIO
 
 from liquid import Node, Tag
-from liquid.exceptions import LiquidError, LiquidSyntaxError
+from liquid.exceptions import LiquidError
 
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import take_markup
+from rokt_braze.braze.tags import match_markup, render_nodes
 from rokt_braze.braze.values import RubyHash, rubify
 from rokt_braze.errors import MessageAborted
 
@@ -50,10 +49,7 @@ class ShoppingCartNode(Node):
         carts = message_state(context).resources.shopping_carts
         if carts is None:
             raise LiquidError("shopping_cart needs shopping_carts fixtures", token=self.token)
-        out = StringIO()
-        for node in self.cart:
-            node.render(context, out)
-        found = carts.get(out.getvalue().strip())
+        found = carts.get(render_nodes(self.cart, context).strip())
         if found is None:
             context.assign("shopping_cart", None)
             return 0
@@ -73,14 +69,10 @@ class ShoppingCartTag(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _MARKUP.match(markup)
-        if not m:
-            raise LiquidSyntaxError(
-                "shopping_cart needs a cart id and optionally :abort_if_not_abandoned "
-                "true|false",
-                token=token,
-            )
+        token, m = match_markup(
+            stream, _MARKUP,
+            "shopping_cart needs a cart id and optionally :abort_if_not_abandoned true|false",
+        )
         return ShoppingCartNode(
             token,
             list(self.env.from_string(m.group("cart")).nodes),

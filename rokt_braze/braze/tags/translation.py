@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BlockNode, Node, Tag
@@ -23,7 +22,7 @@ from liquid.token import TOKEN_TAG
 
 from rokt_braze.braze.origins import OriginBuffer
 from rokt_braze.braze.state import message_state
-from rokt_braze.braze.tags import parse_braze, take_markup
+from rokt_braze.braze.tags import match_markup, parse_braze, render_nodes
 from rokt_braze.braze.values import to_output
 
 if TYPE_CHECKING:
@@ -49,12 +48,10 @@ class TranslationNode(Node):
         if text is None:
             return self.block.render(context, buffer)
         template = parse_braze(context, text, f"translation {self.translation_id}")
-        out = StringIO()
-        for node in template.bound.nodes:
-            node.render(context, out)
+        text = render_nodes(template.bound.nodes, context)
         if isinstance(buffer, OriginBuffer):  # the translated text comes from this tag
-            return buffer.write_from(out.getvalue(), self.token.start_index)
-        return buffer.write(out.getvalue())
+            return buffer.write_from(text, self.token.start_index)
+        return buffer.write(text)
 
     def children(
         self, static_context: RenderContext, *, include_partials: bool = True
@@ -101,12 +98,9 @@ class TranslationTag(Tag):
     block = True
 
     def parse(self, stream: TokenStream) -> Node:
-        token, markup = take_markup(stream)
-        m = _ID.match(markup)
-        if not m:
-            raise LiquidSyntaxError(
-                "translation needs one id: {% translation greeting %}", token=token
-            )
+        token, m = match_markup(
+            stream, _ID, "translation needs one id: {% translation greeting %}"
+        )
         next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end,))
         stream.expect(TOKEN_TAG, value=self.end)
