@@ -86,11 +86,12 @@ RULES: dict[str, Rule] = _catalog(
     ("connected-content-unmatched", E, "a connected_content call with no fixture offline"),
     "request",  # the rendered HTTP request
     ("url-invalid", E, "URL not absolute https, empty path segment or bad characters"),
-    ("method-invalid", E, "method not allowed by the target"),
+    ("method-invalid", E, "method not allowed by the target (not the route's)"),
     ("header-invalid", E, "Authorization not `Bearer <token>`, Content-Type not JSON, ..."),
     ("body-json-invalid", E, "body is not valid JSON"),
+    ("body-unexpected", W, "a body sent to an endpoint that takes none (a DELETE)"),
     "rokt",  # the Rokt Calendar API contract
-    ("rokt-url", E, "not a Rokt create/update URL, or empty account code"),
+    ("rokt-url", E, "not the URL of a Rokt event route, or empty account code"),
     ("rokt-required-field", E, "a field the Rokt API requires is missing or empty"),
     ("rokt-template-field", E, "a field the Braze integration requires is missing"),
     ("rokt-field-type", E, "a field has the wrong JSON type"),

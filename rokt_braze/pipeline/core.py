@@ -183,7 +183,8 @@ class Pipeline:
             if err.rule == "unknown-filter":
                 self._recover(outcome, namespaces)
         if outcome.result is not None and not self.webhook.is_liquid:
-            outcome.target = self.target or detect_target(outcome.result.request.url)
+            request = outcome.result.request
+            outcome.target = self.target or detect_target(request.url, request.method)
         return outcome
 
     def _recover(self, outcome: Outcome, namespaces: Mapping[str, object]) -> None:

@@ -1,7 +1,8 @@
 """Receiver contracts: check a rendered request against what its receiver accepts.
 
 Each receiver is a `Target` (`base.py`) listed in `registry.py`; today the Rokt Calendar
-create and update event endpoints (`rokt/`) and the generic HTTP target (`http.py`).
+event endpoints (`rokt/`: create, update, the v1 and v2 deletes) and the generic HTTP
+target (`http.py`).
 `validate(request, endpoint)` always applies the generic HTTP rules, tightened by the
 endpoint's contract, then the endpoint's own rules. `detect_target` finds the endpoint
 from the rendered URL. Nothing outside this package knows any receiver by name.
@@ -39,10 +40,10 @@ def endpoint_ids() -> tuple[str, ...]:
     return tuple(endpoints())
 
 
-def detect_target(url: str) -> str | None:
-    """The endpoint a rendered URL calls (e.g. "rokt.create_event"), or None."""
+def detect_target(url: str, method: str = "POST") -> str | None:
+    """The endpoint a rendered request calls (e.g. "rokt.create_event"), or None."""
     for target in targets():
-        found = target.detect(url)
+        found = target.detect(url, method)
         if found is not None:
             return found
     return None
@@ -108,7 +109,7 @@ def event_id(request: RenderedRequest, target: str | None = None) -> str | None:
 
     Without `target`, the endpoint is detected from the URL.
     """
-    policy = event_id_policy(target or detect_target(request.url))
+    policy = event_id_policy(target or detect_target(request.url, request.method))
     if policy is None:
         return None
     doc = http.parse_body(request.body)

@@ -2,10 +2,11 @@
 
 A target is a module (or package) under `rokt_braze/targets/` that defines `TARGET`, and one
 line in `registry.TARGET_MODULES`. It names its endpoints (`rokt.create_event`), finds them
-from a rendered URL, tightens the generic HTTP rules through its `HttpContract`, checks the
-body (schemas and semantic rules), brings the connected_content fixtures its own calls need
-offline (an OAuth token answer), says which value must differ per user (the eventId
-policy), and which profile attributes it writes as arrays (for the `array-output` lint).
+from a rendered URL and method, tightens the generic HTTP rules through its `HttpContract`
+(method, body or none), checks the body (schemas and semantic rules), brings the
+connected_content fixtures its own calls need offline (an OAuth token answer), says which
+value must differ per user (the eventId policy), and which profile attributes it writes
+as arrays (for the `array-output` lint).
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ class Target(Protocol):
     #: endpoint ids, `<target>.<endpoint>`; what a webhook's `target:` names
     endpoints: tuple[str, ...]
 
-    def detect(self, url: str) -> str | None:
-        """The endpoint a rendered URL calls, or None when it is not this receiver's."""
+    def detect(self, url: str, method: str) -> str | None:
+        """The endpoint a rendered request calls, or None when it is not this receiver's;
+        the method tells apart endpoints whose paths look alike."""
         ...
 
     def contract(self, endpoint: str) -> HttpContract:

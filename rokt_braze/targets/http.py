@@ -1,14 +1,15 @@
 """Generic HTTP rules for a rendered request: URL, method, headers, JSON body.
 
 Every request gets these checks; a target tightens them through an `HttpContract`
-(e.g. Rokt: POST only, a Bearer token, a JSON object body). Rules: `url-invalid`,
-`method-invalid`, `header-invalid`, `body-json-invalid`.
+(e.g. Rokt's create: POST only, a Bearer token, a JSON object body; its delete: DELETE,
+no body). Rules: `url-invalid`, `method-invalid`, `header-invalid`, `body-json-invalid`,
+`body-unexpected`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,6 +28,7 @@ class HttpContract:
     methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
     bearer_token: bool = False  # Authorization must be `Bearer <token>`
     json_body: bool = False  # Content-Type must be JSON and the body a JSON object
+    takes_body: bool = True  # False: the endpoint reads no body (a body is `body-unexpected`)
 
 
 GENERIC = HttpContract()
@@ -112,8 +114,8 @@ def check_headers(request: RenderedRequest, contract: HttpContract) -> list[Prob
             if not _JSON_TYPE.fullmatch(stripped):
                 message = f"Content-Type is {show(stripped)}; the body is JSON: application/json"
                 out.append(_header(message, field, len(value) - len(value.lstrip(_OWS))))
-    for name, want, severity in _REQUIRED_HEADERS if contract.json_body else ():
-        if request.header(name) is None:
+    for name, want, severity, needed in _REQUIRED_HEADERS:
+        if needed(contract) and request.header(name) is None:
             message = f"{name} header is missing; send {name}: {want}"
             if severity is not None:
                 message += " (Braze infers a type for the body, so this is a warning)"
@@ -121,9 +123,11 @@ def check_headers(request: RenderedRequest, contract: HttpContract) -> list[Prob
     return out
 
 
-#: Headers a JSON API needs; a missing Content-Type is a warning (Braze infers one).
-_REQUIRED_HEADERS = (("Authorization", "Bearer <access token>", None),
-                     ("Content-Type", "application/json", Severity.WARNING))  # fmt: skip
+#: Headers a contract needs; a missing Content-Type is a warning (Braze infers one).
+_REQUIRED_HEADERS: tuple[tuple[str, str, Severity | None, Callable[[HttpContract], bool]], ...] = (
+    ("Authorization", "Bearer <access token>", None, lambda c: c.bearer_token),
+    ("Content-Type", "application/json", Severity.WARNING, lambda c: c.json_body),
+)
 
 
 def _header(
@@ -168,11 +172,21 @@ def parse_body(body: str) -> JsonDoc | JsonError:
 def check_body(
     request: RenderedRequest, contract: HttpContract
 ) -> tuple[list[Problem], JsonDoc | None]:
-    """`body-json-invalid`: the body must parse (an object, for JSON targets).
+    """`body-json-invalid`: the body must parse (an object, for JSON targets);
+    `body-unexpected`: an endpoint that takes no body gets none.
 
     Without a contract demanding JSON, only a body whose Content-Type says JSON is parsed.
     Returns the parsed body too, for the target's rules.
     """
+    if not contract.takes_body:
+        text = request.body
+        if not text.strip():
+            return [], None
+        message = ("a body is sent, but the endpoint takes none: it is ignored (a body on a "
+                   "DELETE has no defined meaning in HTTP, and some servers refuse it); "
+                   "leave the body empty")  # fmt: skip
+        at = len(text) - len(text.lstrip())
+        return [problem("body-unexpected", message, "body", at)], None
     if not contract.json_body:
         kind = request.header("Content-Type") or ""
         if not _ANY_JSON_TYPE.match(kind.strip()):
@@ -207,7 +221,7 @@ class HttpTarget:
 
     endpoints: tuple[str, ...] = ("http",)
 
-    def detect(self, url: str) -> str | None:
+    def detect(self, url: str, method: str) -> str | None:
         return None  # never detected: it is what an undetected URL gets
 
     def contract(self, endpoint: str) -> HttpContract:

@@ -13,12 +13,13 @@ from rokt_braze.targets import Problem, endpoint_ids, event_id, validate
 
 
 def test_targets() -> None:
-    assert endpoint_ids() == ("rokt.create_event", "rokt.update_event", "http")
+    assert endpoint_ids() == ("rokt.create_event", "rokt.update_event", "rokt.delete_event",
+                              "rokt.remove_event", "http")
 
 
 def test_unknown_target_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match=r"unknown target 'rokt\.delete_event'"):
-        validate(request(STOCK_CREATE), "rokt.delete_event")
+    with pytest.raises(ValueError, match=r"unknown target 'rokt\.cancel_event'"):
+        validate(request(STOCK_CREATE), "rokt.cancel_event")
 
 
 def test_problem_is_frozen_and_defaults() -> None:

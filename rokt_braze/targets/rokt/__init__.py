@@ -1,9 +1,11 @@
-"""The Rokt Calendar create/update subscription-event endpoints as a target.
+"""The Rokt Calendar subscription-event endpoints as a target: create, update, and the
+v1 and v2 deletes, one row each in `routes.py`.
 
-`validate` runs the URL rule, then the body: schema structure (`schema.py`) and value
-rules (`rules.py`). The generic HTTP rules (method, headers, JSON parsing) run before,
-driven by `CONTRACT`. `TARGET` is what the registry holds: it also brings the answer to
-the OAuth token call of the stock templates (so they render offline with no setup), the
+`validate` runs the URL and method rules of the endpoint's route, then the body of a route
+that takes one: schema structure (`schema.py`) and value rules (`rules.py`). The generic
+HTTP rules (method, headers, JSON parsing, no body on a DELETE) run before, driven by the
+route's contract. `TARGET` is what the registry holds: it also brings the answer to the
+OAuth token call of the stock templates (so they render offline with no setup), the
 eventId policy, and the `rokt:*` custom attributes Rokt writes as arrays.
 """
 
@@ -18,24 +20,27 @@ from rokt_braze.targets.base import EventIdPolicy
 from rokt_braze.targets.http import HttpContract
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
+from rokt_braze.targets.rokt.routes import CREATE, DELETE, ENDPOINTS, REMOVE, UPDATE, route
 from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
 from rokt_braze.targets.rokt.schema import event_fields, schema_problems
-from rokt_braze.targets.rokt.url import CREATE, UPDATE, check_url, detect
+from rokt_braze.targets.rokt.url import check_method, check_url, detect
 
 __all__ = [
-    "CONTRACT", "CREATE", "TARGET", "TARGETS", "TOKEN_FIXTURE", "UPDATE", "detect", "event_id",
-    "validate",
+    "CONTRACT", "CREATE", "DELETE", "REMOVE", "TARGET", "TARGETS", "TOKEN_FIXTURE", "UPDATE",
+    "detect", "event_id", "validate",
 ]  # fmt: skip
 
-TARGETS = (CREATE, UPDATE)
-CONTRACT = HttpContract(methods=("POST",), bearer_token=True, json_body=True)
+TARGETS = ENDPOINTS
+#: The contract of the create route (the update's is the same).
+CONTRACT = route(CREATE).contract
 
 
 def validate(request: RenderedRequest, target: str, doc: JsonDoc | None) -> list[Problem]:
     """Rokt rules for `request`; `doc` is its parsed body, None when it did not parse."""
-    out = check_url(request.url, target)
-    if doc is not None and isinstance(doc.value, dict):
-        out.extend(_check_body(doc, doc.value, update=target == UPDATE))
+    out = check_url(request.url, target) + check_method(request.method, target)
+    schema = route(target).schema
+    if schema is not None and doc is not None and isinstance(doc.value, dict):
+        out.extend(_check_body(doc, doc.value, update=schema == "update_event"))
     return out
 
 
@@ -103,11 +108,11 @@ class RoktTarget:
 
     endpoints: tuple[str, ...] = TARGETS
 
-    def detect(self, url: str) -> str | None:
-        return detect(url)
+    def detect(self, url: str, method: str) -> str | None:
+        return detect(url, method)
 
     def contract(self, endpoint: str) -> HttpContract:
-        return CONTRACT
+        return route(endpoint).contract
 
     def validate(
         self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
@@ -118,7 +123,7 @@ class RoktTarget:
         return [TOKEN_FIXTURE]
 
     def event_ids(self, endpoint: str) -> EventIdPolicy | None:
-        return EVENT_IDS
+        return EVENT_IDS if route(endpoint).schema is not None else None
 
     def array_attribute(self, namespace: str | None, name: str) -> str | None:
         """Rokt writes one value per calendar subscription: its attributes are arrays."""
