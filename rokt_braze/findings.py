@@ -7,6 +7,7 @@ uses a rule from it.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field, replace
 
@@ -107,8 +108,32 @@ RULES: dict[str, Rule] = _catalog(
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the file's text from (line, column) up to, not including, (end_line,
+    end_column) with `text`; both 1-based, an insertion when they are equal."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What a finding's rule knows would fix it: a title for an editor's code action, and
+    the edits to the file (positions in the file as it was checked)."""
+
+    title: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One problem at one place. Positions are 1-based; 0 means "no position"."""
+    """One problem at one place. Positions are 1-based; 0 means "no position".
+
+    `fix`: an optional fix (the language server offers it as a code action); not part of
+    what a finding is, so it never makes two findings differ."""
 
     rule: str
     severity: Severity
@@ -118,6 +143,7 @@ class Finding:
     column: int = 0
     field: str = ""
     profile: str = ""
+    fix: Fix | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def with_(self, **changes: object) -> Finding:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rokt_braze.braze import BrazeTemplate, parse_template
 from rokt_braze.errors import TemplateError
-from rokt_braze.findings import Finding, Severity, finding
+from rokt_braze.findings import Finding, Fix, Severity, finding
 from rokt_braze.lint.field_model import FieldModel, build_model
 from rokt_braze.webhook import Field, Webhook
 
@@ -28,12 +28,16 @@ class FieldLint:
         return self.field.name
 
     def at(self, index: int, rule: str, message: str, *,
-           severity: Severity | None = None) -> Finding:
+           severity: Severity | None = None, fix: Fix | None = None) -> Finding:
         """A finding at index `index` of this field's text, positioned in the file."""
         line, column = self.field.position(index)
         found = finding(rule, message, file=self.webhook.path, line=line, column=column,
-                        field=self.field.name)
+                        field=self.field.name, fix=fix)
         return found if severity is None else found.with_(severity=severity)
+
+    def fix(self, title: str, start: int, end: int, text: str) -> Fix:
+        """A fix that replaces `source[start:end]` of this field with `text`."""
+        return Fix(title, (self.field.edit(start, end, text),))
 
 
 @dataclass

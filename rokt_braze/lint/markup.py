@@ -32,8 +32,11 @@ def curly_quotes(lint: Lint) -> Iterator[Finding]:
             if region.kind not in ("output", "tag"):
                 continue
             for quote in _CURLY.finditer(source, region.start, region.end):
+                straight = "'" if quote.group() in "\u2018\u2019" else '"'
                 yield fl.at(quote.start(), "curly-quotes",
-                            f"typographic quote {quote.group()!r} in Liquid markup: use ' or \"")
+                            f"typographic quote {quote.group()!r} in Liquid markup: use ' or \"",
+                            fix=fl.fix(f"Replace {quote.group()} with {straight}",
+                                       quote.start(), quote.end(), straight))
 
 
 def placeholder_credential(lint: Lint) -> Iterator[Finding]:

@@ -73,17 +73,30 @@ def unknown_filter(lint: Lint) -> Iterator[Finding]:
     for fl, model in lint.parsed():
         for use in model.filters:
             if use.name not in BRAZE_FILTERS:
-                yield fl.at(use.index, "unknown-filter", filter_message(use.name))
+                close = closest_filter(use.name)
+                source = fl.field.source
+                fix = (fl.fix(f"Change to {close}", use.index, use.index + len(use.name), close)
+                       if close and source.startswith(use.name, use.index) else None)
+                yield fl.at(use.index, "unknown-filter", filter_message(use.name), fix=fix)
 
 
 def filter_message(name: str) -> str:
     if name in UNSUPPORTED_FILTERS:
         hint = _FILTER_HINTS.get(name)
         return f"Braze does not support the {name} filter" + (f": {hint}" if hint else "")
+    close = closest_filter(name)
+    return f"unknown filter {name!r}" + (f": did you mean {close}?" if close else "")
+
+
+def closest_filter(name: str) -> str | None:
+    """The Braze filter an unknown (not a Shopify-only) filter name most likely meant."""
+    if name in UNSUPPORTED_FILTERS:
+        return None
     swapped = "_".join(reversed(name.split("_")))  # escape_json -> json_escape
-    close = [swapped] if swapped in BRAZE_FILTERS else difflib.get_close_matches(
-        name, sorted(BRAZE_FILTERS), n=1)
-    return f"unknown filter {name!r}" + (f": did you mean {close[0]}?" if close else "")
+    if swapped in BRAZE_FILTERS:
+        return swapped
+    close = difflib.get_close_matches(name, sorted(BRAZE_FILTERS), n=1)
+    return close[0] if close else None
 
 
 def braze_syntax(lint: Lint) -> Iterator[Finding]:

@@ -29,6 +29,7 @@ import yaml
 
 from rokt_braze.discovery import LIQUID_SUFFIX
 from rokt_braze.errors import InputError
+from rokt_braze.findings import Edit
 from rokt_braze.safe_yaml import SafeLoader, describe
 from rokt_braze.webhook.yamlpos import LineIndex, ScalarMap
 
@@ -54,6 +55,31 @@ class Field:
         assert self.lines is not None
         offset = index if self.map is None else self.map.file_offset(index)
         return self.lines.position(max(offset, 0))
+
+    def index_at(self, offset: int) -> int | None:
+        """The index into this field's text at file `offset` (None: not in this field)."""
+        if self.map is None:
+            return offset if 0 <= offset <= len(self.source) else None
+        return self.map.value_index(offset)
+
+    def edit(self, start: int, end: int, text: str) -> Edit:
+        """An edit of the file that replaces `source[start:end]` with `text`, written as
+        this field's YAML scalar style needs it (quotes escaped in a quoted scalar)."""
+        assert self.lines is not None
+        style = self.map.style if self.map is not None else None
+        if style == '"':
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        elif style == "'":
+            text = text.replace("'", "''")
+        first = self.lines.position(self._offset(start))
+        last = first if end <= start else self.lines.position(self._offset(end))
+        return Edit(*first, *last, text)
+
+    def _offset(self, index: int) -> int:
+        """The file offset of `index`; the end of the text is just after its last char."""
+        if self.map is None or index < len(self.source) or not self.source:
+            return index if self.map is None else self.map.file_offset(index)
+        return self.map.file_offset(len(self.source) - 1) + 1
 
 
 @dataclass
@@ -108,10 +134,15 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def load_webhook(path: str | os.PathLike[str]) -> Webhook:
     """Load a `.webhook.yaml` or `.liquid` file; InputError for anything unreadable."""
     name = os.fspath(path)
-    text = read_text(name)
-    if name.endswith(LIQUID_SUFFIX):
-        return _liquid_file(name, text)
-    return _webhook_file(name, text)
+    return parse_webhook(name, read_text(name))
+
+
+def parse_webhook(path: str, text: str) -> Webhook:
+    """A webhook from text already read (an editor's unsaved buffer); `path` says where it
+    lives (relative `profiles:` and `content_blocks:`) and whether it is a `.liquid` body."""
+    if path.endswith(LIQUID_SUFFIX):
+        return _liquid_file(path, text)
+    return _webhook_file(path, text)
 
 
 def _liquid_file(path: str, text: str) -> Webhook:

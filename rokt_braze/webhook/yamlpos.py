@@ -49,6 +49,17 @@ class ScalarMap:
             return self._content_start()
         return self._offsets[min(index, len(self._offsets) - 1)]
 
+    def value_index(self, offset: int) -> int | None:
+        """The value index at file `offset` (the inverse of `file_offset`); None when the
+        offset is not inside this scalar's value."""
+        if self._offsets is None:
+            self._offsets = self._align()
+        if not self._offsets or offset < self._offsets[0]:
+            return None
+        if offset > self._offsets[-1]:  # just after the value's last character
+            return len(self.value) if offset == self._offsets[-1] + 1 else None
+        return bisect.bisect_right(self._offsets, offset) - 1
+
     def _content_start(self) -> int:
         raw = self.file_text
         if self.style in ("|", ">"):
