@@ -7,24 +7,30 @@ YAML, bad profiles) is reported and the other files still run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult
 from rokt_braze.pipeline.core import Pipeline
 from rokt_braze.pipeline.policy import cap, dedupe
 from rokt_braze.pipeline.resources import Settings
-from rokt_braze.webhook import load_webhook
+from rokt_braze.webhook import Webhook, load_webhook
 
 __all__ = ["check_files"]
 
 
-def check_files(files: list[str], settings: Settings) -> CheckResult:
-    """Every finding of every file; a file that cannot be read is an input error."""
-    result = CheckResult(findings=[], files=files, cases=[])
+def check_files(files: Sequence[str | Webhook], settings: Settings) -> CheckResult:
+    """Every finding of every file; a file that cannot be read is an input error.
+
+    A file is a path, or a webhook already loaded (the language server's unsaved text)."""
+    paths = [f if isinstance(f, str) else f.path for f in files]
+    result = CheckResult(findings=[], files=paths, cases=[])
     assert result.cases is not None
     settings.config_fixtures()  # a bad config fixture file stops the run here
-    for path in files:
+    for item in files:
         try:
-            pipeline = Pipeline(load_webhook(path), settings)
+            webhook = load_webhook(item) if isinstance(item, str) else item
+            pipeline = Pipeline(webhook, settings)
             for profile, findings in pipeline.check():
                 if profile:
                     result.renders += 1

@@ -5,6 +5,7 @@ from rokt_braze.webhook.file import (
     Field,
     Webhook,
     load_webhook,
+    parse_webhook,
     read_text,
 )
 from rokt_braze.webhook.render import RenderResult, parse_field, render_message
@@ -16,6 +17,7 @@ __all__ = [
     "is_template_path",
     "load_webhook",
     "parse_field",
+    "parse_webhook",
     "read_text",
     "render_message",
 ]
