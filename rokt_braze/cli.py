@@ -37,11 +37,13 @@ COMMANDS = {
                  "a Braze export"),
     "fake-rokt": ("rokt_braze.fakes.rokt.cli", "run a local fake of the Rokt Calendar API"),
     "fake-braze": ("rokt_braze.fakes.braze.cli", "run a local fake of the Braze REST API"),
+    "lsp": ("rokt_braze.lsp.cli", "run the language server (stdio) for editors: diagnostics, "
+            "hover, completion, fixes (needs pygls)"),
     "sandbox": ("rokt_braze.fakes.sandbox", "run both fakes wired together: subscribe, "
                 "export, campaign, calendar feed"),
 }
 #: the commands that serve until stopped (their exit statuses read differently)
-SERVERS = frozenset({"fake-rokt", "fake-braze", "sandbox"})
+SERVERS = frozenset({"fake-rokt", "fake-braze", "sandbox", "lsp"})
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -1,0 +1,147 @@
+"""The language server: pygls wiring, scheduling and nothing else.
+
+Checks run in one worker thread, never on the event loop, so a keystroke is read while
+a check runs. A change waits `debounce` seconds for the next one; a newer change cancels
+a check that has not started, and the result of one that was overtaken is dropped, so
+only the latest text's diagnostics are published. Hover, completion and code actions run
+in the same worker (the pipeline's caches are not shared between threads). Anything a
+check raises becomes a diagnostic and a log line: a broken file never stops the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from rokt_braze import __version__
+from rokt_braze.lsp.checking import Checked, Problem, TransportFor, check_text
+from rokt_braze.lsp.diagnostics import to_diagnostics
+from rokt_braze.lsp.text import Text
+
+__all__ = ["Options", "RoktBrazeServer", "build_server"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+CONFIG_NAMES = ("pyproject.toml", ".rokt-braze.toml")
+
+
+@dataclass
+class Options:
+    #: seconds a change waits for the next before it is checked
+    debounce: float = 0.3
+    #: the connected_content transport per config (None: offline fixtures)
+    transport_for: TransportFor | None = None
+    #: profiles a hover shows, at most
+    hover_profiles: int = 3
+
+
+class RoktBrazeServer(LanguageServer):
+    def __init__(self, options: Options) -> None:
+        super().__init__("rokt-braze", __version__,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.options = options
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="rokt-braze-check")
+        #: uri -> the check in flight or waiting for its debounce
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        #: uri -> the latest check published (hover, actions and re-checks read it)
+        self.checked: dict[str, Checked] = {}
+
+    # -- running work off the event loop ---------------------------------------------------
+
+    async def in_worker(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Check `uri` after `delay` seconds, replacing any check of it not yet done."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._check(uri, delay))
+
+    async def _check(self, uri: str, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            document = self.workspace.get_text_document(uri)
+            text, version = document.source, document.version
+            path = path_of(uri)
+            try:
+                checked = await self.in_worker(check_text, path, text,
+                                               self.options.transport_for)
+            except Exception as err:  # a bug: say so where the user looks, keep serving
+                log.error("checking %s failed:\n%s", path, traceback.format_exc())
+                checked = Checked(path, problems=[Problem(
+                    f"rokt-braze could not check this file: internal error: "
+                    f"{type(err).__name__}: {err} (please report it)")])
+            if self.workspace.get_text_document(uri).version != version:
+                return  # overtaken by a newer change, whose check publishes
+            self.checked[uri] = checked
+            codec = document.position_codec
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=version,
+                diagnostics=to_diagnostics(checked, Text(text, codec))))
+        except asyncio.CancelledError:
+            raise
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    def recheck_users_of(self, path: str) -> None:
+        """Re-check the open webhooks that read `path` (a profile, fixture or config
+        file), or every open webhook when `path` is a config file none has read yet."""
+        path = os.path.abspath(path)
+        config = os.path.basename(path) in CONFIG_NAMES
+        for uri, checked in list(self.checked.items()):
+            if uri in self.workspace.text_documents and (
+                    path in checked.depends_on or config):
+                self.schedule(uri, 0)
+
+
+def path_of(uri: str) -> str:
+    return to_fs_path(uri) or uri
+
+
+def build_server(options: Options) -> RoktBrazeServer:
+    server = RoktBrazeServer(options)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: RoktBrazeServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: RoktBrazeServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, ls.options.debounce)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: RoktBrazeServer, params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri in ls.checked or uri in ls.pending:
+            ls.schedule(uri, 0)
+        ls.recheck_users_of(path_of(uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: RoktBrazeServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        task = ls.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        ls.checked.pop(uri, None)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: RoktBrazeServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            ls.recheck_users_of(path_of(change.uri))
+
+    return server

@@ -1,0 +1,81 @@
+"""Files that break the pipeline's inputs in every way we know of never stop the server,
+and a profile, fixture or config edit re-checks the webhooks that use it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import Session
+from lsprotocol import types
+
+pytestmark = pytest.mark.asyncio
+
+GOOD = """\
+url: https://example.com/hook
+profiles: [profiles/*.yaml]
+headers:
+  Content-Type: application/json
+body: |
+  {"hi": "{{${first_name} | json_escape}}"}
+"""
+
+HOSTILE = {
+    "nul.webhook.yaml": "url: x\x00\n",
+    "surrogate.webhook.yaml": "url: https://x.example\nbody: \"\ud800 {{ 'a\ud800' }}\"\n",
+    "deep-yaml.webhook.yaml": "url: https://x\nbody: " + "[" * 5000 + "]" * 5000,
+    "deep-liquid.webhook.yaml": "url: https://x.example\nbody: |\n  "
+                                + "{% if true %}" * 3000 + "{% endif %}" * 3000 + "\n",
+    "loop.webhook.yaml": "url: https://x.example\nbody: |\n"
+                         "  {% for i in (1..100000000) %}x{% endfor %}\n",
+    "list.webhook.yaml": "- 1\n",
+    "empty.webhook.yaml": "",
+    "broken.liquid": "{% if %}{{ | }}{% endfor",
+}
+
+
+async def test_hostile_files_do_not_stop_the_server(session: Session) -> None:
+    session.write("profiles/user.yaml", "external_id: u1\nfirst_name: Ada\n")
+    for name, text in HOSTILE.items():
+        diagnostics = await session.open(name, text)
+        assert diagnostics, name  # each is reported, none silently passes
+    # a profile list naming a FIFO would block the check (and every later one) for good
+    os.mkfifo(session.folder / "pipe.yaml")
+    diagnostics = await session.open(
+        "fifo.webhook.yaml", "url: https://x.example\nprofiles: [pipe.yaml]\nbody: hi\n")
+    assert [d.message for d in diagnostics] == [
+        f"{session.folder / 'pipe.yaml'}: not a regular file; the language server reads "
+        "profiles and fixtures from files only"]
+    # still serving: a good file is checked
+    assert await session.open("good.webhook.yaml", GOOD) == []
+
+
+async def test_a_profile_edit_rechecks_the_webhooks_that_use_it(session: Session) -> None:
+    session.write("profiles/user.yaml", "external_id: u1\nfirst_name: Ada\n")
+    assert await session.open("good.webhook.yaml", GOOD) == []
+    # the profile loses first_name: saved in the editor, the webhook is checked again
+    await session.open("profiles/user.yaml")
+    session.write("profiles/user.yaml", "external_id: u1\n")
+    session.client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=session.uri("profiles/user.yaml"))))
+    diagnostics = await session.diagnostics(session.uri("good.webhook.yaml"))
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("missing-attribute", "${first_name} is not set for this profile: it renders blank "
+                              "[u1]")]
+    # changed outside the editor (the client's file watcher): checked again too
+    session.write("profiles/user.yaml", "external_id: u1\nfirst_name: Grace\n")
+    session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=session.uri("profiles/user.yaml"),
+                                 type=types.FileChangeType.Changed)]))
+    assert await session.diagnostics(session.uri("good.webhook.yaml")) == []
+
+
+async def test_a_config_edit_rechecks_open_webhooks(session: Session) -> None:
+    session.write("profiles/user.yaml", "external_id: u1\n")
+    diagnostics = await session.open("good.webhook.yaml", GOOD)
+    assert [d.code for d in diagnostics] == ["missing-attribute"]
+    session.write("pyproject.toml", '[tool.rokt-braze]\nignore = ["missing-attribute"]\n')
+    session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=session.uri("pyproject.toml"),
+                                 type=types.FileChangeType.Created)]))
+    assert await session.diagnostics(session.uri("good.webhook.yaml")) == []
