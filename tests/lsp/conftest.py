@@ -10,8 +10,8 @@ import asyncio
 import json
 import os
 import subprocess
-from collections import defaultdict
 import sys
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
