@@ -9,6 +9,7 @@ and 3, Ctrl-C one line and 130; `main` returns the status (argparse's own exits 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -72,12 +73,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; Ctrl-C at any point (even while starting) is one line and 130."""
+    """Run one command; Ctrl-C at any point (even while starting) is one line and 130.
+
+    Without `argv` this is the console script, and the process ends when it returns.
+    Python's shutdown then garbage-collects every object the imports made, about 30 ms of
+    CPU for a one-file check (a seventh of a pre-commit run); `gc.freeze()` moves them out
+    of the collector's sight first. Every file the commands write is closed before they
+    return, so no finalizer waits on that collection.
+    """
     try:
         return _main(argv)
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_INTERRUPTED
+    finally:
+        if argv is None:
+            gc.freeze()
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rokt_braze.findings import Severity
+from rokt_braze.targets.conforms import conforms
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
 
@@ -47,7 +48,7 @@ def load(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """Compiled once; jsonschema is imported only when a body is first validated.
+    """Compiled once; jsonschema is imported only when a body first fails `conforms`.
 
     The bundled schemas are checked against the metaschema by the tests, not here: that
     check alone costs a pre-commit run ~20 ms.
@@ -123,6 +124,8 @@ def _shape(value: object, depth: int) -> Hashable:
 
 
 def _translate(name: str, instance: object, relocate: Callable[[Path], Path]) -> Iterator[_Found]:
+    if conforms(load(name), instance):  # a valid body needs no messages, nor jsonschema
+        return
     required_done: set[Path] = set()
     for error in validator(name).iter_errors(instance):
         path = relocate(tuple(error.absolute_path))
