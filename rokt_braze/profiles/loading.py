@@ -39,20 +39,21 @@ from rokt_braze.safe_yaml import MAX_DEPTH, describe
 __all__ = ["ProfileError", "iter_profiles", "load_profiles", "to_profile"]
 
 OnError = Callable[["ProfileError"], None]
+#: (record index, key or "") -> the record's (line, column) in the file, (0, 0) if unknown
+Locate = Callable[[int, str], tuple[int, int]]
 _SNIFF = 8192
 _JSONL = (".jsonl", ".ndjson")
 _YAML = (".yaml", ".yml")
 
 
 class ProfileError(InputError):
-    """A profile file problem. `line` (1-based, 0 = unknown) and `record` (1-based, 0 = n/a)."""
+    """A profile file problem at `path:line:column` (1-based, 0 = unknown), in `record`
+    (1-based, 0 = n/a)."""
 
-    def __init__(self, message: str, *, path: str = "", line: int = 0, record: int = 0) -> None:
-        super().__init__(message, path=path)
-        self.line = line
+    def __init__(self, message: str, *, path: str = "", line: int = 0, column: int = 0,
+                 record: int = 0) -> None:  # fmt: skip
+        super().__init__(message, path=path, line=line, column=column)
         self.record = record
-        if line:
-            self.args = (f"{path}:{line}: {message}" if path else f"line {line}: {message}",)
 
 
 def load_profiles(path: str | os.PathLike[str]) -> list[Profile]:
@@ -140,16 +141,16 @@ def _report(
     source: str,
     index: int,
     total: int,
-    locate: Callable[[int, str], int],
+    locate: Locate,
     on_error: OnError | None,
 ) -> None:
     key = err.key if isinstance(err, RecordError) else ""
     prefix = f"record {index + 1}: " if total > 1 else ""
     if isinstance(err, TrackError):
         prefix += "/users/track body: "
-    error = ProfileError(
-        prefix + str(err), path=source, line=locate(index, key), record=index + 1
-    )
+    line, column = locate(index, key)
+    error = ProfileError(prefix + str(err), path=source, line=line, column=column,
+                         record=index + 1)  # fmt: skip
     if on_error is None:
         raise error from None
     on_error(error)
@@ -209,24 +210,26 @@ def _sniff(text: str) -> str:
 # -- JSON -------------------------------------------------------------------------------------
 
 
-def _parse_json(text: str, source: str) -> tuple[list[Any], Callable[[int, str], int]]:
+def _parse_json(text: str, source: str) -> tuple[list[Any], Locate]:
     try:
         top = json.loads(text)
     except json.JSONDecodeError as err:
         hint = " (several JSON values: name the file .jsonl for JSON Lines)" if (
             err.msg == "Extra data"
         ) else ""
-        raise ProfileError(
-            f"invalid JSON: {err.msg} at column {err.colno}{hint}", path=source, line=err.lineno
-        ) from None
+        raise ProfileError(f"invalid JSON: {err.msg}{hint}", path=source, line=err.lineno,
+                           column=err.colno) from None  # fmt: skip
     except RecursionError:
         raise ProfileError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels",
                            path=source) from None
     records = top if isinstance(top, list) else [top]
 
-    def locate(index: int, key: str) -> int:
+    def locate(index: int, key: str) -> tuple[int, int]:
         starts = _json_item_offsets(text) if isinstance(top, list) else [_first_char(text)]
-        return text.count("\n", 0, starts[index]) + 1 if index < len(starts) else 0
+        if index >= len(starts):
+            return 0, 0
+        start = starts[index]
+        return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
     return records, locate
 
@@ -254,13 +257,13 @@ def _json_item_offsets(text: str) -> list[int]:
 # -- YAML -------------------------------------------------------------------------------------
 
 
-def _parse_yaml(text: str, source: str) -> tuple[list[Any], Callable[[int, str], int]]:
+def _parse_yaml(text: str, source: str) -> tuple[list[Any], Locate]:
     try:
         documents = list(yaml.load_all(text, Loader=ProfileLoader))
     except yaml.YAMLError as err:
-        reason, line, col = describe(err, text)
-        column = f" at column {col}" if col else ""
-        raise ProfileError(f"invalid YAML: {reason}{column}", path=source, line=line) from None
+        reason, line, column = describe(err, text)
+        raise ProfileError(f"invalid YAML: {reason}", path=source, line=line,
+                           column=column) from None  # fmt: skip
     records: list[Any] = []
     for document in documents:
         if isinstance(document, list):
@@ -268,16 +271,17 @@ def _parse_yaml(text: str, source: str) -> tuple[list[Any], Callable[[int, str],
         elif document is not None:
             records.append(document)
 
-    def locate(index: int, key: str) -> int:
+    def locate(index: int, key: str) -> tuple[int, int]:
         nodes = _yaml_record_nodes(text)
         if index >= len(nodes):
-            return 0
+            return 0, 0
         node = nodes[index]
         if key and isinstance(node, yaml.MappingNode):
             for key_node, _ in node.value:
                 if getattr(key_node, "value", None) == key:
-                    return int(key_node.start_mark.line) + 1
-        return int(node.start_mark.line) + 1
+                    node = key_node
+                    break
+        return int(node.start_mark.line) + 1, int(node.start_mark.column) + 1
 
     return records, locate
 
@@ -305,18 +309,20 @@ def _iter_jsonl(
     with _open(file, source, gz) as fh:
         for line_no, raw in _numbered_lines(fh, source):
             try:
-                text = raw.decode("utf-8-sig" if line_no == 1 else "utf-8").strip()
+                decoded = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
             except UnicodeDecodeError:
                 _line_error("not UTF-8 text", source, line_no, on_error)
                 continue
+            text = decoded.strip()
             if not text:
                 continue
             seen_record = True
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as err:
-                _line_error(f"invalid JSON: {err.msg} at column {err.colno}", source, line_no,
-                            on_error)
+                indent = len(decoded) - len(decoded.lstrip())
+                _line_error(f"invalid JSON: {err.msg}", source, line_no, on_error,
+                            column=indent + err.colno)
                 continue
             except RecursionError:
                 _line_error(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", source,
@@ -350,8 +356,9 @@ def _numbered_lines(fh: IO[bytes], source: str) -> Iterator[tuple[int, bytes]]:
         ) from None
 
 
-def _line_error(message: str, source: str, line: int, on_error: OnError | None) -> None:
-    error = ProfileError(message, path=source, line=line)
+def _line_error(message: str, source: str, line: int, on_error: OnError | None,
+                column: int = 0) -> None:  # fmt: skip
+    error = ProfileError(message, path=source, line=line, column=column)
     if on_error is None:
         raise error
     on_error(error)

@@ -8,6 +8,7 @@ module here and one line in `REPORTS`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -67,11 +68,15 @@ class InputProblem:
 
 
 def input_problem(message: str, files: Sequence[str]) -> InputProblem:
-    """The checked file (the longest that prefixes `message`) and position of an input
-    error; an error of no checked file keeps its whole text as the reason."""
+    """The file (the longest checked file that prefixes `message`, or else a file a webhook
+    uses, such as a profile, named with its position) and position of an input error; an
+    error of no file keeps its whole text as the reason."""
     owners = [f for f in files if message.startswith(f + ":")]
     if not owners:
-        return InputProblem("", 0, 0, message)
+        used = _FILE_POSITION.match(message)
+        if used is None or not os.path.isfile(used.group(1)):
+            return InputProblem("", 0, 0, message)
+        owners = [used.group(1)]
     file = max(owners, key=len)
     rest = message[len(file) + 1:]
     m = _POSITION.match(rest)
@@ -81,6 +86,7 @@ def input_problem(message: str, files: Sequence[str]) -> InputProblem:
 
 
 _POSITION = re.compile(r"(\d+)(?::(\d+))?: (.*)\Z", re.S)
+_FILE_POSITION = re.compile(r"(.+?):\d+(?::\d+)?: ", re.S)
 
 
 def write_report(

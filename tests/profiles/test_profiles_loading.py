@@ -144,7 +144,7 @@ def test_bad_fixture_entry(write: Writer, entry: str, fragment: str) -> None:
         load_profiles(path)
     assert fragment in str(caught.value)
     assert caught.value.path == str(path)
-    assert caught.value.line == 3  # the connected_content key
+    assert (caught.value.line, caught.value.column) == (3, 1)  # the connected_content key
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -157,23 +157,31 @@ def test_bad_yaml_names_file_and_line(write: Writer) -> None:
     error = caught.value
     assert isinstance(error, InputError)
     assert error.path == str(path)
-    assert error.line == 4
-    assert str(error).startswith(f"{path}:4: invalid YAML")
+    assert (error.line, error.column) == (4, 4)
+    assert str(error) == f"{path}:4:4: invalid YAML: expected ',' or ']', but got ':'"
+
+
+def test_jsonl_errors_name_line_and_column(write: Writer) -> None:
+    path = write("bad.jsonl", json.dumps(USER) + '\n   {"external_id": "u2",}\n')
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(path)
+    assert str(caught.value) == (
+        f"{path}:2:25: invalid JSON: Expecting property name enclosed in double quotes")
 
 
 def test_bad_json_names_line_and_column(write: Writer) -> None:
     path = write("bad.json", '{\n  "external_id": "u1",\n  "first_name": \n}\n')
     with pytest.raises(ProfileError) as caught:
         load_profiles(path)
-    assert caught.value.line == 4
-    assert "invalid JSON" in str(caught.value)
+    assert (caught.value.line, caught.value.column) == (4, 1)
+    assert str(caught.value) == f"{path}:4:1: invalid JSON: Expecting value"
 
 
 def test_json_with_several_values_suggests_jsonl(write: Writer) -> None:
     path = write("lines.json", json.dumps(USER) + "\n" + json.dumps(USER2) + "\n")
     with pytest.raises(ProfileError, match=r"\.jsonl") as caught:
         load_profiles(path)
-    assert caught.value.line == 2
+    assert (caught.value.line, caught.value.column) == (2, 1)
 
 
 @pytest.mark.parametrize("name", ["x.json", "x.yaml", "x.jsonl", "x.dat"])
@@ -227,7 +235,7 @@ def test_json_list_of_non_mappings_reports_record_and_line(write: Writer) -> Non
     with pytest.raises(ProfileError) as caught:
         load_profiles(path)
     assert caught.value.record == 2
-    assert caught.value.line == 3
+    assert (caught.value.line, caught.value.column) == (3, 3)
     assert "record 2: a profile must be a mapping, got string" in str(caught.value)
 
 
@@ -235,7 +243,7 @@ def test_yaml_list_of_non_mappings_reports_line(write: Writer) -> None:
     path = write("scalars.yaml", "- external_id: u1\n- 42\n")
     with pytest.raises(ProfileError, match="got int") as caught:
         load_profiles(path)
-    assert (caught.value.record, caught.value.line) == (2, 2)
+    assert (caught.value.record, caught.value.line, caught.value.column) == (2, 2, 3)
 
 
 def test_top_level_scalar(write: Writer) -> None:
@@ -250,7 +258,8 @@ def test_custom_attributes_not_a_mapping_yaml_points_at_key(write: Writer) -> No
     message = "custom_attributes must be a mapping, got list"
     with pytest.raises(ProfileError, match=message) as caught:
         load_profiles(path)
-    assert (caught.value.record, caught.value.line) == (2, 5)
+    assert (caught.value.record, caught.value.line, caught.value.column) == (2, 5, 1)
+    assert str(caught.value).startswith(f"{path}:5:1: record 2: {message}")
 
 
 def test_custom_attributes_not_a_mapping_json_and_jsonl(write: Writer) -> None:
@@ -258,7 +267,8 @@ def test_custom_attributes_not_a_mapping_json_and_jsonl(write: Writer) -> None:
     with pytest.raises(ProfileError, match="custom_attributes must be a mapping") as caught:
         load_profiles(write("ca.json", json.dumps([USER, bad], indent=2)))
     assert caught.value.record == 2
-    assert caught.value.line == 9  # the line of the second element's opening brace
+    # the second element's opening brace
+    assert (caught.value.line, caught.value.column) == (9, 3)
     lines = json.dumps(USER) + "\n" + json.dumps(bad) + "\n"
     with pytest.raises(ProfileError, match="custom_attributes") as caught:
         load_profiles(write("ca.jsonl", lines))

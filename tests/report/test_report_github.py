@@ -201,3 +201,21 @@ def test_bad_yaml_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert out.splitlines()[0] == ("::error file=bad.webhook.yaml,line=2,col=8,"
                                    "title=rokt-braze::invalid YAML: found unexpected end of stream")
     assert err == "rokt-braze: bad.webhook.yaml:2:8: invalid YAML: found unexpected end of stream\n"
+
+
+def test_a_profile_yaml_error_is_annotated_at_the_profile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    from rokt_braze.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    (tmp_path / "bad.yaml").write_text("external_id: u1\ncustom_attributes:\n  a: [1, 2\n  b: 3\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.webhook.yaml").write_text(
+        "profiles: [bad.yaml]\nurl: https://example.com/\nbody: x\n", encoding="utf-8")
+    assert main(["check", "a.webhook.yaml", "--format", "github"]) == 2
+    out, err = capsys.readouterr()
+    reason = "invalid YAML: expected ',' or ']', but got ':'"
+    assert out.splitlines()[0] == f"::error file=bad.yaml,line=4,col=4,title=rokt-braze::{reason}"
+    assert err == f"rokt-braze: bad.yaml:4:4: {reason}\n"
