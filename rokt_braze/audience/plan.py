@@ -29,6 +29,7 @@ the next user probes again, a few times, and then the plain render is used for g
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from io import StringIO
@@ -47,6 +48,7 @@ from liquid.builtin.tags.if_tag import IfNode
 from liquid.builtin.tags.liquid_tag import LiquidNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 
+from rokt_braze.audience.compiled import CompiledTemplate, StaticRun, compile_template
 from rokt_braze.braze import BrazeTemplate, MessageState, Rendered, Resources, parse_template
 from rokt_braze.braze.state import CallRecord, message_state
 from rokt_braze.braze.tags.abort_message import AbortMessageNode
@@ -76,6 +78,7 @@ class _Call:
     response: CallResponse
     cached: bool  # its answer went into the message's cache
     hit: bool = False  # it was answered from the cache, so nothing was sent
+    hit_record: CallRecord | None = None  # `record.cache_hit()`, made on first use
 
 
 @dataclass
@@ -188,10 +191,10 @@ class _ConstantTemplate(BrazeTemplate):
                         state=state)
 
 
-class _Replay(Node):
+class _Replay(StaticRun):
     """A run of static statements: their text, assigns and calls, done again."""
 
-    __slots__ = ("calls", "text", "writes")
+    __slots__ = ()
 
     def __init__(self, first: Node, watches: list[_Watch]) -> None:
         super().__init__(first.token)
@@ -216,14 +219,16 @@ class _Replay(Node):
 def _replay_calls(calls: list[_Call], state: MessageState) -> None:
     """What `connected_content` would do to the state, given the answer it got before."""
     for call in calls:
-        # a fresh record each time: rendering maps its index in place
+        # a fresh record each time (a shallow copy): rendering maps its index in place
         if call.hit:
-            state.calls.append(replace(call.record))
+            state.calls.append(copy.copy(call.record))
             continue
         if call.cached and call.key in state.call_cache:
-            state.calls.append(call.record.cache_hit())  # served from the cache
+            if call.hit_record is None:
+                call.hit_record = call.record.cache_hit()
+            state.calls.append(copy.copy(call.hit_record))  # served from the cache
             continue
-        state.calls.append(replace(call.record))
+        state.calls.append(copy.copy(call.record))
         state.answers[call.key] = call.response
         if call.cached:
             state.call_cache[call.key] = call.response
@@ -287,18 +292,27 @@ class MessagePlan:
     field name -> specialised template mapping for `render_message(..., templates=...)`.
     """
 
-    def __init__(self, webhook: Webhook, resources: Resources) -> None:
+    def __init__(self, webhook: Webhook, resources: Resources, *, compile: bool = True) -> None:
         self.webhook = webhook
         self.resources = resources
         self._templates: dict[str, BrazeTemplate] | None = None
         self._attempts = _PROBE_ATTEMPTS
         #: per field: (static statements, all statements), for tests and the bench
         self.stats: dict[str, tuple[int, int]] = {}
+        #: field renders: compiled, fallen back to the interpreter (and why), interpreted
+        self.counts: Counter[str] = Counter()
+        #: False: the per-user statements run in the interpreter (the tests' reference)
+        self.compile = compile
+        self._interpreted: list[str] = []  # fields with per-user statements, not compiled
 
     def templates(self, namespaces: Mapping[str, object]) -> dict[str, BrazeTemplate] | None:
         if self._templates is None and self._attempts > 0:
             self._attempts -= 1
             self._templates = self._probe(namespaces)
+        if self._templates is None:
+            self.counts["interpreted: no plan"] += 1
+        for name in self._interpreted:
+            self.counts[f"interpreted: {name}"] += 1
         return self._templates
 
     def _probe(self, namespaces: Mapping[str, object]) -> dict[str, BrazeTemplate] | None:
@@ -322,6 +336,11 @@ class MessagePlan:
         for name, template, watches in watched:
             nodes, calls_before, static = _specialise(template.bound, watches, calls_before)
             out[name] = _specialised(template, nodes)
+            if not isinstance(out[name], _ConstantTemplate):
+                if self.compile:
+                    out[name] = compile_template(out[name], self.counts, self.resources.limits)
+                if not isinstance(out[name], CompiledTemplate):
+                    self._interpreted.append(name)
             self.stats[name] = (static, len(watches))
         return out
 

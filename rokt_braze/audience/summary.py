@@ -113,6 +113,8 @@ class ChunkResult:
     probe: tuple[int, list[Finding]] | None = None
     #: the rule of colliding eventIds and its severity (None: off), once a user had one
     identity: tuple[str, Severity | None] | None = None
+    #: field renders by the compiled path, and by the interpreter and why (`plan.counts`)
+    renders: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,6 +133,8 @@ class Tally:
     probe: tuple[str, int, list[Finding]] | None = None
     #: the rule of colliding eventIds and its severity (None: the rule is off)
     identity: tuple[str, Severity | None] | None = None
+    #: field renders: "compiled", "fallback: <why>", "interpreted" (for the bench; not shown)
+    renders: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: Tally) -> None:
         self.users += other.users
@@ -158,13 +162,16 @@ class Tally:
         if other.identity is not None:  # the same for every user of one target
             mine = self.identity or other.identity
             self.identity = min(mine, other.identity, key=lambda i: (i[0], i[1] or 0))
+        for kind, renders in other.renders.items():
+            self.renders[kind] = self.renders.get(kind, 0) + renders
 
     def add_chunk(self, chunk: ChunkResult, source: str) -> None:
         """Merge a checker's chunk result, its lines being lines of `source`."""
         part = Tally(users=chunk.users, users_with_findings=chunk.users_with_findings,
                      rules=chunk.rules, aborted=chunk.aborted, aborted_users=chunk.aborted_users,
                      malformed=[(source, line, message) for line, message in chunk.malformed],
-                     malformed_count=len(chunk.malformed), identity=chunk.identity)
+                     malformed_count=len(chunk.malformed), identity=chunk.identity,
+                     renders=chunk.renders)
         if chunk.probe is not None:
             part.probe = (source, *chunk.probe)
         groups: list[RuleCount | AbortGroup] = [*chunk.rules.values(), *chunk.aborted.values()]

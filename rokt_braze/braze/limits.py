@@ -82,7 +82,8 @@ def _setting(name: str) -> str:
 class LimitedContext(BrazeContext):
     """A render context that keeps to `Limits` and a deadline (`time.monotonic()`)."""
 
-    __slots__ = ("buffer", "deadline", "iterations", "limits", "output_size", "variables_size")
+    __slots__ = ("buffer", "deadline", "iterations", "limits", "output_size", "variables_limit",
+                 "variables_size")
     limits: Limits
     deadline: float
 
@@ -107,6 +108,7 @@ class LimitedContext(BrazeContext):
         self.iterations = 0
         self.variables_size = 0
         self.output_size = self.limits.output_size  # read after every output statement
+        self.variables_limit = self.limits.variables_size  # read at every assign
         #: what the innermost running loop writes to (its size is checked each iteration)
         self.buffer: TextIO | None = None
 
@@ -147,12 +149,16 @@ class LimitedContext(BrazeContext):
             token=None)
 
     def assign(self, key: str, val: Any) -> None:
-        """python-liquid's local namespace limit, kept as a running total (O(1) per assign)."""
-        old = self.locals.get(key, _ABSENT)
-        self.locals[key] = val
-        self.variables_size += sys.getsizeof(val, 1) - (
-            0 if old is _ABSENT else sys.getsizeof(old, 1))
-        if self.variables_size > self.limits.variables_size:
+        """python-liquid's local namespace limit, kept as a running total (O(1) per assign:
+        one dict lookup and one or two `sys.getsizeof` calls, on every `assign`/`capture`)."""
+        names = self.locals
+        old = names.get(key, _ABSENT)
+        names[key] = val
+        grown = _getsizeof(val, 1)
+        if old is not _ABSENT:
+            grown -= _getsizeof(old, 1)
+        self.variables_size += grown
+        if self.variables_size > self.variables_limit:
             raise LocalNamespaceLimitError(
                 f"variable size limit reached: this field's variables hold more than "
                 f"{self.limits.variables_size:,} bytes ({_setting('variables-size')})",
@@ -183,6 +189,7 @@ class LimitedContext(BrazeContext):
 
 
 _ABSENT = object()
+_getsizeof = sys.getsizeof
 
 
 # -- parsed templates ---------------------------------------------------------------------
@@ -205,7 +212,7 @@ def limit_nodes(nodes: Iterable[Node]) -> None:
             tail = getattr(item, "tail_filters", None) or ()
             for filter_ in (*(item.filters or ()), *tail):
                 if type(filter_) is Filter:
-                    filter_.__class__ = _LimitedFilter
+                    filter_.__class__ = LimitedFilter
 
 
 class _PositionedLimits:
@@ -286,7 +293,7 @@ class _RangeLiteral(RangeLiteral):
         return value
 
 
-class _LimitedFilter(Filter):
+class LimitedFilter(Filter):
     """A filter call that cannot make a text longer than `output_size`.
 
     python-liquid's `Filter.evaluate`, plus: a `replace` whose result would be too long is
@@ -299,9 +306,12 @@ class _LimitedFilter(Filter):
 
     def evaluate(self, left: object, context: RenderContext) -> object:
         func = context.filter(self.name, token=self.token)
-        positional_args, keyword_args = self.evaluate_args(context)
-        limit = context.limits.output_size if isinstance(context, LimitedContext) else 0
-        if limit and self.name in _MULTIPLYING and _replaced_size(left, positional_args) > limit:
+        if self.args:
+            positional_args, keyword_args = self.evaluate_args(context)
+        else:
+            positional_args, keyword_args = [], {}
+        limit = context.output_size if isinstance(context, LimitedContext) else 0
+        if limit and self.name in MULTIPLYING and replaced_size(left, positional_args) > limit:
             raise self._too_long(context)
         try:
             value = func(left, *positional_args, **keyword_args)
@@ -322,10 +332,10 @@ class _LimitedFilter(Filter):
 
 
 #: Filters whose result may be the input's length times an argument's.
-_MULTIPLYING = frozenset({"replace"})
+MULTIPLYING = frozenset({"replace"})
 
 
-def _replaced_size(left: object, args: list[object]) -> int:
+def replaced_size(left: object, args: list[object]) -> int:
     """The length `replace` would give (0 when the arguments are not texts)."""
     if not (isinstance(left, str) and len(args) >= 2):
         return 0

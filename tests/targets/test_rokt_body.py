@@ -506,3 +506,20 @@ def test_problems_come_sorted_by_offset_within_the_body() -> None:
     text = with_event(timezone="EST", start="2019-02-30T00:00:00", notifyBefore=-1)
     offsets = [p.offset for p in create(text)]
     assert len(offsets) == 3 and offsets == sorted(offsets)
+
+
+def test_value_rules_memoized_per_event_still_read_each_users_event_id() -> None:
+    """The rules that ignore eventId run once per distinct rest of the event; the eventId
+    rules, and every offset, are each body's own."""
+    first = with_event(eventId="Event_0001_user-1")
+    assert create(first) == []
+    empty = with_event(eventId="Event_0001_")
+    found = one(create(empty))
+    assert (found.rule, at(empty, found)[:13]) == ("rokt-required-field", '"Event_0001_"')
+    blank = with_event(eventId=" ", title="")
+    assert sorted(p.rule for p in create(blank)) == ["rokt-required-field"] * 2
+    # the same rest of the event at other offsets, and with values of other JSON types
+    moved = with_event(eventId="a-much-longer-event-id-" * 3, title="")
+    assert at(moved, one(create(moved))).startswith('""')
+    for value, problems in ((15, 0), (15.0, 0), (True, 1), ("-5", 1), (-0.0, 0)):
+        assert len(create(with_event(notifyBefore=value))) == problems, value

@@ -37,32 +37,42 @@ def parse_datetime(value: str) -> Stamp:
     return parse_iso(value)
 
 
-class _Checker:
-    """Collects problems for one body; `at` is where the event object sits."""
+#: A value rule's verdict before it has a place: (rule, message, key, severity).
+_Found = tuple[str, str, str, Severity | None]
+_MEMO_SIZE = 4096
 
-    def __init__(self, doc: JsonDoc, event: Mapping[str, object], at: Path) -> None:
-        self.doc, self.event, self.at = doc, event, at
-        self.out: list[Problem] = []
+
+class _Checker:
+    """Collects the value problems of one event object, by key (placed by `check_event`)."""
+
+    def __init__(self, event: Mapping[str, object]) -> None:
+        self.event = event
+        self.out: list[_Found] = []
 
     def report(self, rule: str, message: str, key: str, severity: Severity | None = None) -> None:
-        offset = self.doc.value_offset((*self.at, key))
-        self.out.append(
-            problem(rule, f"{display((*self.at, key))} {message}", "body", offset, severity)
-        )
+        self.out.append((rule, message, key, severity))
 
     def string(self, key: str) -> str | None:
         value = self.event.get(key)
         return value if isinstance(value, str) else None
 
-    def run(self) -> list[Problem]:
-        for key in ("eventId", "title", "start", "timezone"):
+    def event_id(self) -> list[_Found]:
+        """The rules that read eventId: the one value that differs for every user."""
+        event_id = self.string("eventId")
+        if event_id is not None and not event_id.strip():
+            self.report("rokt-required-field", "is empty; the Rokt API requires a value",
+                        "eventId")
+        elif event_id and event_id.endswith("_"):
+            message = f"{show(event_id)} ends in '_': the user id part rendered empty"
+            self.report("rokt-required-field", message, "eventId")
+        return self.out
+
+    def run(self) -> list[_Found]:
+        """Every other rule; they never read eventId (`check_event` memoizes them)."""
+        for key in ("title", "start", "timezone"):
             value = self.string(key)
             if value is not None and not value.strip():
                 self.report("rokt-required-field", "is empty; the Rokt API requires a value", key)
-        event_id = self.string("eventId")
-        if event_id and event_id.strip() and event_id.endswith("_"):
-            message = f"{show(event_id)} ends in '_': the user id part rendered empty"
-            self.report("rokt-required-field", message, "eventId")
         zone_id = self.timezone()
         start = self.local_datetime("start")
         end = self.local_datetime("end")
@@ -169,8 +179,45 @@ class _Checker:
 
 
 def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Problem]:
-    """Value rules for the event object found at path `at` of `doc`."""
-    return _Checker(doc, event, at).run()
+    """Value rules for the event object found at path `at` of `doc`.
+
+    Across an audience every field of the event but eventId is usually the same for every
+    user, so the rules that do not read eventId run once per distinct rest of the event
+    (memoized on its keys, JSON types and values); the eventId rules run per user.
+    """
+    found = _Checker(event).event_id()
+    key = _memo_key(event)
+    if key is None:
+        found += _Checker({k: v for k, v in event.items() if k != "eventId"}).run()
+    else:
+        rest = _memo.get(key)
+        if rest is None:
+            if len(_memo) >= _MEMO_SIZE:
+                _memo.clear()
+            rest = _memo[key] = tuple(
+                _Checker({k: v for k, v in event.items() if k != "eventId"}).run())
+        found += rest
+    return [problem(rule, f"{display((*at, name))} {message}", "body",
+                    doc.value_offset((*at, name)), severity)
+            for rule, message, name, severity in found]
+
+
+_memo: dict[tuple[object, ...], tuple[_Found, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _memo_key(event: Mapping[str, object]) -> tuple[object, ...] | None:
+    """The event without eventId as a key (types kept apart: 1, 1.0 and true differ);
+    None when a value is an object or an array (then the rules just run)."""
+    key: list[object] = []
+    for name, value in event.items():
+        if name == "eventId":
+            continue
+        kind = type(value)
+        if kind not in _SCALARS:
+            return None
+        key += (name, kind, repr(value) if kind is float else value)  # -0.0 is not 0.0
+    return tuple(key)
 
 
 def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[Problem]:
