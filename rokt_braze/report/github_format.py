@@ -15,6 +15,7 @@ from typing import TextIO
 from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult, Finding, Severity
 from rokt_braze.report import input_problem
+from rokt_braze.report.places import by_place
 from rokt_braze.report.text_format import summary_lines
 
 #: The workflow command for each severity.
@@ -36,6 +37,11 @@ def escape_property(text: str) -> str:
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Errors, then warnings, then infos; by position within each."""
     return sorted(findings, key=lambda f: (-f.severity, f.sort_key()))
+
+
+def entries(result: CheckResult) -> list[Finding]:
+    """One finding per rule and place (its `profile` naming every profile), ordered."""
+    return ordered(place.shown() for place in by_place(result.findings))
 
 
 def annotation(f: Finding) -> str:
@@ -72,7 +78,7 @@ def summary_line(result: CheckResult) -> str:
 def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
     for message in result.input_errors:
         stream.write(input_error_annotation(message, result.files) + "\n")
-    for f in ordered(result.findings):
+    for f in entries(result):
         stream.write(annotation(f) + "\n")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
@@ -94,7 +100,7 @@ def step_summary(result: CheckResult) -> str:
     if result.input_errors:
         lines += [f"- {_markdown_inline(message)}" for message in result.input_errors]
         lines.append("")
-    findings = ordered(result.findings)
+    findings = entries(result)
     if findings:
         lines += ["| Location | Rule | Severity | Message | Profile |",
                   "| --- | --- | --- | --- | --- |"]

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from rokt_braze.findings import RULES, CheckResult, Finding, Rule, Severity
 from rokt_braze.report.line_hash import line_hashes
+from rokt_braze.report.places import Place, by_place, profiles_shown
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -34,8 +35,6 @@ FINGERPRINT_KEY = "rokt-braze/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-#: profiles named in a grouped result's message before "and N more"
-SHOWN_PROFILES = 3
 
 
 def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
@@ -120,18 +119,16 @@ def invocation(result: CheckResult) -> dict[str, Any]:
 
 
 def results(findings: list[Finding], index: dict[str, int], root: Path) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str, int, int], list[Finding]] = {}
-    for f in findings:
-        groups.setdefault((f.rule, f.file, f.line, f.column), []).append(f)
     sources = {f.file: Source.read(f.file) for f in findings if f.file}
     seen: dict[str, int] = {}
     out = []
-    for (rule, file, _, _), group in groups.items():
-        location = artifact_location(file, root)
-        digest = fingerprint(rule, location.get("uri", ""), group[0].message)
+    for place in by_place(findings):
+        first = place.first
+        location = artifact_location(first.file, root)
+        digest = fingerprint(first.rule, location.get("uri", ""), first.message)
         seen[digest] = seen.get(digest, 0) + 1
-        out.append(result_of(group, index[rule], location, f"{digest}:{seen[digest]}",
-                             sources.get(file)))
+        out.append(result_of(place, index[first.rule], location, f"{digest}:{seen[digest]}",
+                             sources.get(first.file)))
     return out
 
 
@@ -151,17 +148,17 @@ class Source:
             return None
 
 
-def result_of(group: list[Finding], rule_index: int, location: dict[str, str],
+def result_of(place: Place, rule_index: int, location: dict[str, str],
               print_: str, source: Source | None) -> dict[str, Any]:
     """One alert for the findings of one rule at one place (several profiles, or a
     static rule and rendering agreeing)."""
-    first = group[0]
-    profiles = list(dict.fromkeys(f.profile for f in group if f.profile))
+    first, profiles = place.first, place.profiles
     res: dict[str, Any] = {
         "ruleId": first.rule,
         "ruleIndex": rule_index,
-        "level": LEVELS[max(f.severity for f in group)],
-        "message": {"text": first.message + _profiles_suffix(profiles)},
+        "level": LEVELS[place.severity],
+        "message": {"text": first.message + (f" [{profiles_shown(profiles)}]" if profiles
+                                             else "")},
     }
     prints = {FINGERPRINT_KEY: print_}
     if first.file:
@@ -177,14 +174,6 @@ def result_of(group: list[Finding], rule_index: int, location: dict[str, str],
     res["partialFingerprints"] = prints
     res["properties"] = {"profiles": profiles, "field": first.field}
     return res
-
-
-def _profiles_suffix(profiles: list[str]) -> str:
-    if not profiles:
-        return ""
-    shown = ", ".join(profiles[:SHOWN_PROFILES])
-    more = len(profiles) - SHOWN_PROFILES
-    return f" [{shown} and {more} more]" if more > 0 else f" [{shown}]"
 
 
 #: where a finding's region ends: Liquid markup to its close, a quoted string to its

@@ -1,10 +1,15 @@
-"""ruff-style lines: `file:line:col: rule (severity) message [profile]`, then a summary."""
+"""ruff-style lines: `file:line:col: rule (severity) message [profiles]`, then a summary.
+
+One line per rule and place (`places`): a problem the static rules and a render both
+found, or several profiles met, is one line naming the profiles.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.report.places import Place, by_place, summary
 
 
 def line_of(f: Finding) -> str:
@@ -18,16 +23,18 @@ def line_of(f: Finding) -> str:
 
 
 def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) -> None:
-    for f in result.findings:
-        stream.write(line_of(f) + "\n")
-    for line in summary_lines(result):
+    places = by_place(result.findings)
+    for place in places:
+        stream.write(line_of(place.shown()) + "\n")
+    for line in summary_lines(result, places):
         stream.write(line + "\n")
 
 
-def summary_lines(result: CheckResult) -> list[str]:
-    """The closing lines every human-facing format ends with."""
+def summary_lines(result: CheckResult, places: list[Place] | None = None) -> list[str]:
+    """The closing lines every human-facing format ends with (entries counted, one per
+    rule and place)."""
     out: list[str] = []
-    s = result.summary()
+    s = summary(result, by_place(result.findings) if places is None else places)
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
     renders = f"{s['renders']} render{'s' if s['renders'] != 1 else ''}"
     unreadable = len(result.input_errors)
