@@ -11,6 +11,7 @@ from lsprotocol import types
 from rokt_braze.findings import Finding, Severity
 from rokt_braze.lsp.checking import Checked
 from rokt_braze.lsp.text import Text
+from rokt_braze.report.places import by_place
 
 __all__ = ["RULES_URL", "SOURCE", "to_diagnostics"]
 
@@ -25,7 +26,9 @@ _SEVERITY = {
 
 def to_diagnostics(checked: Checked, text: Text) -> list[types.Diagnostic]:
     out = [_problem(p.message, p.line, p.column, text) for p in checked.problems]
-    out += [diagnostic(f, text) for f in checked.findings]
+    # one diagnostic per rule and place, as check reports them (a filter that lint and the
+    # render both reject is one diagnostic naming the profiles)
+    out += [diagnostic(place.shown(), text) for place in by_place(checked.findings)]
     return out
 
 
