@@ -106,7 +106,7 @@ PERSONAL = textwrap.dedent(
           "start": "2024-06-01T19:00:00",
           "end": "2024-06-01T21:00:00",
           "timezone": "Eastern Standard Time",
-          "notifyBefore": "30"
+          "notifyBefore": 30
         },
         "subscriptionIds": ["{{custom_attribute.${rokt:subscription_id} | join: '","'}}"]
       }

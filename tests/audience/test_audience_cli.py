@@ -16,7 +16,8 @@ from rokt_braze.cli import main
 
 @pytest.fixture
 def clean(tmp_path: Path) -> Path:
-    """Users the stock template has nothing against."""
+    """Users the stock template has nothing against but its notifyBefore string (a
+    warning every render gets)."""
     return write_jsonl(tmp_path / "clean.jsonl",
                        [make_user(n, seeded=False) for n in range(1, 6)])
 
@@ -86,19 +87,36 @@ def test_exit_status_follows_fail_on(
 
 
 def test_exit_status_0_when_everyone_passes(
-    capsys: pytest.CaptureFixture[str], clean: Path
+    capsys: pytest.CaptureFixture[str], clean: Path, webhook: Callable[..., Path]
 ) -> None:
-    status, out, err = run(capsys, str(CREATE), "--profiles", str(clean))
+    status, out, err = run(capsys, str(webhook()), "--profiles", str(clean))
     assert status == 0
     assert "All 5 users passed." in out
     assert err == ""
+
+
+def test_exit_status_0_when_every_user_has_only_the_stock_warning(
+    capsys: pytest.CaptureFixture[str], clean: Path
+) -> None:
+    """The stock template sends notifyBefore as a string: a warning for every user, which
+    does not fail the run (the default --fail-on is error)."""
+    status, out, err = run(capsys, str(CREATE), "--profiles", str(clean), "--format", "json")
+    assert (status, err) == (0, "")
+    report = json.loads(out)
+    assert report["summary"]["users_with_findings"] == 5
+    assert [(r["rule"], r["severity"], r["users"]) for r in report["rules"]] == [
+        ("rokt-notify-before", "warning", 5)]
+    status, out, _ = run(capsys, str(CREATE), "--profiles", str(clean), "--fail-on", "warning")
+    assert status == 1
+    assert "Problems for 5 of 5 users (100.0%)." in out
 
 
 def test_exit_status_1_on_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     export = write_jsonl(tmp_path / "u.jsonl", [make_user(n) for n in (4, 5)])
     status, out, _ = run(capsys, str(CREATE), "--profiles", str(export))
     assert status == 1
-    assert "Problems for 1 of 2 users (50.0%)." in out
+    assert "Problems for 2 of 2 users (100.0%)." in out  # one error, and the stock warning
+    assert out.count("rokt-subscription-ids") >= 1
 
 
 def test_report_to_a_file(capsys: pytest.CaptureFixture[str], clean: Path,

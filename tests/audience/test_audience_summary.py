@@ -297,5 +297,6 @@ def test_a_user_with_own_fixtures_is_rendered_with_them(tmp_path: Path) -> None:
     export = write_jsonl(tmp_path / "u.jsonl", users)
     summary = run_audience(str(CREATE), str(export), jobs=1)
     assert {rule: [e.user for e in c.examples] for rule, c in summary.per_rule().items()} == {
-        "header-invalid": [user_id(2)], "render-error": [user_id(2)]}
+        "header-invalid": [user_id(2)], "render-error": [user_id(2)],
+        "rokt-notify-before": [user_id(1), user_id(2), user_id(3)]}  # the stock string
     assert "answered 401" in summary.per_rule()["render-error"].examples[0].message

@@ -51,4 +51,5 @@ def test_the_console_script_leaves_a_complete_report_file(tmp_path: Path) -> Non
     assert done.returncode == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["summary"]["files"] == 1
-    assert [f["rule"] for f in report["findings"]] == ["json-unescaped", "json-unescaped"]
+    assert [f["rule"] for f in report["findings"]] == [
+        "json-unescaped", "rokt-notify-before", "json-unescaped"]  # the stock notifyBefore string

@@ -15,8 +15,9 @@ SEED = 20240521
 EXAMPLES = 120
 
 #: The stock create template, hardened: every interpolation json_escape'd, subscription ids
-#: built as a real JSON array, and abort_message for users without a subscription, an
-#: account code or a user id (the fuzzer must find nothing wrong with it).
+#: built as a real JSON array, notifyBefore a number as the Rokt reference types it, and
+#: abort_message for users without a subscription, an account code or a user id (the
+#: fuzzer must find nothing wrong with it).
 HARDENED = r"""
 name: Rokt Calendar - add event (hardened)
 target: rokt.create_event
@@ -40,7 +41,7 @@ body: |-
       "start": "{{eventStart | json_escape}}",
       "end": "{{eventEnd | json_escape}}",
       "timezone": "{{eventTZ | json_escape}}",
-      "notifyBefore": "15"
+      "notifyBefore": 15
     },
     "subscriptionIds": [{% for id in custom_attribute.${rokt:subscription_id} %}"{{id | json_escape}}"{% unless forloop.last %},{% endunless %}{% endfor %}]
   }

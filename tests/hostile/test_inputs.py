@@ -158,7 +158,8 @@ def test_filter_arity_in_liquids_words(source: str, message: str) -> None:
 
 
 def test_config_given_in_the_tool_table_form(cli: Run, tmp_path: Path) -> None:
-    config = write(tmp_path, "ci.toml", '[tool.rokt-braze]\nignore = ["json-unescaped"]\n')
+    config = write(tmp_path, "ci.toml",
+                   '[tool.rokt-braze]\nignore = ["json-unescaped", "rokt-notify-before"]\n')
     hook = REPO / "templates" / "rokt-create-event.webhook.yaml"
     code, out, err = cli("check", str(hook), "--config", str(config), "--fail-on", "warning")
     assert code == 0, out + err

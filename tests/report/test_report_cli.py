@@ -29,7 +29,7 @@ def at_repo_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     config = tmp_path / ".rokt-braze.toml"
-    config.write_text('ignore = ["json-unescaped"]\n', encoding="utf-8")
+    config.write_text('ignore = ["json-unescaped", "rokt-notify-before"]\n', encoding="utf-8")
     CONFIG[:] = ["--config", str(config)]
 
 

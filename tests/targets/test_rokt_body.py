@@ -13,6 +13,7 @@ from rokt_samples import (
     STOCK_UPDATE,
     UPDATE_URL,
     body,
+    notify_string_warning,
     request,
     stock_event,
 )
@@ -58,26 +59,38 @@ def one(problems: list[Problem]) -> Problem:
 # -- the stock template -------------------------------------------------------------------
 
 
-def test_stock_create_body_is_clean() -> None:
+def placed(problems: list[Problem]) -> list[tuple[str, int, Severity | None]]:
+    """(rule, offset, severity) of each problem, the rule's default severity spelt out."""
+    return [(p.rule, p.offset, p.severity or RULES[p.rule].severity) for p in problems]
+
+
+def test_stock_create_body_has_only_the_notify_before_string_warning() -> None:
     assert STOCK_CREATE.startswith("\n" * 9 + "{")
     assert '"notifyBefore": "15"' in STOCK_CREATE
-    assert create(STOCK_CREATE) == []
+    problems = create(STOCK_CREATE)
+    assert placed(problems) == [notify_string_warning(STOCK_CREATE)]
+    message = problems[0].message
+    assert "the Rokt reference types notifyBefore as a number" in message
+    assert "send 15 without quotes" in message
+    assert "the stock Rokt template sends a string" in message
 
 
-def test_stock_update_body_is_clean_for_update() -> None:
-    assert update(STOCK_UPDATE) == []
+def test_stock_update_body_has_only_the_notify_before_string_warning() -> None:
+    assert placed(update(STOCK_UPDATE)) == [notify_string_warning(STOCK_UPDATE)]
 
 
 def test_stock_create_body_for_a_user_without_subscriptions() -> None:
     text = STOCK_CREATE.replace(f'["{GUID_1}","{GUID_2}"]', '[""]')
-    problem = one(create(text))
+    notify, problem = create(text)
+    assert placed([notify]) == [notify_string_warning(text)]
     assert (problem.rule, problem.severity) == ("rokt-subscription-ids", None)
     assert at(text, problem).startswith('""]')
     assert "rokt:subscription_id" in problem.message
 
 
 def test_update_body_sent_to_create_misses_subscription_ids() -> None:
-    problem = one(create(STOCK_UPDATE))
+    problem, notify = create(STOCK_UPDATE)
+    assert placed([notify]) == [notify_string_warning(STOCK_UPDATE)]
     assert problem.rule == "rokt-required-field"
     assert "subscriptionIds" in problem.message
     assert at(STOCK_UPDATE, problem).startswith("{")  # the root object: no key to point at
@@ -385,9 +398,19 @@ def test_dst_skipped_when_timezone_is_unknown() -> None:
 # -- rokt-notify-before ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["15", "0", 15, 0, 1440, 15.0])
+@pytest.mark.parametrize("value", [15, 0, 1440, 15.0])
 def test_notify_before_accepted(value: object) -> None:
     assert create(with_event(notifyBefore=value)) == []
+
+
+@pytest.mark.parametrize(("value", "minutes"), [("15", 15), ("0", 0), ("1440", 1440),
+                                                ("15.0", 15)])
+def test_notify_before_as_a_numeric_string_is_a_warning(value: str, minutes: int) -> None:
+    text = with_event(notifyBefore=value)
+    problem = one(create(text))
+    assert (problem.rule, problem.severity) == ("rokt-notify-before", W)
+    assert f"send {minutes} without quotes" in problem.message
+    assert at(text, problem).startswith(f'"notifyBefore": {json.dumps(value)}')
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rokt_samples import STOCK_CREATE, STOCK_UPDATE, request
+from rokt_samples import body, request
 
 from rokt_braze.findings import Severity
 from rokt_braze.targets import detect_target, validate
@@ -108,22 +108,22 @@ def test_rokt_url_problems(
 
 def test_url_chars_that_are_already_url_invalid_are_not_reported_twice() -> None:
     url = f"{BASE}/braze test"
-    problems = validate(request(STOCK_CREATE, url=url), CREATE)
+    problems = validate(request(body(), url=url), CREATE)
     assert [(p.rule, p.offset) for p in problems] == [("url-invalid", len(BASE) + 6)]
 
 
 @pytest.mark.parametrize(
-    ("url", "body", "target"),
+    ("url", "text", "target"),
     [
-        (f"{BASE}/", STOCK_CREATE, CREATE),
-        (f"{BASE}//update", STOCK_UPDATE, UPDATE),
-        ("http://api.roktcalendar.com/v1/subscriptionevent/brazetest", STOCK_CREATE, CREATE),
+        (f"{BASE}/", body(), CREATE),
+        (f"{BASE}//update", body(ids=None), UPDATE),
+        ("http://api.roktcalendar.com/v1/subscriptionevent/brazetest", body(), CREATE),
     ],
 )
 def test_the_specific_rokt_url_problem_replaces_the_generic_one(
-    url: str, body: str, target: str
+    url: str, text: str, target: str
 ) -> None:
     """The empty segment / http scheme is one defect: reported once, as rokt-url."""
-    problems = validate(request(body, url=url), detect_target(url))
+    problems = validate(request(text, url=url), detect_target(url))
     assert [p.rule for p in problems] == ["rokt-url"]
     assert detect_target(url) == target

@@ -37,8 +37,9 @@ def parse_datetime(value: str) -> Stamp:
     return parse_iso(value)
 
 
-#: A value rule's verdict before it has a place: (rule, message, key, severity).
-_Found = tuple[str, str, str, Severity | None]
+#: A value rule's verdict before it has a place: (rule, message, key, severity, placed at
+#: the key rather than the value).
+_Found = tuple[str, str, str, Severity | None, bool]
 _MEMO_SIZE = 4096
 
 
@@ -49,8 +50,9 @@ class _Checker:
         self.event = event
         self.out: list[_Found] = []
 
-    def report(self, rule: str, message: str, key: str, severity: Severity | None = None) -> None:
-        self.out.append((rule, message, key, severity))
+    def report(self, rule: str, message: str, key: str, severity: Severity | None = None,
+               *, at_key: bool = False) -> None:
+        self.out.append((rule, message, key, severity, at_key))
 
     def string(self, key: str) -> str | None:
         value = self.event.get(key)
@@ -125,12 +127,19 @@ class _Checker:
         if isinstance(value, str):
             if not value.strip():
                 return  # reported by template_values
-            if value.isascii() and value.isdigit():
-                return  # "15" is what the Braze template sends; Rokt's binder coerces it
             if not _MINUTES.fullmatch(value):
                 self._minutes(f"{show(value)} is not a number of minutes; use a whole number")
                 return
             number: float = int(value) if "." not in value else float(value)
+            if number >= 0 and float(number).is_integer():
+                # at the key: the line that quotes the value, not where the value came from
+                message = (f"{show(value)} is a string, but the Rokt reference types "
+                           f"notifyBefore as a number of minutes: send {int(number)} without "
+                           "quotes (the stock Rokt template sends a string, which Rokt very "
+                           "likely reads as a number)")  # fmt: skip
+                self.report("rokt-notify-before", message, "notifyBefore", Severity.WARNING,
+                            at_key=True)  # fmt: skip
+                return
         elif isinstance(value, int | float):
             number = value
         else:
@@ -198,8 +207,8 @@ def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Pro
                 _Checker({k: v for k, v in event.items() if k != "eventId"}).run())
         found += rest
     return [problem(rule, f"{display((*at, name))} {message}", "body",
-                    doc.value_offset((*at, name)), severity)
-            for rule, message, name, severity in found]
+                    (doc.key_offset if at_key else doc.value_offset)((*at, name)), severity)
+            for rule, message, name, severity, at_key in found]
 
 
 _memo: dict[tuple[object, ...], tuple[_Found, ...]] = {}

@@ -104,7 +104,12 @@ def test_subscribe_export_audience_campaign_feed(
 
         assert main(["fake-braze", "log", s.braze_url]) == 0
         lines = capsys.readouterr().out.splitlines()
-        assert len(lines) == 3 and all(" sent " in line and "[202]" in line for line in lines)
+        # each delivery, then its one finding: the stock template's notifyBefore string
+        sent, findings = lines[0::2], lines[1::2]
+        assert len(sent) == 3 and all(" sent " in line and "[202]" in line for line in sent)
+        assert len(findings) == 3 and len(set(findings)) == 1
+        assert findings[0].startswith("    warning: rokt-notify-before event.notifyBefore '15' "
+                                      "is a string")
 
         # unsubscribing removes that subscription's entries from the Braze profile
         gone = requests.delete(f"{s.rokt_url}/v1/subscribe/{subscriptions['user-2']}",
