@@ -14,10 +14,11 @@ import hashlib
 import json
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rokt_braze import fastjson
 from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.audience.source import Chunk
 from rokt_braze.audience.summary import (
@@ -29,6 +30,7 @@ from rokt_braze.audience.summary import (
     RuleKey,
 )
 from rokt_braze.connected import FixtureError, check_fixtures
+from rokt_braze.fastjson import NOT_READ
 from rokt_braze.findings import Finding, Severity
 from rokt_braze.pipeline import Pipeline, Settings
 from rokt_braze.profiles import Profile
@@ -44,12 +46,6 @@ from rokt_braze.targets import event_id, event_id_policy
 from rokt_braze.webhook import load_webhook
 
 __all__ = ["Checker", "Job", "event_id_hash", "read_line"]
-
-_fast_loads: Callable[[bytes], object] | None
-try:  # the `speed` extra: a JSON parser twice as fast as `json` on export lines
-    from orjson import loads as _fast_loads
-except ImportError:  # pragma: no cover - the tests switch it off to compare
-    _fast_loads = None
 
 #: Record keys that must hold a mapping (`profile_from_record` checks them).
 _NAMESPACE_SOURCES = frozenset(MAPPING_KEYS)
@@ -155,19 +151,12 @@ class Checker:
         if chunk.records:
             yield from chunk.records
             return
-        fast = _fast_loads
         for offset, raw in enumerate(chunk.data.split(b"\n")):
             line = chunk.first_line + offset
-            # orjson reads an integer of more than 64 bits as a float, and nests deeper
-            # than `json` can: such lines (a run of 19 digits anywhere, many brackets) and
-            # anything orjson rejects go the reference way
-            if (fast is not None and raw.count(b"[") + raw.count(b"{") < _MANY_BRACKETS
-                    and _LONG_NUMBER not in raw.translate(_DIGITS)):
-                try:
-                    yield line, fast(raw)
-                    continue
-                except (ValueError, RecursionError):
-                    pass
+            value = fastjson.loads(raw)
+            if value is not NOT_READ:
+                yield line, value
+                continue
             value, error = read_line(raw, line)
             if error:
                 malformed.append((line, error))
@@ -267,13 +256,6 @@ class Checker:
 
 
 _BLANK = object()
-#: Every byte to b" " but digits to b"1": a run of 19 digits is then `_LONG_NUMBER`.
-_DIGITS = bytes(0x31 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
-_LONG_NUMBER = b"1" * 19
-#: Fewer opening brackets than this cannot nest as deep as `json`'s recursion limit.
-_MANY_BRACKETS = 256
-
-
 def read_line(raw: bytes, line: int) -> tuple[object, str]:
     """One line of an export read with `json`: (its value, "") or (`_BLANK`, "") or
     (None, why it is malformed). The reference: the fast parser may only agree with it,

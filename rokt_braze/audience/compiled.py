@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import partial
 from typing import Any, TextIO
 
-from liquid import RenderContext
+from liquid import RenderContext, Undefined
 from liquid.ast import Node
 from liquid.builtin.content import ContentNode
 from liquid.builtin.expressions import FilteredExpression, Path
@@ -92,10 +92,13 @@ class StaticRun(Node):
 class _Render:
     """One compiled render: the user's namespaces, the field's variables, the output."""
 
-    __slots__ = ("names", "namespaces", "out", "sizes", "variables")
+    __slots__ = ("misses", "names", "namespaces", "out", "sizes", "variables")
 
-    def __init__(self, namespaces: Mapping[str, object]) -> None:
+    def __init__(
+        self, namespaces: Mapping[str, object], misses: set[tuple[str | None, str]]
+    ) -> None:
         self.namespaces = namespaces
+        self.misses = misses
         self.names: dict[str, object] = {}
         self.sizes: dict[str, int] = {}  # what `sys.getsizeof` gave each variable
         self.variables = 0  # their total, as `LimitedContext.variables_size` keeps it
@@ -129,18 +132,23 @@ class CompiledTemplate(BrazeTemplate):
         self, namespaces: Mapping[str, object], state: MessageState | None = None
     ) -> Rendered:
         assert self.counts is not None
+        misses: set[tuple[str | None, str]] = set()
         try:
-            text = self.run(namespaces)
+            text = self.run(namespaces, misses)
         except Fallback as fallback:
             self.counts["fallback: " + fallback.reason] += 1
             return super().render(namespaces, state)
         self.counts["compiled"] += 1
-        return Rendered(text, [], self, namespaces, state or MessageState(Resources()))
+        state = state or MessageState(Resources())
+        return Rendered(text, self.missing(misses, state), self, namespaces, state)
 
-    def run(self, namespaces: Mapping[str, object]) -> str:
-        """The field's text for one user by the compiled steps alone; raises `Fallback`."""
+    def run(
+        self, namespaces: Mapping[str, object], misses: set[tuple[str | None, str]] | None = None
+    ) -> str:
+        """The field's text for one user by the compiled steps alone; raises `Fallback`.
+        `misses` gains the names looked up and not found, as the interpreter records them."""
         assert self.limits is not None
-        run = _Render(namespaces)
+        run = _Render(namespaces, set() if misses is None else misses)
         for step in self.steps:
             step(run)
         text = "".join(run.out)
@@ -282,7 +290,7 @@ class _Compiler:
             return _constant(None if type(expr) is Nil else expr.value)  # type: ignore[attr-defined]
         if type(expr) is not Path:
             raise _NotCompiled(type(expr).__name__)
-        return _path(expr.path, local)
+        return _path(expr, local, self.env.undefined is Undefined)
 
     def filter(self, filter_: object, left: Value, local: set[str]) -> Value:
         if type(filter_) is not LimitedFilter:
@@ -337,8 +345,13 @@ def _account(run: _Render, name: str, size: int, limits: _Limits) -> None:
         raise Fallback("variables limit")
 
 
-def _path(path: Sequence[object], local: set[str]) -> Value:
-    root, *rest = path
+def _path(expr: Path, local: set[str], lax: bool) -> Value:
+    """A variable as `RenderContext.get` finds it. A name or key that is not there is the
+    environment's `Undefined` (`lax`: the plain one, which renders blank and whose hint
+    nothing reads), noted as a miss where the interpreter's recording scope notes it:
+    a missing root name, or a missing key of a namespace or other root-level hash."""
+    root, *rest = expr.path
+    token = expr.token
     if not isinstance(root, str) or root in _RESERVED:
         raise _NotCompiled("a path that does not start with a name")
     keys: list[int | str] = []
@@ -349,36 +362,47 @@ def _path(path: Sequence[object], local: set[str]) -> Value:
         else:  # a nested path, a command (`size`, `first`, `last`)
             raise _NotCompiled("a computed or command key")
     from_locals = root in local
+    # an absent namespace reads as an empty hash in the interpreter: its keys go missing
     namespace = root in NAMESPACES
 
+    def undefined(hint: str) -> object:
+        if not lax:
+            raise Fallback("missing attribute")
+        return Undefined(root, hint=hint, token=token)
+
     def value(run: _Render) -> object:
+        recording = False  # a hash the interpreter wraps to note missing keys
         if from_locals:
             obj = run.names[root]
         else:
-            data = run.namespaces
-            if namespace and root not in data:
-                raise Fallback("an absent namespace")
             try:
-                obj = data[root]
+                obj = run.namespaces[root]
             except KeyError:
-                raise Fallback("missing attribute") from None
+                if namespace:
+                    raise Fallback("an absent namespace") from None
+                run.misses.add((None, root))
+                return undefined(f"{root!r} is undefined")
+            recording = type(obj) is not str and isinstance(obj, Mapping)
         for key in keys:
             if type(key) is int:
-                if not isinstance(obj, list):
+                if type(obj) is not list and not isinstance(obj, list):
                     raise Fallback("an index into a non-array")
                 try:
                     obj = obj[key]
                 except IndexError:
-                    raise Fallback("index out of range") from None
+                    return undefined("index out of range")
             else:
                 if not isinstance(obj, dict):
                     raise Fallback("a key of a non-hash")
                 try:
                     obj = obj[key]
                 except KeyError:
-                    raise Fallback("missing attribute") from None
-        if isinstance(obj, Mapping):  # the interpreter hands out a recording view of it
-            raise Fallback("a hash value")
+                    if recording:
+                        run.misses.add((root, key))  # type: ignore[arg-type]
+                    return undefined(f"{key!r} is undefined")
+            recording = False
+        if type(obj) is not str and isinstance(obj, Mapping):
+            raise Fallback("a hash value")  # the interpreter hands out a recording view
         return obj
 
     return value

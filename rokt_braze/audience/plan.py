@@ -175,6 +175,8 @@ class _ConstantTemplate(BrazeTemplate):
     """A field every user renders alike: its text and calls, replayed with no Liquid."""
 
     replay: _Replay | None = None
+    #: the replay's calls, their records already placed in the original source
+    _placed: list[_Call] | None = field(default=None, repr=False)
 
     def render(
         self, namespaces: Mapping[str, object], state: MessageState | None = None
@@ -183,12 +185,14 @@ class _ConstantTemplate(BrazeTemplate):
         text = ""
         if self.replay is not None:
             text = self.replay.text
-            start = len(state.calls)
-            _replay_calls(self.replay.calls, state)
-            for call in state.calls[start:]:  # as `BrazeTemplate.render` maps them
-                call.index = self.rewritten.original_index(call.index)
-        return Rendered(text=text, missing=[], template=self, namespaces=namespaces,
-                        state=state)
+            if self._placed is None:
+                index = self.rewritten.original_index  # as `BrazeTemplate.render` maps them
+                self._placed = [
+                    replace(call, record=replace(call.record, index=index(call.record.index)))
+                    for call in self.replay.calls]
+            # no Liquid maps these records in place: every user's state may share them
+            _replay_calls(self._placed, state, fresh=False)
+        return Rendered(text, [], self, namespaces, state)
 
 
 class _Replay(StaticRun):
@@ -216,22 +220,30 @@ class _Replay(StaticRun):
         return buffer.write(self.text)
 
 
-def _replay_calls(calls: list[_Call], state: MessageState) -> None:
-    """What `connected_content` would do to the state, given the answer it got before."""
+def _replay_calls(calls: list[_Call], state: MessageState, *, fresh: bool = True) -> None:
+    """What `connected_content` would do to the state, given the answer it got before.
+
+    `fresh`: append a copy of each record (a Liquid render maps their index in place)."""
     for call in calls:
-        # a fresh record each time (a shallow copy): rendering maps its index in place
         if call.hit:
-            state.calls.append(copy.copy(call.record))
-            continue
-        if call.cached and call.key in state.call_cache:
+            record = call.record
+        elif call.cached and call.key in state.call_cache:  # served from the cache
             if call.hit_record is None:
                 call.hit_record = call.record.cache_hit()
-            state.calls.append(copy.copy(call.hit_record))  # served from the cache
-            continue
-        state.calls.append(copy.copy(call.record))
-        state.answers[call.key] = call.response
-        if call.cached:
-            state.call_cache[call.key] = call.response
+            record = call.hit_record
+        else:
+            record = call.record
+            state.answers[call.key] = call.response
+            if call.cached:
+                state.call_cache[call.key] = call.response
+        state.calls.append(_copy(record) if fresh else record)
+
+
+def _copy(record: CallRecord) -> CallRecord:
+    """A shallow copy, as `copy.copy` makes it, without its generic machinery."""
+    out = object.__new__(CallRecord)
+    out.__dict__.update(record.__dict__)
+    return out
 
 
 @dataclass

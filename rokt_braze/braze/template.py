@@ -130,9 +130,18 @@ class BrazeTemplate:
                 abort.line, abort.column = self.position(abort.index)
             raise
         self._map_calls(state, calls_before)
+        return Rendered(buffer.getvalue(), self.missing(misses, state), self, namespaces, state)
+
+    def missing(
+        self, misses: set[tuple[str | None, str]], state: MessageState
+    ) -> list[Attribute]:
+        """The `${...}` attributes among the names a render looked up and did not find
+        ((namespace or None, key) pairs); the message state keeps them too."""
+        if not misses:
+            return []
         missing = [a for a in self.attributes if (a.namespace, a.name) in misses]
         state.misses |= {(a.namespace, a.name) for a in missing}
-        return Rendered(buffer.getvalue(), missing, self, namespaces, state)
+        return missing
 
     def trace(
         self, namespaces: Mapping[str, object], state: MessageState | None = None

@@ -96,10 +96,9 @@ class UserNamespaces(Mapping[str, object]):
         self._done: dict[str, object] = {}
 
     def __getitem__(self, key: str) -> object:
-        try:
-            return self._done[key]
-        except KeyError:
-            pass
+        value = self._done.get(key, _UNREAD)
+        if value is not _UNREAD:
+            return value
         if key in _STANDARD_SOURCES:
             value = self._standard(key)
             if value is None:
@@ -134,6 +133,9 @@ class UserNamespaces(Mapping[str, object]):
 
     def __repr__(self) -> str:
         return f"UserNamespaces({dict(self.items())!r})"
+
+
+_UNREAD = object()
 
 
 def _first_present(data: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
@@ -193,7 +195,13 @@ class LazyAttributes(RubyHash):
     __slots__ = ("_done",)
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
-        super().__init__((key, item) for key, item in raw.items() if item is not None)
+        if type(raw) is dict:  # parsed JSON (the common case): copied at C speed
+            super().__init__(raw)
+            if None in raw.values():
+                for key in [key for key, item in raw.items() if item is None]:
+                    dict.__delitem__(self, key)
+        else:
+            super().__init__((key, item) for key, item in raw.items() if item is not None)
         self._done: set[str] = set()
 
     def __getitem__(self, key: str) -> Any:
@@ -244,6 +252,8 @@ def _times_inside(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
+    if kind is list:  # Rokt's attributes: arrays of strings
+        return RubyArray([item if type(item) is str else _times_inside(item) for item in value])
     if isinstance(value, Mapping):
         if set(value) == {"$time"} and isinstance(value["$time"], str):
             return parse_time(value["$time"], date_only=True) or value["$time"]

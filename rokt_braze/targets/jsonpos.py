@@ -12,6 +12,8 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated, untyped
 
+from rokt_braze import fastjson
+
 Path = tuple[str | int, ...]
 
 _WS_MATCH = re.compile(r"[ \t\n\r]*").match
@@ -64,6 +66,9 @@ class JsonDoc:
 
 def parse(text: str) -> JsonDoc:
     """Parse strict JSON (no NaN/Infinity); raise `JsonError` with the error offset."""
+    value = fastjson.loads(text)  # orjson where it agrees with `json`, which decides errors
+    if value is not fastjson.NOT_READ:
+        return JsonDoc(text, value)
     try:
         return JsonDoc(text, _DECODER.decode(text))
     except json.JSONDecodeError as err:

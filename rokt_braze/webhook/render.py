@@ -57,24 +57,30 @@ def render_message(
     audience run passes templates specialised to render only what varies per user.
     """
     state = MessageState(resources or Resources())
-    result = RenderResult(RenderedRequest(webhook.method.source, "", {}, ""))
+    request = RenderedRequest(webhook.method.source, "", {}, "")
+    result = RenderResult(request)
+    chosen = templates or {}
+    calls = state.calls
     for fld in webhook.fields():
-        before = len(state.calls)
+        name = fld.name
+        before = len(calls)
         try:
-            template = (templates or {}).get(fld.name) or parse_template(
-                fld.source, name=f"{webhook.path}:{fld.name}")
+            template = chosen.get(name) or parse_template(fld.source,
+                                                          name=f"{webhook.path}:{name}")
             rendered = template.render(namespaces, state)
         except (TemplateError, MessageAborted) as err:
             raise locate(webhook, fld, err) from None
-        result.rendered[fld.name] = rendered
-        result.missing += [(fld, attr) for attr in rendered.missing]
-        result.calls += [(fld, call) for call in state.calls[before:]]
-        if fld.name == "url":
-            result.request.url = rendered.text.strip()
-        elif fld.name == "body":
-            result.request.body = rendered.text
+        result.rendered[name] = rendered
+        if rendered.missing:
+            result.missing += [(fld, attr) for attr in rendered.missing]
+        if len(calls) > before:
+            result.calls += [(fld, call) for call in calls[before:]]
+        if name == "url":
+            request.url = rendered.text.strip()
+        elif name == "body":
+            request.body = rendered.text
         else:
-            result.request.headers[fld.name.partition(":")[2]] = rendered.text.strip()
+            request.headers[name.partition(":")[2]] = rendered.text.strip()
     return result
 
 

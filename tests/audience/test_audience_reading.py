@@ -1,6 +1,6 @@
-"""Export lines read by the fast parser (orjson, the `speed` extra) give exactly what the
-reference reader (`json`, `read_line`) gives: the same values of the same types, the same
-malformed lines with the same messages."""
+"""Export lines and bodies read by the fast parser (orjson, the `speed` extra, through
+`fastjson`) give exactly what `json` gives: the same values of the same types, the same
+malformed lines with the same messages, the same body errors."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rokt_braze.audience import check
+from rokt_braze import fastjson
 from rokt_braze.audience.check import Checker, Job
 from rokt_braze.audience.source import Chunk
+from rokt_braze.targets import jsonpos
 
 pytest.importorskip("orjson")  # `.ci/run` installs the speed extra: both paths run there
 
@@ -75,7 +76,7 @@ def typed(value: Any) -> Any:
 def read(checker: Checker, data: bytes, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     with monkeypatch.context() as patch:
         if not fast:
-            patch.setattr(check, "_fast_loads", None)
+            patch.setattr(fastjson, "_orjson", None)
         malformed: list[tuple[int, str]] = []
         records = [(line, typed(value)) for line, value in
                    checker._records(Chunk(first_line=1, data=data), malformed)]
@@ -110,3 +111,20 @@ def test_edge_lines(raw: bytes, checker: Checker, monkeypatch: pytest.MonkeyPatc
     fast = read(checker, data, True, monkeypatch)
     assert fast == read(checker, data, False, monkeypatch)
     assert fast[0][0] == (1, ("dict", []))
+
+
+def parsed(text: str, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(fastjson, "_orjson", None)
+        try:
+            return typed(jsonpos.parse(text).value)
+        except jsonpos.JsonError as err:
+            return ("error", err.msg, err.pos)
+
+
+@DIFFERENTIAL
+@given(raw=lines())
+def test_bodies_parse_as_json_parses_them(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = raw.decode("utf-8", "surrogateescape")  # lone surrogates: orjson refuses them
+    assert parsed(text, True, monkeypatch) == parsed(text, False, monkeypatch)

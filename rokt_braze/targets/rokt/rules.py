@@ -212,21 +212,19 @@ def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Pro
 
 
 _memo: dict[tuple[object, ...], tuple[_Found, ...]] = {}
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _memo_key(event: Mapping[str, object]) -> tuple[object, ...] | None:
     """The event without eventId as a key (types kept apart: 1, 1.0 and true differ);
     None when a value is an object or an array (then the rules just run)."""
-    key: list[object] = []
-    for name, value in event.items():
-        if name == "eventId":
-            continue
-        kind = type(value)
-        if kind not in _SCALARS:
-            return None
-        key += (name, kind, repr(value) if kind is float else value)  # -0.0 is not 0.0
-    return tuple(key)
+    values = [value for name, value in event.items() if name != "eventId"]
+    kinds = tuple([type(value) for value in values])
+    if not _SCALARS.issuperset(kinds):
+        return None
+    if float in kinds:  # -0.0 is not 0.0
+        values = [repr(value) if type(value) is float else value for value in values]
+    return (tuple([name for name in event if name != "eventId"]), kinds, tuple(values))
 
 
 def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[Problem]:
@@ -251,8 +249,9 @@ def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: boo
     out = []
     seen: dict[str, int] = {}
     for index, value in enumerate(ids):
-        if not isinstance(value, str):
+        if type(value) is not str and not isinstance(value, str):
             continue
+        lower = value.lower()
         severity = None
         if not value:
             message = (
@@ -262,11 +261,11 @@ def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: boo
         elif not _GUID.fullmatch(value):
             hint = " (several ids in one string: join with '\",\"')" if "," in value else ""
             message = f"{show(value)} is not a GUID (8-4-4-4-12 hex digits){hint}"
-        elif value.lower() in seen:
-            message = f"repeats subscriptionIds[{seen[value.lower()]}]; list each id once"
+        elif lower in seen:
+            message = f"repeats subscriptionIds[{seen[lower]}]; list each id once"
             severity = Severity.WARNING
         else:
-            seen[value.lower()] = index
+            seen[lower] = index
             continue
         at = doc.value_offset(("subscriptionIds", index))
         out.append(

@@ -113,11 +113,13 @@ def _shape(value: object, depth: int) -> Hashable:
     if kind is dict:
         if depth >= _SHAPE_DEPTH:
             return "object"
-        return ("{", tuple([(k, _shape(v, depth + 1)) for k, v in value.items()]))  # type: ignore[attr-defined]
+        return ("{", tuple([(k, "str" if type(v) is str else _shape(v, depth + 1))
+                            for k, v in value.items()]))  # type: ignore[attr-defined]
     if kind is list:
         if depth >= _SHAPE_DEPTH:
             return "array"
-        return ("[", tuple([_shape(v, depth + 1) for v in value]))  # type: ignore[attr-defined]
+        return ("[", tuple(["str" if type(v) is str else _shape(v, depth + 1)
+                            for v in value]))  # type: ignore[attr-defined]
     if kind is float:
         return "integer" if value.is_integer() else "number"  # type: ignore[attr-defined]
     return kind.__name__  # int, bool, NoneType
