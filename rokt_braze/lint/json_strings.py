@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from rokt_braze.findings import Finding, Fix
 from rokt_braze.lint.base import FieldLint, Lint
 from rokt_braze.lint.field_model import Expr, FieldModel, Output, Ref, Text
+from rokt_braze.lint.source import regions
 
 
 @dataclass
@@ -81,35 +82,17 @@ def _scan(fl: FieldLint, model: FieldModel, declared_json: bool) -> Iterator[Fin
 def _add_escape(fl: FieldLint, output: Output) -> Fix | None:
     """`| json_escape` at the end of the `{{ ... }}` output (not for a joined array,
     whose elements need escaping one by one)."""
+    if _joins_strings(output.expr):
+        return None
     source = fl.field.source
-    if _joins_strings(output.expr) or not source.startswith("{{", output.index):
+    region = next((r for r in regions(source) if r.start == output.index), None)
+    if region is None or region.kind != "output" or region.end > len(source) or \
+            not source.startswith("}}", region.end - 2):
         return None
-    end = _closing_braces(source, output.index + 2)
-    if end < 0:
-        return None
-    while end > output.index + 2 and source[end - 1] in " \t\n-":
+    end = region.body_end
+    while end > region.body_start and source[end - 1] in " \t\n-":
         end -= 1
     return fl.fix("Add | json_escape", end, end, " | json_escape")
-
-
-def _closing_braces(source: str, start: int) -> int:
-    """Index of the `}}` that closes an output, past quoted strings and `${...}` atoms."""
-    i, quote = start, ""
-    while i < len(source):
-        char = source[i]
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif source.startswith("${", i):
-            close = source.find("}", i)
-            if close < 0:
-                return -1
-            i = close
-        elif source.startswith("}}", i):
-            return i
-        i += 1
-    return -1
 
 
 def _json_sinks(model: FieldModel) -> set[int]:

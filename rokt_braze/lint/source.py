@@ -43,7 +43,7 @@ def regions(source: str) -> Iterator[Region]:
             return
         start = m.start()
         if m.group() == "{{":
-            close = source.find("}}", start + 2)
+            close = _output_close(source, start + 2)
             end = len(source) if close < 0 else close + 2
             yield Region("output", start, end, start + 2, max(start + 2, end - 2))
             pos = end
@@ -66,6 +66,20 @@ def regions(source: str) -> Iterator[Region]:
             body = name.end() if name else start + 2
             yield Region("tag", start, close + 2, body, _body_end(source, close))
             pos = close + 2
+
+
+def _output_close(source: str, pos: int) -> int:
+    """Index of the `}}` closing an output, past `${...}` attributes: in
+    `{{${first_name}}}` the attribute's `}` is not the first half of the closing `}}`."""
+    while True:
+        close = source.find("}}", pos)
+        atom = source.find("${", pos, close if close >= 0 else len(source))
+        if atom < 0:
+            return close
+        pos = source.find("}", atom + 2)
+        if pos < 0:
+            return -1
+        pos += 1
 
 
 def _body_end(source: str, close: int) -> int:

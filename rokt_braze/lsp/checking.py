@@ -43,6 +43,8 @@ class Problem:
 @dataclass
 class Checked:
     path: str
+    #: the document version checked (the server sets it; edits apply to that text only)
+    version: int | None = None
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     #: absolute paths of the profile, fixture and config files the check read

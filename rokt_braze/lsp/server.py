@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from rokt_braze import __version__
+from rokt_braze.lsp.actions import code_actions
 from rokt_braze.lsp.checking import Checked, Problem, TransportFor, check_text
 from rokt_braze.lsp.diagnostics import to_diagnostics
 from rokt_braze.lsp.text import Text
@@ -85,6 +86,7 @@ class RoktBrazeServer(LanguageServer):
                     f"{type(err).__name__}: {err} (please report it)")])
             if self.workspace.get_text_document(uri).version != version:
                 return  # overtaken by a newer change, whose check publishes
+            checked.version = version
             self.checked[uri] = checked
             codec = document.position_codec
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
@@ -138,6 +140,20 @@ def build_server(options: Options) -> RoktBrazeServer:
         ls.checked.pop(uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix]))
+    async def code_action(ls: RoktBrazeServer, params: types.CodeActionParams,
+                          ) -> list[types.CodeAction]:  # fmt: skip
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        checked = ls.checked.get(uri)
+        if checked is None or checked.version != document.version:
+            return []  # the findings' places are of another text: wait for its check
+        text = Text(document.source, document.position_codec)
+        first = text.line_column(text.offset(params.range.start))[0]
+        last = text.line_column(text.offset(params.range.end))[0]
+        return await ls.in_worker(code_actions, checked, text, uri, first, last)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: RoktBrazeServer, params: types.DidChangeWatchedFilesParams) -> None:

@@ -1,0 +1,96 @@
+"""Code actions: a lint fix and a suppression comment, applied as an editor applies them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Session
+from lsprotocol import types
+
+pytestmark = pytest.mark.asyncio
+
+UNESCAPED = """\
+url: https://example.com/hook
+headers:
+  Content-Type: application/json
+body: |
+  {"greeting": "Hello {{${first_name}}}",
+   "id": "{{${user_id}}}"}
+"""
+
+
+def apply(text: str, edits: list[types.TextEdit]) -> str:
+    """`edits` applied to `text` (ASCII here, so a UTF-16 column is a code point)."""
+    lines = text.split("\n")
+
+    def offset(p: types.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: p.line]) + p.character
+
+    for e in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
+    return text
+
+
+async def actions(session: Session, name: str,
+                  diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+    result = await session.client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=session.uri(name)),
+        range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+def edits(session: Session, name: str, action: types.CodeAction) -> list[types.TextEdit]:
+    assert action.edit is not None and action.edit.changes is not None
+    return list(action.edit.changes[session.uri(name)])
+
+
+async def test_add_json_escape_fixes_the_unescaped_attribute(session: Session) -> None:
+    name = "greet.webhook.yaml"
+    text = UNESCAPED
+    diagnostics = await session.open(name, text)
+    first = next(d for d in diagnostics if d.code == "json-unescaped"
+                 and "first_name" in d.message)
+    offered = await actions(session, name, first)
+    fix = next(a for a in offered if a.title == "Add | json_escape")
+    assert fix.is_preferred and fix.kind == types.CodeActionKind.QuickFix
+    text = apply(text, edits(session, name, fix))
+    assert '"Hello {{${first_name} | json_escape}}"' in text
+    after = await session.change(name, text)
+    assert [d.message.split(" ")[0] for d in after if d.code == "json-unescaped"] == [
+        "${user_id}"]  # that one is gone; the other is still there
+
+
+async def test_disable_the_rule_on_this_line(session: Session) -> None:
+    name = "greet.webhook.yaml"
+    text = UNESCAPED
+    diagnostics = await session.open(name, text)
+    second = next(d for d in diagnostics if "user_id" in d.message)
+    offered = await actions(session, name, second)
+    disable = next(a for a in offered if a.title == "Disable json-unescaped on this line")
+    text = apply(text, edits(session, name, disable))
+    assert '   {% # rokt-braze: disable=json-unescaped %}"id": "{{${user_id}}}"}' in text
+    after = await session.change(name, text)
+    assert [d.message.split(" ")[0] for d in after if d.code == "json-unescaped"] == [
+        "${first_name}"]
+
+
+async def test_a_render_finding_in_a_quoted_url_can_be_disabled(session: Session) -> None:
+    name = "url.webhook.yaml"
+    text = 'url: "http://example.com/{{${first_name}}}"\nbody: ok\n'
+    diagnostics = await session.open(name, text)
+    url = next(d for d in diagnostics if d.code == "url-invalid")
+    offered = await actions(session, name, url)
+    [disable] = [a for a in offered if a.title.startswith("Disable")]
+    after = await session.change(name, apply(text, edits(session, name, disable)))
+    assert [d.code for d in after if d.code == "url-invalid"] == []
+    assert len(after) == len(diagnostics) - 1
+
+
+async def test_no_actions_for_text_that_was_not_checked_yet(session: Session) -> None:
+    name = "greet.webhook.yaml"
+    diagnostics = await session.open(name, UNESCAPED)
+    session.client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=session.uri(name), version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(
+            text="# a new first line\n" + UNESCAPED)]))
+    assert await actions(session, name, diagnostics[0]) == []
