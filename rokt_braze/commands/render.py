@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from rokt_braze.connected import Transport
     from rokt_braze.webhook import RenderResult, Webhook
 
-__all__ = ["add_arguments", "print_request", "render_result", "run"]
+__all__ = ["add_arguments", "call_block", "call_view", "cleaner", "print_request",
+           "render_result", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return report_failure(args.file, err)
     request = result.request
     failed = report_failed_calls(args.file, result)
-    clean = _cleaner(result, args.show_secrets)
+    clean = cleaner(result, args.show_secrets)
     url, body = clean(request.url), clean(request.body)
     headers = {k: clean(redact_header(k, v) if clean is not _same else v)
                for k, v in request.headers.items()}
@@ -90,7 +91,7 @@ def _same(text: str) -> str:
     return text
 
 
-def _cleaner(result: RenderResult, show_secrets: bool) -> Callable[[str], str]:
+def cleaner(result: RenderResult, show_secrets: bool) -> Callable[[str], str]:
     """What every printed string goes through: credentials in URLs, query strings, and
     any token a header or a token endpoint's answer carried, redacted (unless asked)."""
     if show_secrets:

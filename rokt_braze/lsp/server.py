@@ -27,6 +27,7 @@ from rokt_braze import __version__
 from rokt_braze.lsp.actions import code_actions
 from rokt_braze.lsp.checking import Checked, Problem, TransportFor, check_text
 from rokt_braze.lsp.diagnostics import to_diagnostics
+from rokt_braze.lsp.hover import hover_markdown
 from rokt_braze.lsp.text import Text
 
 __all__ = ["Options", "RoktBrazeServer", "build_server"]
@@ -154,6 +155,18 @@ def build_server(options: Options) -> RoktBrazeServer:
         first = text.line_column(text.offset(params.range.start))[0]
         last = text.line_column(text.offset(params.range.end))[0]
         return await ls.in_worker(code_actions, checked, text, uri, first, last)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: RoktBrazeServer, params: types.HoverParams) -> types.Hover | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text = Text(document.source, document.position_codec)
+        markdown = await ls.in_worker(hover_markdown, path_of(document.uri), document.source,
+                                      text.offset(params.position),
+                                      ls.options.hover_profiles, ls.options.transport_for)
+        if markdown is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                        value=markdown))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: RoktBrazeServer, params: types.DidChangeWatchedFilesParams) -> None:

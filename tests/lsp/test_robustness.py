@@ -46,8 +46,16 @@ async def test_hostile_files_do_not_stop_the_server(session: Session) -> None:
     assert [d.message for d in diagnostics] == [
         f"{session.folder / 'pipe.yaml'}: not a regular file; the language server reads "
         "profiles and fixtures from files only"]
-    # still serving: a good file is checked
+    # still serving: a good file is checked, and requests are answered
     assert await session.open("good.webhook.yaml", GOOD) == []
+    hover = await session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=session.uri("good.webhook.yaml")),
+        position=types.Position(line=5, character=12)))
+    assert hover is not None and "Ada" in str(hover.contents)
+    for name in HOSTILE:  # and hover over hostile text is answered too (with nothing)
+        await session.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=session.uri(name)),
+            position=types.Position(line=1, character=3)))
 
 
 async def test_a_profile_edit_rechecks_the_webhooks_that_use_it(session: Session) -> None:
