@@ -22,6 +22,7 @@ from rokt_braze.lint.source import Region, regions, tag_name
 from rokt_braze.lsp.checking import TransportFor, settings_for
 from rokt_braze.lsp.diagnostics import RULES_URL
 from rokt_braze.pipeline import Outcome, Pipeline
+from rokt_braze.profiles import Profile
 from rokt_braze.webhook import Field, parse_webhook
 
 __all__ = ["hover_markdown", "rule_doc"]
@@ -62,7 +63,7 @@ def hover_markdown(path: str, text: str, offset: int, limit: int,
 
 
 def _rendered(pipeline: Pipeline, fld: Field, region: Region,
-              profiles: list[object]) -> str | None:
+              profiles: list[Profile]) -> str | None:
     source = fld.source
     name = tag_name(source, region)
     shown = source[region.start:region.end]
@@ -77,7 +78,7 @@ def _rendered(pipeline: Pipeline, fld: Field, region: Region,
         return None
     lines = [f"`{shown}` {what}:", ""]
     for profile in profiles:
-        outcome = pipeline.render(profile, templates={fld.name: template})  # type: ignore[arg-type]
+        outcome = pipeline.render(profile, templates={fld.name: template})
         lines += [f"**{outcome.profile.name}**", *_per_profile(outcome, fld, region, name), ""]
     return "\n".join(lines).rstrip() + "\n"
 
