@@ -26,6 +26,7 @@ from pygls.uris import to_fs_path
 from rokt_braze import __version__
 from rokt_braze.lsp.actions import code_actions
 from rokt_braze.lsp.checking import Checked, Problem, TransportFor, check_text
+from rokt_braze.lsp.completion import complete, to_lsp
 from rokt_braze.lsp.diagnostics import to_diagnostics
 from rokt_braze.lsp.hover import hover_markdown
 from rokt_braze.lsp.text import Text
@@ -167,6 +168,17 @@ def build_server(options: Options) -> RoktBrazeServer:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                                         value=markdown))
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
+        trigger_characters=["{", "|", " ", '"', "."]))
+    async def completion(ls: RoktBrazeServer, params: types.CompletionParams,
+                         ) -> list[types.CompletionItem]:  # fmt: skip
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text = Text(document.source, document.position_codec)
+        offset = text.offset(params.position)
+        items = await ls.in_worker(complete, path_of(document.uri), document.source, offset,
+                                   ls.options.transport_for)
+        return to_lsp(items, text, offset)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: RoktBrazeServer, params: types.DidChangeWatchedFilesParams) -> None:

@@ -16,16 +16,18 @@ from typing import Any
 
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import http
-from rokt_braze.targets.base import EventIdPolicy, Target
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Target
 from rokt_braze.targets.jsonpos import JsonError
 from rokt_braze.targets.problem import Problem
 from rokt_braze.targets.registry import endpoints, targets
 
 __all__ = [
+    "BodyField",
     "EventIdPolicy",
     "Problem",
     "Target",
     "array_attribute",
+    "body_fields",
     "builtin_fixtures",
     "detect_target",
     "endpoint_ids",
@@ -114,6 +116,11 @@ def event_id(request: RenderedRequest, target: str | None = None) -> str | None:
         return None
     doc = http.parse_body(request.body)
     return None if isinstance(doc, JsonError) else policy.read(doc)
+
+
+def body_fields(endpoint: str | None) -> tuple[BodyField, ...]:
+    """The keys a JSON body for `endpoint` may carry (none for generic HTTP)."""
+    return () if endpoint is None else _target(endpoint).body_fields(endpoint)
 
 
 def builtin_fixtures() -> list[Mapping[str, Any]]:

@@ -6,7 +6,7 @@ from a rendered URL and method, tightens the generic HTTP rules through its `Htt
 (method, body or none), checks the body (schemas and semantic rules), brings the
 connected_content fixtures its own calls need offline (an OAuth token answer), says which
 value must differ per user (the eventId policy), and which profile attributes it writes
-as arrays (for the `array-output` lint).
+as arrays (for the `array-output` lint), and the keys its JSON body takes (for an editor).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rokt_braze.targets.jsonpos import JsonDoc
     from rokt_braze.targets.problem import Problem
 
-__all__ = ["EventIdPolicy", "Target"]
+__all__ = ["BodyField", "EventIdPolicy", "Target"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,19 @@ class EventIdPolicy:
     #: its name in messages, and how to make it vary
     name: str
     hint: str
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A key an endpoint's JSON body may carry (an editor completes them)."""
+
+    name: str
+    #: the object it belongs in: "" the top level, else its parent key (e.g. "event")
+    parent: str
+    description: str
+    required: bool
+    #: the values it takes when they are a fixed list, each with what it means
+    values: tuple[tuple[str, str], ...] = ()
 
 
 class Target(Protocol):
@@ -68,4 +81,8 @@ class Target(Protocol):
 
     def array_attribute(self, namespace: str | None, name: str) -> str | None:
         """Why attribute `namespace.${name}` is an array (the receiver writes it so), or None."""
+        ...
+
+    def body_fields(self, endpoint: str) -> tuple[BodyField, ...]:
+        """The keys a JSON body for `endpoint` may carry (none when it has no schema)."""
         ...

@@ -16,7 +16,7 @@ from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import EventIdPolicy
+from rokt_braze.targets.base import BodyField, EventIdPolicy
 from rokt_braze.targets.jsonpos import JsonDoc, JsonError, parse
 from rokt_braze.targets.problem import Problem, problem, show
 
@@ -240,6 +240,9 @@ class HttpTarget:
 
     def array_attribute(self, namespace: str | None, name: str) -> str | None:
         return None
+
+    def body_fields(self, endpoint: str) -> tuple[BodyField, ...]:
+        return ()
 
 
 TARGET = HttpTarget()

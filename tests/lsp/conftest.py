@@ -1,7 +1,10 @@
 """A real LSP client (pytest-lsp) talking to `rokt-braze lsp` over stdio.
 
-Each test gets its own server process in a temporary workspace; `Session` wraps the
-client with the few steps every test repeats (open, change, wait for diagnostics).
+One server process serves the whole run (starting one costs more than most tests);
+each test works in a folder of its own under the workspace, so its config and profiles
+are its own (the server finds a file's config from the file's folder up), and closes
+what it opened. `Session` wraps the client with the steps every test repeats (open,
+change, wait for diagnostics).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +51,18 @@ def make_client() -> LanguageClient:
     return client
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client))
-async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client),
+                    scope="session")
+async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=types.ClientCapabilities(),
-        root_uri=tmp_path.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="workspace")],
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
     ))
     yield
     await lsp_client.shutdown_session()
@@ -111,8 +120,15 @@ class Session:
 
 
 @pytest.fixture()
-def session(client: LanguageClient, tmp_path: Path) -> Session:
-    return Session(client, tmp_path)
+def session(client: LanguageClient, workspace: Path,
+            request: pytest.FixtureRequest) -> Iterator[Session]:
+    folder = workspace / request.node.name.replace("[", "-").replace("]", "")
+    folder.mkdir()
+    session = Session(client, folder)
+    yield session
+    for uri in session.versions:
+        client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
 
 
 def check_json(path: Path) -> list[dict[str, Any]]:

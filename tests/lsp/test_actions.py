@@ -6,7 +6,7 @@ import pytest
 from conftest import Session
 from lsprotocol import types
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 UNESCAPED = """\
 url: https://example.com/hook

@@ -8,7 +8,7 @@ import pytest
 from conftest import Session, check_json
 from lsprotocol import types
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 BROKEN = """\
 name: broken

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import ROOT, Session
 from lsprotocol import types
 
 from rokt_braze.profiles import sample_subscriber
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 GREETING = """\
 url: https://example.com/hook
@@ -83,7 +81,7 @@ async def test_a_rule_id_shows_its_docs_entry(session: Session) -> None:
     assert entry.splitlines()[0] in value
 
 
-async def test_plain_text_has_no_hover(session: Session, tmp_path: Path) -> None:
+async def test_plain_text_has_no_hover(session: Session) -> None:
     await session.open("greet.webhook.yaml", GREETING)
     result = await session.client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=session.uri("greet.webhook.yaml")),

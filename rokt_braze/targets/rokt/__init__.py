@@ -16,13 +16,13 @@ from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import EventIdPolicy
+from rokt_braze.targets.base import BodyField, EventIdPolicy
 from rokt_braze.targets.http import HttpContract
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
 from rokt_braze.targets.rokt.routes import CREATE, DELETE, ENDPOINTS, REMOVE, UPDATE, route
 from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
-from rokt_braze.targets.rokt.schema import event_fields, schema_problems
+from rokt_braze.targets.rokt.schema import body_fields, event_fields, schema_problems
 from rokt_braze.targets.rokt.url import check_method, check_url, detect
 
 __all__ = [
@@ -130,6 +130,10 @@ class RoktTarget:
         if namespace == "custom_attribute" and name.startswith("rokt:"):
             return "Rokt writes it as an array"
         return None
+
+    def body_fields(self, endpoint: str) -> tuple[BodyField, ...]:
+        schema = route(endpoint).schema
+        return body_fields(schema) if schema is not None else ()
 
 
 TARGET = RoktTarget()

@@ -19,9 +19,11 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rokt_braze.findings import Severity
+from rokt_braze.targets.base import BodyField
 from rokt_braze.targets.conforms import conforms
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
+from rokt_braze.targets.rokt.timezones import timezone_ids, zone_for
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -62,6 +64,32 @@ def validator(name: str) -> Draft202012Validator:
 def event_fields() -> frozenset[str]:
     """Keys the event object may carry (the same in both schemas)."""
     return frozenset(load("create_event")["$defs"]["event"]["properties"])
+
+
+@cache
+def body_fields(name: str) -> tuple[BodyField, ...]:
+    """The keys of schema `name`'s body, the event's inside "event"; `timezone` lists
+    Rokt's Windows ids (each with its IANA zone)."""
+    schema = load(name)
+    out: list[BodyField] = []
+
+    def walk(obj: Mapping[str, Any], parent: str) -> None:
+        required = set(obj.get("required", []))
+        for key, spec in obj.get("properties", {}).items():
+            ref = str(spec.get("$ref", ""))
+            out.append(BodyField(key, parent, str(spec.get("description", "")),
+                                 key in required, _values(key)))
+            if ref.startswith("#/$defs/"):
+                walk(schema["$defs"][ref.rsplit("/", 1)[1]], key)
+
+    walk(schema, "")
+    return tuple(out)
+
+
+def _values(key: str) -> tuple[tuple[str, str], ...]:
+    if key != "timezone":
+        return ()
+    return tuple((tz, str(zone_for(tz))) for tz in timezone_ids())
 
 
 def display(path: Path) -> str:
