@@ -81,12 +81,16 @@ class Rewritten:
     #: `{{ x | f }}` found inside tag markup, rewritten, in order: placeholder N is the
     #: N-th (see `SUBEXPRESSION_PREFIX`)
     subexpressions: list[str] = field(default_factory=list)
+    #: each edit's `new_start`, built on first use (`edits` is complete by then)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def original_index(self, index: int) -> int:
         """Map an index into `text` to an index into `original`."""
         if not self.edits:
             return index
-        i = bisect.bisect_right([e.new_start for e in self.edits], index) - 1
+        if self._starts is None or len(self._starts) != len(self.edits):
+            self._starts = [e.new_start for e in self.edits]
+        i = bisect.bisect_right(self._starts, index) - 1
         if i < 0:
             return index
         edit = self.edits[i]
