@@ -84,17 +84,17 @@ _STANDARD_TAGS = [
         "{% case 2 %}{% when 1, 2 %}one or two{% else %}other{% endcase %}",
         "with `when` (several values) and `else`",
     ),
-    Row(
+    _standard(
         "tag",
         "for",
-        differs(
-            "`reversed` written after `limit:`/`offset:` reverses the loop here; Ruby Liquid "
-            "(lax) ignores it there and reads it only right after the collection"
-        ),
-        "with `limit`, `offset`, `reversed`, `else` and `forloop`",
-        (_DOC, _KW),
         "{% for x in (1..5) reversed limit: 2 offset: 1 %}{{ x }}{{ forloop.index }}"
-        "{% else %}none{% endfor %}",
+        "{% else %}none{% endfor %}{% for x in (1..3) limit: 1 reversed %}{{ x }}{% endfor %}"
+        "{% for c in 'abc' offset: 1 %}[{{ c }}]{% endfor %}",
+        "with `limit`, `offset` (`continue` too), `reversed`, `else` and `forloop`; as Ruby "
+        "Liquid's lax parser reads it, `reversed` counts only right after the collection, "
+        "and a string is one item whatever the `limit`/`offset`",
+        _KW,
+        _ORACLE,
     ),
     _standard(
         "tag",
@@ -467,15 +467,29 @@ _BRAZE_FILTERS = [
 ]
 
 _UNDOCUMENTED_FILTERS = [
+    *(
+        Row(
+            "filter",
+            name,
+            NOT_IN_BRAZE,
+            "accepted here: Ruby Liquid 5.4 has it, but Braze's pages do not list it",
+            (_REGISTERED, _DOC),
+            example,
+        )
+        for name, example in (
+            ("base64_decode", "{{ 'YmxhaA==' | base64_decode }}"),
+            ("base64_url_safe_decode", "{{ 'YmxhaA==' | base64_url_safe_decode }}"),
+            ("base64_url_safe_encode", "{{ 'blah?' | base64_url_safe_encode }}"),
+        )
+    ),
     Row(
         "filter",
-        name,
-        NOT_IN_BRAZE,
-        "accepted here (python-liquid has it); neither Braze's pages nor Ruby Liquid 5.4 have "
-        "it, so Braze may reject it",
-        (_REGISTERED,),
-    )
-    for name in ("base64_decode", "base64_url_safe_decode", "base64_url_safe_encode", "sum")
+        "sum",
+        SAME,
+        "not in Ruby Liquid 5.4 (it arrived in 5.5) nor in Braze's pages: an `unknown-filter` "
+        "error; rendering past it passes the input through, as Ruby Liquid 5.4 does",
+        (_UNSUPPORTED, _ORACLE),
+    ),
 ]
 
 _OPERATORS = [

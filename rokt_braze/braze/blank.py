@@ -8,6 +8,9 @@ to a subclass with Ruby's semantics; everything else is python-liquid's own.
 `contains` is switched the same way: in Ruby Liquid it is false, not an error, when the
 left side cannot hold anything (a number, a boolean), and text looks for the right side
 written as Ruby writes it (`'true' contains true`).
+
+`rubify_expressions` makes these switches after parsing, and with them those of
+`ordering` (`<`, `>`, `<=`, `>=`) and `ranges` (`(a..b)`), in one walk over the nodes.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from liquid import is_undefined
 from liquid.builtin.expressions.logical import ContainsExpression, EqExpression, NeExpression
-from liquid.builtin.expressions.primitive import Blank
+from liquid.builtin.expressions.primitive import Blank, RangeLiteral
 
+from rokt_braze.braze.ordering import RUBY_ORDERING
+from rokt_braze.braze.ranges import RubyRangeLiteral
 from rokt_braze.braze.values import to_s as to_text
 
 if TYPE_CHECKING:
@@ -82,20 +87,22 @@ class RubyContainsExpression(ContainsExpression):
         return ruby_contains(self.left.evaluate(context), self.right.evaluate(context))
 
 
-def rubify_blank(nodes: Iterable[Node]) -> None:
-    """Switch every `== blank` / `!= blank` and every `contains` in the parsed nodes to
-    Ruby's semantics."""
+def rubify_expressions(nodes: Iterable[Node]) -> None:
+    """Switch the parsed nodes' expressions to Ruby's semantics: every `== blank` /
+    `!= blank` and every `contains` (above), `<`, `>`, `<=`, `>=` (`ordering`) and range
+    literals (`ranges`)."""
     for expression in walk(nodes):
-        if type(expression) is ContainsExpression:
+        kind = type(expression)
+        if kind is ContainsExpression:
             expression.__class__ = RubyContainsExpression
-            continue
-        if isinstance(expression, (EqExpression, NeExpression)) and _blank_side(
+        elif kind is RangeLiteral:
+            expression.__class__ = RubyRangeLiteral
+        elif kind in RUBY_ORDERING:
+            expression.__class__ = RUBY_ORDERING[kind]
+        elif (kind is EqExpression or kind is NeExpression) and _blank_side(
             expression.left, expression.right
         ) is not None:
-            if type(expression) is EqExpression:
-                expression.__class__ = BlankEqExpression
-            elif type(expression) is NeExpression:
-                expression.__class__ = BlankNeExpression
+            expression.__class__ = BlankEqExpression if kind is EqExpression else BlankNeExpression
 
 
 def walk(nodes: Iterable[Node]) -> Iterator[Any]:

@@ -1,13 +1,13 @@
 """The render context of a Braze message: python-liquid's, with Ruby Liquid's lookups.
 
-Two differences from python-liquid's `RenderContext`, both where Ruby Liquid 5.4 (what
-Braze runs) behaves otherwise:
+Where python-liquid's `RenderContext` differs from Ruby Liquid 5.4 (what Braze runs):
 
 * no built-in `now` and `today` variables. python-liquid resolves a bare `{{ now }}` to
   the machine's local time; in Ruby Liquid it is an undefined variable, so it prints
   nothing. Braze's current time is the string `'now'` given to `date`.
 * `h["size"]`, `h["first"]`, `h["last"]` are keys (a `tokens.BracketKey`); only the dot
   forms are Ruby's commands (`h.size` is the number of entries).
+* `n.size` of an integer is its size in bytes (8), as Ruby's `Integer#size` answers;
 * `hash.first` is the first `[key, value]` pair as an array (Ruby's `Hash#first`), not a
   Python tuple, so it prints and filters as an array does.
 """
@@ -20,6 +20,7 @@ from typing import Any
 from liquid import RenderContext
 from liquid.utils import ReadOnlyChainMap
 
+from rokt_braze.braze.filters.arrays import size
 from rokt_braze.braze.tokens import BracketKey
 from rokt_braze.braze.values import RubyArray
 
@@ -32,6 +33,8 @@ class BrazeContext(RenderContext):
     def get_item(self, obj: Any, key: Any) -> Any:
         if type(key) is BracketKey:  # h["size"] is the key "size", never the command
             return obj[key]
+        if key == "size" and isinstance(obj, int) and not isinstance(obj, bool):
+            return size(obj)
         if key == "first" and isinstance(obj, Mapping) and obj:
             try:
                 return obj["first"]

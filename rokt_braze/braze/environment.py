@@ -20,6 +20,7 @@ from rokt_braze.braze.limits import MAX_NESTING
 from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
+from rokt_braze.braze.tags.for_tag import RubyForTag
 from rokt_braze.braze.tags.liquid_tag import RubyLiquidTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
 from rokt_braze.braze.tags.output import (
@@ -92,7 +93,7 @@ class BrazeEnvironment(Environment):
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
         statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
-        for tag in (*BRAZE_TAG_CLASSES, *statements, RubyEcho, RubyLiquidTag):
+        for tag in (*BRAZE_TAG_CLASSES, *statements, RubyEcho, RubyLiquidTag, RubyForTag):
             self.add_tag(tag)
         register_filters(self)
 

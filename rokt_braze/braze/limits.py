@@ -59,6 +59,7 @@ from liquid.exceptions import (
 
 from rokt_braze.braze.blank import walk
 from rokt_braze.braze.context import BrazeContext
+from rokt_braze.braze.ranges import RubyRangeLiteral
 from rokt_braze.limits import Limits
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ def limit_nodes(nodes: Iterable[Node]) -> None:
             item.__class__ = _TablerowNode
         elif kind is LoopExpression:
             item.__class__ = _LoopExpression
-        elif kind is RangeLiteral:
+        elif kind is RangeLiteral or kind is RubyRangeLiteral:
             item.__class__ = _RangeLiteral
         if kind is FilteredExpression or kind is TernaryFilteredExpression:
             tail = getattr(item, "tail_filters", None) or ()
@@ -275,7 +276,7 @@ class _LoopExpression(LoopExpression):
         return islice(it, start, stop), stop - start
 
 
-class _RangeLiteral(RangeLiteral):
+class _RangeLiteral(RubyRangeLiteral):
     """`(1..n)` with more items than the loop limit allows: `join`, `map` or `reverse`
     would list them all, so the range itself is the error."""
 

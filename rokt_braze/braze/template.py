@@ -28,7 +28,7 @@ from liquid import BoundTemplate
 from liquid.builtin.expressions.filtered import Filter
 from liquid.exceptions import LiquidError, UnknownFilterError
 
-from rokt_braze.braze.blank import rubify_blank
+from rokt_braze.braze.blank import rubify_expressions
 from rokt_braze.braze.blocks import block_error
 from rokt_braze.braze.environment import BrazeEnvironment
 from rokt_braze.braze.filters.arguments import argument_error
@@ -353,11 +353,11 @@ def _bind(
     rewritten: Rewritten, name: str, *, traced: bool = False, lenient: bool = False
 ) -> BoundTemplate:
     """Parse rewritten text with a Braze environment, with the values Braze computes in
-    tag markup (see `subexpressions`) and Ruby's `blank` (see `blank`)."""
+    tag markup (see `subexpressions`) and Ruby's operators (see `blank`)."""
     env = braze_environment(traced=traced, lenient=lenient)
     bound = env.from_string(rewritten.text, name=name)
     bind_subexpressions(bound.nodes, rewritten.subexpressions, env)
-    rubify_blank(bound.nodes)
+    rubify_expressions(bound.nodes)
     limit_nodes(bound.nodes)
     return bound
 

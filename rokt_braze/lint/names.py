@@ -51,6 +51,12 @@ _FILTER_HINTS = {
     "find_index": "use a for loop",
 }
 
+#: Standard filters added to Shopify Liquid after the 5.4 Braze runs, with what to do instead.
+_LATER_FILTERS = {
+    "sum": "it arrived in Liquid 5.5, after the 5.4 Braze runs; add the items up in a for "
+           "loop with plus",
+}
+
 _ASCII_NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 
 
@@ -84,13 +90,15 @@ def filter_message(name: str) -> str:
     if name in UNSUPPORTED_FILTERS:
         hint = _FILTER_HINTS.get(name)
         return f"Braze does not support the {name} filter" + (f": {hint}" if hint else "")
+    if name in _LATER_FILTERS:
+        return f"unknown filter {name!r}: {_LATER_FILTERS[name]}"
     close = closest_filter(name)
     return f"unknown filter {name!r}" + (f": did you mean {close}?" if close else "")
 
 
 def closest_filter(name: str) -> str | None:
     """The Braze filter an unknown (not a Shopify-only) filter name most likely meant."""
-    if name in UNSUPPORTED_FILTERS:
+    if name in UNSUPPORTED_FILTERS or name in _LATER_FILTERS:
         return None
     swapped = "_".join(reversed(name.split("_")))  # escape_json -> json_escape
     if swapped in BRAZE_FILTERS:

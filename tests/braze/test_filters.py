@@ -420,7 +420,8 @@ def test_registered_names_are_braze_filters() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    sorted(UNSUPPORTED_FILTERS | {"squish", "escapejs", "safe", "find", "has", "reject", "json"}),
+    sorted(UNSUPPORTED_FILTERS
+           | {"squish", "escapejs", "safe", "find", "has", "reject", "json", "sum"}),
 )
 def test_unsupported_and_python_only_filters_are_unknown(name: str) -> None:
     with pytest.raises(UnknownFilterError, match=name):

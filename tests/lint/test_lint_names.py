@@ -45,6 +45,15 @@ def test_unknown_filter_with_its_words_swapped_suggests_the_filter(lint: LintFn)
     assert "unknown filter 'escape_json': did you mean json_escape?" in f.message
 
 
+def test_a_filter_from_a_later_liquid_says_so(lint: LintFn) -> None:
+    r = lint("""
+        url: "https://example.com/{{ ${first_name} | split: ',' | sum }}"
+    """)
+    [f] = r.of("unknown-filter")
+    assert (f.line, f.column) == r.at("sum")
+    assert "unknown filter 'sum': it arrived in Liquid 5.5" in f.message
+
+
 def test_unknown_filter_inside_connected_content_markup(lint: LintFn) -> None:
     r = lint("""
         url: https://example.com/

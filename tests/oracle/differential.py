@@ -10,9 +10,19 @@ from rokt_braze.errors import MessageAborted, TemplateError
 
 
 def render_in_rokt_braze(template: str, data: dict[str, Any]) -> tuple[bool, str]:
-    """(True, text), or (False, error) when rokt-braze rejects or fails to render."""
+    """(True, text), or (False, error) when rokt-braze rejects or fails to render.
+
+    An unknown filter is an error here, and rendering past it (what a check reports
+    beyond it) passes the input through, as Ruby Liquid's lax mode does: that render is
+    the one compared.
+    """
     try:
-        return True, parse_template(template).render(data).text
+        try:
+            return True, parse_template(template).render(data).text
+        except TemplateError as err:
+            if err.rule != "unknown-filter":
+                raise
+            return True, parse_template(template, lenient=True).render(data).text
     except (TemplateError, MessageAborted) as err:
         return False, f"{type(err).__name__}: {err}"
 

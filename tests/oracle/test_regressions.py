@@ -112,6 +112,59 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "trim-keeps-final-newline": ("{{ 1 -}}0\n", {}, "10\n"),
     "trim-before-final-newline": ("{% if true -%}\n x \n{%- endif %}\n", {}, "x\n"),
     "join-string-input": ("{{ 'abc' | join: ',' }}|{{ nothing | join: ',' }}", {}, "abc|"),
+    # for: Ruby's slice_collection, lax `reversed`, Integer() limits (kept out of the
+    # generator before; now generated)
+    "for-string-is-one-item": ("{% for c in s limit: 0 %}[{{ c }}]{% endfor %}"
+                               "{% for c in s offset: 1 %}[{{ c }}{{ forloop.length }}]{% endfor %}"
+                               "{% for c in '' %}x{% else %}E{% endfor %}", {"s": "a,b"},
+                               "[a,b][a,b1]E"),
+    "for-string-offset-continue": (
+        "{% for i in s limit: 5 %}{{ i }}{% endfor %}"
+        "{% for i in s offset: continue %}[{{ i }}]{% else %}E{% endfor %}",
+        {"s": "abc"}, "abc[abc]"),
+    "for-reversed-only-after-collection": (
+        "{% for i in arr limit: 2 reversed %}{{ i }}{% endfor %}|"
+        "{% for i in arr reversed limit: 2 %}{{ i }}{% endfor %}|"
+        "{% for i in arr offset: 1 limit: 2 reversed %}{{ i }}{% endfor %}",
+        {"arr": [1, 2, 3, 4]}, "12|21|23"),
+    "for-limit-float": ("{% for i in arr limit: 2.5 %}{{ i }}{% endfor %}", {"arr": [1, 2, 3]},
+                        FAILS),
+    "for-limit-boolean": ("{% for i in arr limit: true %}{{ i }}{% endfor %}", {"arr": [1, 2, 3]},
+                          FAILS),
+    "for-limit-nil-and-text": ("{% for i in arr limit: nil %}{{ i }}{% endfor %}|"
+                               "{% for i in arr limit: '2' %}{{ i }}{% endfor %}|"
+                               "{% for i in arr offset: ' 0x1' %}{{ i }}{% endfor %}",
+                               {"arr": [1, 2, 3]}, "123|12|23"),
+    "for-offset-continue-from-negative-offset": (
+        "{% for i in arr offset: -2 %}{{ i }}{% endfor %}"
+        "{% for i in arr offset: continue %}[{{ i }}]{% else %}E{% endfor %}",
+        {"arr": [1, 2, 3]}, "123[2][3]"),
+    # ranges: literal bounds with to_i, variable bounds with RangeLookup#to_integer
+    "range-variable-float-bound": ("{% for i in (n..3) %}{{ i }}{% endfor %}", {"n": 1.7}, FAILS),
+    "range-literal-float-bounds": ("{% for i in (1.5..3.9) %}{{ i }}{% endfor %}|"
+                                   "{% for i in ('2'..'4x') %}{{ i }}{% endfor %}", {}, "123|234"),
+    "range-text-and-nil-bounds": ("{% for i in (s..3) %}{{ i }}{% endfor %}|"
+                                  "{% for i in (missing..1) %}{{ i }}{% endfor %}", {"s": "1abc"},
+                                  "123|01"),
+    "range-float-literal-beside-variable": ("{% for i in (1.5..n) %}{{ i }}{% endfor %}",
+                                            {"n": 3}, FAILS),
+    # n.size: Ruby's Integer#size
+    "size-property-of-integer": ("{{ n.size }}|{{ x.size }}|[{{ f.size }}]",
+                                 {"n": 5, "x": 99999999999999999999, "f": 2.5}, "8|9|[]"),
+    # ordering: a number against text is an error; nil, booleans, arrays, hashes are false
+    "ordering-number-against-text": ("{% if n < s %}y{% endif %}", {"n": 5, "s": "a"}, FAILS),
+    "ordering-float-against-empty-text": ("{% if x >= s %}y{% else %}n{% endif %}",
+                                          {"x": 5.5, "s": ""}, FAILS),
+    "ordering-arrays-and-hashes-are-false": (
+        "{% if arr <= arr %}y{% else %}n{% endif %}{% if arr > 1 %}y{% else %}n{% endif %}"
+        "{% if h >= h %}y{% else %}n{% endif %}", {"arr": [1], "h": {"a": 1}}, "nnn"),
+    "ordering-short-circuit": ("{% if true or n < s %}y{% endif %}"
+                               "{% if false and n < s %}y{% else %}n{% endif %}",
+                               {"n": 5, "s": "a"}, "yn"),
+    "at-least-at-most-nan": ("{{ 0.0 | divided_by: 0 | at_least: 0 }}|"
+                             "{{ 0.0 | divided_by: 0 | at_most: 0 }}", {}, "NaN|NaN"),
+    # `sum` arrived in Liquid 5.5: an unknown filter, rendered past as the input
+    "sum-is-not-in-liquid-5-4": ("{{ nums | sum }}", {"nums": [1, 2.5]}, "12.5"),
 }
 
 

@@ -7,8 +7,9 @@
   `money` and `date`;
 * removes what Braze documents as unsupported (`UNSUPPORTED_FILTERS`) and what python-liquid
   has but Braze's Ruby Liquid does not (`find`/`has`/`reject`, which arrived in Shopify
-  Liquid with the `find_index` Braze marks unsupported; `squish`, `escapejs`, `safe`; and
-  python-liquid's optional "extra" filters), so `strict_filters` rejects them when parsing;
+  Liquid with the `find_index` Braze marks unsupported; `sum`, which arrived in Liquid 5.5,
+  after the 5.4 Braze runs; `squish`, `escapejs`, `safe`; and python-liquid's optional
+  "extra" filters), so `strict_filters` rejects them when parsing;
 * replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
   the math filters; `strings`: `escape`, `escape_once`, `slice`, `split`, `truncate`,
   `truncatewords`, and Ruby's text for the input of the other string filters; `arrays`:
@@ -17,7 +18,7 @@
   differential tests against Ruby Liquid;
 * keeps every other standard Shopify Liquid filter as python-liquid implements it. Braze's
   list "may not be complete", and it runs Shopify Liquid 5, so standard filters it does not
-  mention (`escape_once`, `url_decode`, `base64_decode`, `sum`, ...) stay available.
+  mention (`escape_once`, `url_decode`, `base64_decode`, ...) stay available.
 
 `BRAZE_FILTERS` is the resulting set of names; `UNSUPPORTED_FILTERS` lets a linter say
 "Braze does not support this filter" rather than "unknown filter".
@@ -104,6 +105,7 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
         "find",
         "has",
         "reject",
+        "sum",
         "squish",
         "escapejs",
         "safe",
@@ -129,7 +131,7 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
 _KEPT_STANDARD: frozenset[str] = frozenset(
     {
         # array
-        "concat", "sum", "where",
+        "concat", "where",
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
         "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",

@@ -155,12 +155,19 @@ def _to_int(number: Number, rounding: str) -> int:
 
 def at_least(value: object, minimum: object) -> int | float:
     number, bound = _operands(value, minimum)
-    return to_result(bound if bound > number else number)
+    return to_result(bound if _exceeds(bound, number) else number)
 
 
 def at_most(value: object, maximum: object) -> int | float:
     number, bound = _operands(value, maximum)
-    return to_result(bound if bound < number else number)
+    return to_result(bound if _exceeds(number, bound) else number)
+
+
+def _exceeds(left: Number, right: Number) -> bool:
+    """Ruby's `left > right`: false when either is NaN (a Python Decimal would raise)."""
+    if any(isinstance(side, Decimal) and side.is_nan() for side in (left, right)):
+        return False
+    return left > right
 
 
 def round_(value: object, places: object = 0) -> int | float:

@@ -184,9 +184,8 @@ def size(value: object) -> int:
     if isinstance(value, (str, list, tuple, Mapping, range)):
         return len(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        if -(2**62) <= value < 2**62:  # a machine word
-            return 8
-        return (value.bit_length() + 63) // 64 * 8
+        # Ruby's `Integer#size`: a machine word, or the bytes a larger magnitude needs
+        return max(8, (abs(value).bit_length() + 7) // 8)
     return 0
 
 
