@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from rokt_braze.config import Config
 
 #: Bump when the entry format changes.
-FORMAT = "1"
+FORMAT = "2"  # 2: findings keep the calls behind them
 #: Entries not used for this long are deleted, at most once a day (on a write).
 MAX_AGE_SECONDS = 30 * 24 * 3600
 PRUNE_EVERY_SECONDS = 24 * 3600
@@ -144,7 +144,8 @@ class Entry:
     def from_json(cls, doc: dict[str, Any]) -> Entry:
         findings = [
             Finding(d["rule"], Severity.parse(d["severity"]), d["message"], d["file"],
-                    d["line"], d["column"], d["field"], d["profile"])
+                    d["line"], d["column"], d["field"], d["profile"],
+                    calls=tuple(d.get("calls", ())))
             for d in doc["findings"]
         ]
         return cls(findings, [(c[0], c[1]) for c in doc["cases"]], doc["renders"],

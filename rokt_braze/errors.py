@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class RoktBrazeError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -54,6 +56,9 @@ class TemplateError(RoktBrazeError):
         self.rule = rule
         self.source_name = source_name
         self.field = field
+        #: connected_content calls made before the render stopped, as (field, CallRecord)
+        #: pairs (set by `render_message`), the failing call last when a call failed
+        self.calls: list[Any] = []
 
 
 class MessageAborted(RoktBrazeError):
@@ -77,3 +82,5 @@ class MessageAborted(RoktBrazeError):
         self.index = index
         self.line = line
         self.column = column
+        #: connected_content calls made before the message stopped (see `TemplateError`)
+        self.calls: list[Any] = []

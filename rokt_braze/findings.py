@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -144,6 +146,10 @@ class Finding:
     field: str = ""
     profile: str = ""
     fix: Fix | None = dataclasses.field(default=None, compare=False, repr=False)
+    #: the connected_content calls behind a render finding, as `render --as json` shows
+    #: them (redacted): those its render made at its place; not part of its identity either
+    calls: tuple[Mapping[str, Any], ...] = dataclasses.field(default=(), compare=False,
+                                                            repr=False)
 
     def with_(self, **changes: object) -> Finding:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -161,6 +167,7 @@ class Finding:
             "field": self.field,
             "profile": self.profile,
             "message": self.message,
+            **({"calls": [dict(c) for c in self.calls]} if self.calls else {}),
         }
 
 

@@ -7,7 +7,6 @@ import argparse
 import json
 import shlex
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rokt_braze.cli_util import (
@@ -22,23 +21,15 @@ from rokt_braze.cli_util import (
 )
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.limits import BODY_PREVIEW
-from rokt_braze.secrets import (
-    redact,
-    redact_header,
-    redact_params,
-    redact_userinfo,
-    secret_json_values,
-    secret_values,
-)
+from rokt_braze.secrets import redact_header, redact_userinfo
 
 if TYPE_CHECKING:
-    from rokt_braze.braze.state import CallRecord
     from rokt_braze.config import Config
     from rokt_braze.connected import Transport
     from rokt_braze.webhook import RenderResult, Webhook
 
-__all__ = ["add_arguments", "call_block", "call_view", "cleaner", "print_request",
-           "render_result", "run"]
+__all__ = ["add_arguments", "call_block", "print_calls", "print_request", "render_result",
+           "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +56,7 @@ def add_profile(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rokt_braze.config import load_config
     from rokt_braze.webhook import load_webhook
+    from rokt_braze.webhook.calls import call_view, cleaner, unredacted
 
     config = load_config(args.config)
     if not args.live:
@@ -74,65 +66,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = render_result(args, webhook, config, transport)
     except (MessageAborted, TemplateError) as err:
-        return report_failure(args.file, err)
+        status = report_failure(args.file, err)
+        if args.calls:  # the calls made before it stopped, which may be why it did
+            clean = cleaner({}, [call for _, call in err.calls], args.show_secrets)
+            print_calls([call_view(fld, call, clean) for fld, call in err.calls], args.as_,
+                        sys.stdout)
+        return status
     request = result.request
     failed = report_failed_calls(args.file, result)
-    clean = cleaner(result, args.show_secrets)
+    clean = cleaner(request.headers, [call for _, call in result.calls], args.show_secrets)
     url, body = clean(request.url), clean(request.body)
-    headers = {k: clean(redact_header(k, v) if clean is not _same else v)
+    headers = {k: clean(redact_header(k, v) if clean is not unredacted else v)
                for k, v in request.headers.items()}
-    calls = [call_view(fld.name, *fld.position(call.index), call, clean)
-             for fld, call in result.calls] if args.calls else None
+    calls = [call_view(fld, call, clean) for fld, call in result.calls] if args.calls else None
     print_request(request.method, url, headers, body, args.as_, sys.stdout, calls)
     return EXIT_FINDINGS if failed else EXIT_OK
-
-
-def _same(text: str) -> str:
-    return text
-
-
-def cleaner(result: RenderResult, show_secrets: bool) -> Callable[[str], str]:
-    """What every printed string goes through: credentials in URLs, query strings, and
-    any token a header or a token endpoint's answer carried, redacted (unless asked)."""
-    if show_secrets:
-        return _same
-    secrets = secret_values(result.request.headers)
-    for _, call in result.calls:
-        secrets += secret_values(call.request_headers) + secret_json_values(call.response_body)
-
-    def clean(text: str) -> str:
-        return redact(redact_params(redact_userinfo(text)), secrets)
-
-    return clean
-
-
-def call_view(field: str, line: int, column: int, call: CallRecord,
-              clean: Callable[[str], str]) -> dict[str, Any]:
-    """One call as `--calls` shows it (the `--as json` keys), passed through `clean`."""
-    def headers(pairs: dict[str, str]) -> dict[str, str]:
-        if clean is _same:
-            return dict(pairs)
-        return {k: clean(redact_header(k, v)) for k, v in pairs.items()}
-
-    return {
-        "field": field, "line": line, "column": column,
-        "method": call.method,
-        "url": clean(call.url),
-        "request_headers": headers(call.request_headers),
-        "request_body": None if call.request_body is None else clean(call.request_body),
-        "answered_by": clean(call.answered_by) or "not answered",
-        "status": call.status,
-        "response_headers": headers(call.response_headers),
-        "response_body": clean(call.response_body),
-        "response_size": call.response_size,
-        "response_truncated": call.response_size > BODY_PREVIEW,
-        "duration_ms": round(call.duration_ms, 3),
-        "attempts": call.attempts,
-        "retry": call.retry,
-        "save": call.save,
-        "cache": None if call.cache_ttl is None else
-        {"key": clean(call.cache_key), "max_age": call.cache_ttl},
-    }
 
 
 def render_result(
@@ -203,14 +151,26 @@ def print_request(method: str, url: str, headers: dict[str, str], body: str, sty
         for k, v in headers.items():
             out.write(f"{k}: {v}\n")
         out.write("\n" + body + ("\n" if body and not body.endswith("\n") else ""))
-    if calls is not None:  # after a curl command line, as shell comments
-        prefix = "# " if style == "curl" else ""
-        for n, call in enumerate(calls, 1):
+    if calls is not None:
+        out.write("\n")
+        print_calls(calls, style, out)
+
+
+def print_calls(calls: list[dict[str, Any]], style: str, out: TextIO) -> None:
+    """One block per call (`call_view`); after a curl command line, as shell comments;
+    with `--as json`, `{"calls": [...]}`."""
+    if style == "json":
+        json.dump({"calls": calls}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    prefix = "# " if style == "curl" else ""
+    for n, call in enumerate(calls, 1):
+        if n > 1:
             out.write("\n")
-            out.writelines(f"{prefix}{line}".rstrip() + "\n"
-                           for line in call_block(n, len(calls), call))
-        if not calls:
-            out.write(f"\n{prefix}no connected_content calls\n")
+        out.writelines(f"{prefix}{line}".rstrip() + "\n"
+                       for line in call_block(n, len(calls), call))
+    if not calls:
+        out.write(f"{prefix}no connected_content calls\n")
 
 
 def call_block(n: int, total: int, call: dict[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from rokt_braze.braze import parse_template
-from rokt_braze.commands.render import call_block, call_view, cleaner
+from rokt_braze.commands.render import call_block
 from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES
 from rokt_braze.lint.source import Region, regions, tag_name
@@ -24,6 +24,7 @@ from rokt_braze.lsp.diagnostics import RULES_URL
 from rokt_braze.pipeline import Outcome, Pipeline
 from rokt_braze.profiles import Profile
 from rokt_braze.webhook import Field, parse_webhook
+from rokt_braze.webhook.calls import call_view, cleaner
 
 __all__ = ["hover_markdown", "rule_doc"]
 
@@ -111,7 +112,7 @@ def _per_profile(outcome: Outcome, fld: Field, region: Region, name: str) -> lis
         return [f"error: {err.rule} {err.message} (line {err.line}, column {err.column})"]
     result = outcome.result
     assert result is not None
-    clean = cleaner(result, show_secrets=False)
+    clean = cleaner(result.request.headers, [call for _, call in result.calls])
     if name == "connected_content":
         calls = [(f, c) for f, c in result.calls
                  if f.name == fld.name and region.start <= c.index < region.end]
@@ -119,7 +120,7 @@ def _per_profile(outcome: Outcome, fld: Field, region: Region, name: str) -> lis
             return ["not called for this profile"]
         out = []
         for n, (f, call) in enumerate(calls, 1):
-            view = call_view(f.name, *fld.position(call.index), call, clean)
+            view = call_view(f, call, clean)
             out += ["```text", *call_block(n, len(calls), view), "```"]
         return out
     rendered = result.rendered.get(fld.name)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rokt_braze.braze import BrazeTemplate, Resources, parse_template
+from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Severity
 from rokt_braze.lint import lint_webhook, unknown_tag_message
@@ -65,6 +66,15 @@ class Outcome:
             raise self.aborted
         assert self.result is not None
         return self.result.request
+
+    @property
+    def calls(self) -> list[tuple[Field, CallRecord]]:
+        """Every connected_content call the render made, in order; when the render
+        stopped, the calls made until then (the failing one last)."""
+        if self.result is not None:
+            return self.result.calls
+        stopped = self.error or self.aborted
+        return stopped.calls if stopped is not None else []
 
     @property
     def abort_reason(self) -> str | None:
@@ -258,11 +268,12 @@ class Pipeline:
         secrets: list[str] = []
         if outcome.result is not None:
             secrets = secret_values(outcome.result.request.headers)
+        behind = _CallsBehind(outcome)
         return dedupe(
             Finding(i.rule, severity, shown(i.message + (RECOVERED if i.recovered else ""),
                                             secrets),
                     file=self.webhook.path, line=line, column=column, field=i.field,
-                    profile=outcome.profile.name)
+                    profile=outcome.profile.name, calls=behind.at(i.field, line, column))
             for i, severity, (line, column) in self._judged(outcome, positioned=True)
         )
 
@@ -365,6 +376,31 @@ class Pipeline:
                 template += self.probe(outcome)
                 yield profile.name, self.findings(outcome)
         yield "", dedupe(template)
+
+
+class _CallsBehind:
+    """The calls an outcome made at a place (a connected_content tag), as `call_view`s:
+    what a finding there came from. Views are made only when a finding asks."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self._at: dict[tuple[str, int, int], tuple[dict[str, Any], ...]] | None = None
+
+    def at(self, fld: str, line: int, column: int) -> tuple[dict[str, Any], ...]:
+        if not self.outcome.calls or not line:
+            return ()
+        if self._at is None:
+            from rokt_braze.webhook.calls import call_view, cleaner
+
+            calls = self.outcome.calls
+            result = self.outcome.result
+            clean = cleaner(result.request.headers if result else {}, [c for _, c in calls])
+            at: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+            for f, call in calls:
+                view = call_view(f, call, clean)
+                at.setdefault((f.name, view["line"], view["column"]), []).append(view)
+            self._at = {place: tuple(views) for place, views in at.items()}
+        return self._at.get((fld, line, column), ())
 
 
 def shown(message: str, secrets: Iterable[str] = ()) -> str:

@@ -2,7 +2,9 @@
 
 One finding per rule and place (`places`): `profiles` lists every profile that met it
 (empty when only the static rules found it), `profile` is the first of them ("" for none),
-`severity` the worst; `summary` counts these entries.
+`severity` the worst; `summary` counts these entries. A finding a connected_content call
+led to (a failed or non-2xx call, `:retry` giving up) lists under `calls` the calls made
+at its place, one per profile, with the keys of `render --as json` (credentials redacted).
 """
 
 from __future__ import annotations
@@ -29,5 +31,10 @@ def write(result: CheckResult, stream: TextIO, fail_on: Severity | None = None) 
 
 def entry(place: Place) -> dict[str, object]:
     profiles = place.profiles
-    doc = place.first.with_(severity=place.severity, profile=profiles[0] if profiles else "")
-    return {**doc.to_dict(), "profiles": profiles}
+    first = place.first.with_(severity=place.severity, profile=profiles[0] if profiles else "",
+                              calls=())
+    doc: dict[str, object] = {**first.to_dict(), "profiles": profiles}
+    calls = [{"profile": f.profile, **c} for f in place.findings for c in f.calls]
+    if calls:
+        doc["calls"] = calls
+    return doc

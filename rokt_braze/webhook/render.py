@@ -51,7 +51,8 @@ def render_message(
     *,
     templates: Mapping[str, BrazeTemplate] | None = None,
 ) -> RenderResult:
-    """Render every field for one user. Raises TemplateError or MessageAborted.
+    """Render every field for one user. Raises TemplateError or MessageAborted, carrying
+    the connected_content calls made until then (`calls`).
 
     `templates` (field name -> template) replaces the parsed source of those fields; an
     audience run passes templates specialised to render only what varies per user.
@@ -69,7 +70,9 @@ def render_message(
                                                           name=f"{webhook.path}:{name}")
             rendered = template.render(namespaces, state)
         except (TemplateError, MessageAborted) as err:
-            raise locate(webhook, fld, err) from None
+            stopped = locate(webhook, fld, err)
+            stopped.calls = [*result.calls, *((fld, call) for call in calls[before:])]
+            raise stopped from None
         result.rendered[name] = rendered
         if rendered.missing:
             result.missing += [(fld, attr) for attr in rendered.missing]
