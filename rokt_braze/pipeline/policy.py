@@ -78,29 +78,34 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def cap(findings: list[Finding], limit: int) -> list[Finding]:
-    """Sorted findings with at most `limit` of each rule per file (0: no cap); the rest
-    of a rule become one finding, at the first left out, that says how many there are.
+    """Sorted findings at most `limit` places (line and column) of each rule per file (0: no
+    cap), every profile's finding at a place kept; the rest of a rule become one finding, at
+    the first place left out, that says how many more places (report entries) there are.
 
-    It carries the worst severity of those it stands for, so the exit status is the same
-    with the cap as without it; a 200,000-line template stays a readable report.
+    Places, not findings, because a report shows one entry per rule and place however many
+    profiles met it. The summary finding carries the worst severity of those it stands for,
+    so the exit status is the same with the cap as without it; a 200,000-line template
+    stays a readable report.
     """
     if limit <= 0:
         return findings
-    shown: dict[tuple[str, str], int] = {}
+    shown: dict[tuple[str, str], set[tuple[int, int]]] = {}
     left: dict[tuple[str, str], list[Finding]] = {}
     out = []
     for f in findings:
-        key = (f.file, f.rule)
-        if shown.get(key, 0) < limit:
-            shown[key] = shown.get(key, 0) + 1
+        key, place = (f.file, f.rule), (f.line, f.column)
+        places = shown.setdefault(key, set())
+        if place in places or len(places) < limit:
+            places.add(place)
             out.append(f)
         else:
             left.setdefault(key, []).append(f)
     for (_, rule), rest in left.items():
         first = rest[0]
+        more = len({(f.line, f.column) for f in rest})
         out.append(first.with_(
-            severity=max(f.severity for f in rest), profile="", message=(
-                f"{len(rest):,} more {rule} finding{'s' if len(rest) > 1 else ''} in this file "
-                f"from here on, not listed (only the first {limit} of a rule are; "
+            severity=max(f.severity for f in rest), profile="", calls=(), message=(
+                f"{more:,} more {rule} finding{'s' if more > 1 else ''} in this file from here "
+                f"on, not listed (only the first {limit} of a rule are; "
                 "max-findings-per-rule in [tool.rokt-braze])")))
     return sorted(out, key=Finding.sort_key)

@@ -92,3 +92,24 @@ def test_the_exit_status_still_reads_every_finding() -> None:
     assert result.worst() is Severity.ERROR
     assert report(result, "text").count("(error)") == 1
     assert len(result.findings) == 2  # the result itself is untouched
+
+
+def test_the_cap_counts_places_so_every_profile_of_a_listed_place_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path(".rokt-braze.toml").write_text("max-findings-per-rule = 3\n", encoding="utf-8")
+    Path("p1.json").write_text('{"external_id": "u1"}', encoding="utf-8")
+    Path("p2.json").write_text('{"external_id": "u2"}', encoding="utf-8")
+    Path("m.liquid").write_text("{{ ${first_name} }}\n" * 5, encoding="utf-8")
+    from rokt_braze.config import load_config
+
+    settings = Settings.make(load_config(None), profiles=["p1.json", "p2.json"])
+    result = check_files(["m.liquid"], settings)
+    missing = [f for f in result.findings if f.rule == "missing-attribute"]
+    assert [(f.line, f.profile) for f in missing] == [
+        (1, "u1"), (1, "u2"), (2, "u1"), (2, "u2"), (3, "u1"), (3, "u2"), (4, "")]
+    assert missing[-1].message.startswith("2 more missing-attribute findings in this file")
+    lines = report(result, "text").splitlines()
+    assert [line.split(":")[1] for line in lines if "missing-attribute" in line] == [
+        "1", "2", "3", "4"]
