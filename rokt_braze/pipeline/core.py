@@ -32,7 +32,14 @@ from rokt_braze.pipeline.resources import Settings
 from rokt_braze.profiles import Profile
 from rokt_braze.request import RenderedRequest
 from rokt_braze.secrets import redact, redact_userinfo, secret_values
-from rokt_braze.targets import detect_target, endpoint_ids, event_id, event_id_policy, validate
+from rokt_braze.targets import (
+    Problem,
+    detect_target,
+    endpoint_ids,
+    event_id,
+    event_id_policy,
+    validate,
+)
 from rokt_braze.webhook import Field, RenderResult, Webhook, parse_field, render_message
 
 __all__ = ["Issue", "Outcome", "Pipeline", "declared_target"]
@@ -95,8 +102,9 @@ class Issue(NamedTuple):
     column: int = 0
     #: an index into the field's source (-1: none), for a place not known yet
     source_index: int = -1
-    #: an offset into the field's rendered text (a request problem), mapped back on demand
-    offset: int | None = None
+    #: a problem in the rendered request: its offset into the field's rendered text is
+    #: read (and mapped back) only when the issue is placed
+    problem: Problem | None = None
     #: found in a render that recovered from an unknown filter (see `Outcome.recovered_from`)
     recovered: bool = False
 
@@ -256,7 +264,7 @@ class Pipeline:
             return out
         for p in validate(result.request, outcome.target):
             out.append(Issue(p.rule, p.severity or RULES[p.rule].severity, p.message, p.field,
-                             offset=p.offset))
+                             problem=p))
         return out
 
     def rules(self, outcome: Outcome) -> set[tuple[str, Severity]]:
@@ -299,12 +307,12 @@ class Pipeline:
         fld = self._field(issue.field)
         if fld is None:
             return 0, 0
-        if issue.offset is None:
+        if issue.problem is None:
             return fld.position(issue.source_index)
-        index = -1
+        index, offset = -1, issue.problem.offset
         output = outcome.result.rendered.get(fld.name) if outcome.result else None
-        if output is not None and issue.offset >= 0:
-            index = output.source_index(_unstripped(output.text, issue.offset, fld.name))
+        if output is not None and offset >= 0:
+            index = output.source_index(_unstripped(output.text, offset, fld.name))
         return fld.position(index)
 
     def _field(self, name: str) -> Field | None:

@@ -79,9 +79,12 @@ def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
     specific = receiver.validate(request, target, doc)
     if not specific:
         return generic
-    taken = {(p.field, p.offset) for p in specific}
+    # (offsets are read only where they decide something: a body problem's costs a scan)
+    fields = {p.field for p in generic}
+    taken = {(p.field, p.offset) for p in specific if p.field in fields}
     kept = [p for p in generic if (p.field, p.offset) not in taken]
-    return sorted(kept + specific, key=_place)
+    out = kept + specific
+    return sorted(out, key=_place) if len(out) > 1 else out
 
 
 @lru_cache(maxsize=4096)

@@ -6,6 +6,7 @@ without importing the dispatcher that imports them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rokt_braze.findings import RULES, Severity
@@ -28,11 +29,38 @@ class Problem:
 
 
 def problem(
-    rule: str, message: str, field: str, offset: int = -1, severity: Severity | None = None
+    rule: str, message: str, field: str, offset: int | Callable[[], int] = -1,
+    severity: Severity | None = None,
 ) -> Problem:
-    """Build a `Problem`, refusing unknown rule ids and dropping a redundant severity."""
+    """Build a `Problem`, refusing unknown rule ids and dropping a redundant severity.
+
+    `offset` may be a function that finds it: it is then called when the offset is first
+    read (placing a value in a JSON body scans the whole text, and a caller that only
+    counts rules, like an audience run, never reads it)."""
     default = RULES[rule].severity  # KeyError here is a programming error, not user input
-    return Problem(rule, message, field, offset, None if severity == default else severity)
+    severity = None if severity == default else severity
+    if callable(offset):
+        return _PlacedOnRead(rule, message, field, offset, severity)
+    return Problem(rule, message, field, offset, severity)
+
+
+class _PlacedOnRead(Problem):
+    """A `Problem` whose offset is looked up on first read; equal to the plain one."""
+
+    def __init__(
+        self, rule: str, message: str, field: str, find: Callable[[], int],
+        severity: Severity | None,
+    ) -> None:
+        self.__dict__.update(rule=rule, message=message, field=field, severity=severity,
+                             _find=find)  # as the frozen dataclass's own __init__ would
+
+    @property
+    def offset(self) -> int:
+        found = self.__dict__.get("_offset")
+        if found is None:
+            found = self.__dict__["_find"]()
+            object.__setattr__(self, "_offset", found)
+        return found  # type: ignore[no-any-return]
 
 
 def show(value: object, limit: int = 60) -> str:

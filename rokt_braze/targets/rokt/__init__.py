@@ -64,7 +64,7 @@ def _check_body(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[
         if isinstance(event, Mapping):
             out += check_event(doc, event, ("event",))
     out += check_subscription_ids(doc, root, update)
-    return sorted(out, key=lambda p: p.offset)
+    return sorted(out, key=lambda p: p.offset) if len(out) > 1 else out
 
 
 def _is_flat(root: Mapping[str, object]) -> bool:

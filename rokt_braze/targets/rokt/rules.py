@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rokt_braze.findings import Severity
 from rokt_braze.iso8601 import Stamp, parse_iso
@@ -207,7 +207,8 @@ def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Pro
                 _Checker({k: v for k, v in event.items() if k != "eventId"}).run())
         found += rest
     return [problem(rule, f"{display((*at, name))} {message}", "body",
-                    (doc.key_offset if at_key else doc.value_offset)((*at, name)), severity)
+                    partial(doc.key_offset if at_key else doc.value_offset, (*at, name)),
+                    severity)
             for rule, message, name, severity, at_key in found]
 
 
@@ -238,14 +239,14 @@ def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: boo
     if update:
         message = ("subscriptionIds is not part of the update body (Rokt updates every "
                    "subscription holding the event); remove it")  # fmt: skip
-        at = doc.key_offset(("subscriptionIds",))
-        return [problem("rokt-subscription-ids", message, "body", at, Severity.WARNING)]
+        return [problem("rokt-subscription-ids", message, "body",
+                        partial(doc.key_offset, ("subscriptionIds",)), Severity.WARNING)]
     if not isinstance(ids, list):
         return []
     if not ids:
         message = "subscriptionIds is empty; the event would reach no subscription"
-        at = doc.value_offset(("subscriptionIds",))
-        return [problem("rokt-subscription-ids", message, "body", at)]
+        return [problem("rokt-subscription-ids", message, "body",
+                        partial(doc.value_offset, ("subscriptionIds",)))]
     out = []
     seen: dict[str, int] = {}
     for index, value in enumerate(ids):
@@ -267,10 +268,10 @@ def check_subscription_ids(doc: JsonDoc, root: Mapping[str, object], update: boo
         else:
             seen[lower] = index
             continue
-        at = doc.value_offset(("subscriptionIds", index))
         out.append(
             problem(
-                "rokt-subscription-ids", f"subscriptionIds[{index}] {message}", "body", at, severity
+                "rokt-subscription-ids", f"subscriptionIds[{index}] {message}", "body",
+                partial(doc.value_offset, ("subscriptionIds", index)), severity,
             )
         )
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache, partial
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -92,6 +92,7 @@ def _values(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((tz, str(zone_for(tz))) for tz in timezone_ids())
 
 
+@lru_cache(maxsize=1024)
 def display(path: Path) -> str:
     """`event.start`, `subscriptionIds[0]`; `body` for the root."""
     text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
@@ -128,7 +129,7 @@ def schema_problems(
         found = _memo[key] = tuple(_translate(name, instance, relocate))
     return [
         problem(f.rule, f.message, "body",
-                doc.key_offset(f.path) if f.at_key else doc.value_offset(f.path), f.severity)
+                partial(doc.key_offset if f.at_key else doc.value_offset, f.path), f.severity)
         for f in found
     ]  # fmt: skip
 
