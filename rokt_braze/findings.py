@@ -104,6 +104,7 @@ RULES: dict[str, Rule] = _catalog(
     ("rokt-event-order", E, "end before start"),
     ("rokt-notify-before", E, "notifyBefore not a non-negative whole number of minutes"),
     ("rokt-subscription-ids", E, "subscriptionIds missing, empty, not GUIDs or duplicated"),
+    ("rokt-token", E, "the Bearer token does not come from a connected_content token call"),
     ("rokt-event-id", W, "eventId does not vary per user"),
     ("rokt-dst", W, "a local time that does not exist or is ambiguous in its zone"),
 )

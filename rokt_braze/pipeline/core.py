@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from rokt_braze.braze import BrazeTemplate, Resources, parse_template
@@ -33,6 +33,7 @@ from rokt_braze.profiles import Profile
 from rokt_braze.request import RenderedRequest
 from rokt_braze.secrets import redact, redact_userinfo, secret_values
 from rokt_braze.targets import (
+    Origin,
     Problem,
     detect_target,
     endpoint_ids,
@@ -64,6 +65,8 @@ class Outcome:
     #: the unknown-filter error the render recovered from: `result` is what renders when
     #: that filter passes its input through (Ruby Liquid's lax mode)
     recovered_from: TemplateError | None = None
+    #: the user's custom attributes as the render read them (for the target's rules)
+    attributes: Mapping[str, object] = field(default_factory=dict)
 
     def request(self) -> RenderedRequest:
         """The rendered request; raises the TemplateError or MessageAborted that stopped it."""
@@ -134,6 +137,8 @@ class Pipeline:
         self._parse_errors: list[Finding] | None = None
         self.parses = True
         self.probed = False
+        #: each field's template source, for the target rules that read it
+        self.sources = {fld.name: fld.source for fld in webhook.fields()}
 
     # -- resources and profiles -------------------------------------------------------------
 
@@ -189,8 +194,10 @@ class Pipeline:
     ) -> Outcome:
         """Render the message for `profile` (`namespaces`: its Liquid globals, when the
         caller built them; `templates`: specialised fields, see `audience.plan`)."""
-        outcome = Outcome(profile)
         namespaces = profile.namespaces() if namespaces is None else namespaces
+        attributes = namespaces.get("custom_attribute")
+        outcome = Outcome(profile, attributes=attributes if isinstance(attributes, Mapping)
+                          else {})  # fmt: skip
         try:
             outcome.result = render_message(self.webhook, namespaces, self.resources(profile),
                                             templates=templates)
@@ -262,7 +269,8 @@ class Pipeline:
                              fld.name, source_index=attr.start))
         if self.webhook.is_liquid:
             return out
-        for p in validate(result.request, outcome.target):
+        origin = Origin(self.sources, outcome.attributes)
+        for p in validate(result.request, outcome.target, origin):
             out.append(Issue(p.rule, p.severity or RULES[p.rule].severity, p.message, p.field,
                              problem=p))
         return out

@@ -16,7 +16,7 @@ from typing import Any
 
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import http
-from rokt_braze.targets.base import BodyField, EventIdPolicy, Target
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin, Target
 from rokt_braze.targets.jsonpos import JsonError
 from rokt_braze.targets.problem import Problem
 from rokt_braze.targets.registry import endpoints, targets
@@ -24,6 +24,7 @@ from rokt_braze.targets.registry import endpoints, targets
 __all__ = [
     "BodyField",
     "EventIdPolicy",
+    "Origin",
     "Problem",
     "Target",
     "array_attribute",
@@ -62,8 +63,11 @@ def _target(endpoint: str | None) -> Target:
         ) from None
 
 
-def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
-    """Every problem in `request`: generic rules, then the endpoint `target`'s rules.
+def validate(
+    request: RenderedRequest, target: str | None, origin: Origin | None = None
+) -> list[Problem]:
+    """Every problem in `request`: generic rules, then the endpoint `target`'s rules
+    (`origin`: what it was rendered from, for the rules that need the template or the user).
 
     Where a target rule and a generic rule flag the same spot of the same field, the
     target's more specific problem is kept. Raises ValueError for an unknown target.
@@ -76,7 +80,7 @@ def validate(request: RenderedRequest, target: str | None) -> list[Problem]:
     generic += body_problems
     if target is None:
         return generic
-    specific = receiver.validate(request, target, doc)
+    specific = receiver.validate(request, target, doc, origin)
     if not specific:
         return generic
     # (offsets are read only where they decide something: a body problem's costs a scan)

@@ -12,7 +12,7 @@ as arrays (for the `array-output` lint), and the keys its JSON body takes (for a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -21,7 +21,20 @@ if TYPE_CHECKING:
     from rokt_braze.targets.jsonpos import JsonDoc
     from rokt_braze.targets.problem import Problem
 
-__all__ = ["BodyField", "EventIdPolicy", "Target"]
+__all__ = ["BodyField", "EventIdPolicy", "Origin", "Target"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a request was rendered from, for the rules its text alone cannot decide: where
+    the Authorization token came from, whose subscription an id in the body is. The
+    pipeline passes one; a caller validating a bare request passes none, and those rules
+    stay silent."""
+
+    #: each field's template source by field name: "url", "header:<Name>", "body"
+    sources: Mapping[str, str] = field(default_factory=dict)
+    #: the user's custom attributes, as the template read them (`custom_attribute`)
+    attributes: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,9 +79,11 @@ class Target(Protocol):
         ...
 
     def validate(
-        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None,
+        origin: Origin | None = None,
     ) -> list[Problem]:
-        """The endpoint's own rules (URL, schemas, values); `doc` is the parsed body."""
+        """The endpoint's own rules (URL, schemas, values); `doc` is the parsed body,
+        `origin` the sources and the user it was rendered from (None: unknown)."""
         ...
 
     def fixtures(self) -> list[Mapping[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import BodyField, EventIdPolicy
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin
 from rokt_braze.targets.jsonpos import JsonDoc, JsonError, parse
 from rokt_braze.targets.problem import Problem, problem, show
 
@@ -228,7 +228,8 @@ class HttpTarget:
         return GENERIC
 
     def validate(
-        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None,
+        origin: Origin | None = None,
     ) -> list[Problem]:
         return []
 

@@ -22,7 +22,7 @@ BROKEN = textwrap.dedent(
     name: broken
     url: "https://api.roktcalendar.com/v1/subscriptionevent/brazetest"
     headers:
-      Authorization: "Bearer abc"
+      Authorization: "Bearer {% connected_content https://api.roktcalendar.com/oauth2/token :method post :basic_auth Rokt-Calendar-API :body grant_type=client_credentials :save token :retry %}{{token.access_token}}"
       Content-Type: application/json
     body: |
       {% capture tz %}America/New_York{% endcapture %}
@@ -37,7 +37,7 @@ BROKEN = textwrap.dedent(
         },
         "subscriptionIds": ["06423672-b6ba-4536-aa36-70788a7a0a36"]
       }
-    """
+    """  # noqa: E501 - a webhook file keeps each template on one line
 )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import rokt_braze
-from rokt_braze.findings import RULES
+from rokt_braze.findings import RULES, Severity
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 SECTION = re.compile(r"^## ([a-z-]+)\n(.*?)(?=^## |\Z)", re.M | re.S)
@@ -44,3 +44,6 @@ def test_examples_do_what_the_page_says(rule: str, tmp_path: Path) -> None:
             assert not result.input_errors, result.input_errors
             found = {f.rule for f in result.findings}
             assert (rule in found) == (kind == "fails"), (kind, number, found)
+            if kind == "passes":  # a passing example is one to copy: no error of any rule
+                errors = {f.rule for f in result.findings if f.severity >= Severity.ERROR}
+                assert not errors, (kind, number, errors)

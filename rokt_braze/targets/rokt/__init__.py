@@ -16,13 +16,14 @@ from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import BodyField, EventIdPolicy
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin
 from rokt_braze.targets.http import HttpContract
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
 from rokt_braze.targets.rokt.routes import CREATE, DELETE, ENDPOINTS, REMOVE, UPDATE, route
 from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
 from rokt_braze.targets.rokt.schema import body_fields, event_fields, schema_problems
+from rokt_braze.targets.rokt.token import check_token
 from rokt_braze.targets.rokt.url import check_method, check_url, detect
 
 __all__ = [
@@ -35,12 +36,28 @@ TARGETS = ENDPOINTS
 CONTRACT = route(CREATE).contract
 
 
-def validate(request: RenderedRequest, target: str, doc: JsonDoc | None) -> list[Problem]:
-    """Rokt rules for `request`; `doc` is its parsed body, None when it did not parse."""
+def validate(
+    request: RenderedRequest, target: str, doc: JsonDoc | None, origin: Origin | None = None
+) -> list[Problem]:
+    """Rokt rules for `request`; `doc` is its parsed body, None when it did not parse;
+    `origin` (the template sources and the user) enables the token-origin rule."""
     out = check_url(request.url, target) + check_method(request.method, target)
     schema = route(target).schema
     if schema is not None and doc is not None and isinstance(doc.value, dict):
         out.extend(_check_body(doc, doc.value, update=schema == "update_event"))
+    if origin is not None:
+        out += _check_origin(request, target, doc, origin)
+    return out
+
+
+def _check_origin(
+    request: RenderedRequest, target: str, doc: JsonDoc | None, origin: Origin
+) -> list[Problem]:
+    out: list[Problem] = []
+    for name in request.headers:
+        source = origin.sources.get(f"header:{name}")
+        if name.lower() == "authorization" and source is not None:
+            out += check_token(request, name, source)
     return out
 
 
@@ -115,9 +132,10 @@ class RoktTarget:
         return route(endpoint).contract
 
     def validate(
-        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc | None,
+        origin: Origin | None = None,
     ) -> list[Problem]:
-        return validate(request, endpoint, doc)
+        return validate(request, endpoint, doc, origin)
 
     def fixtures(self) -> list[Mapping[str, Any]]:
         return [TOKEN_FIXTURE]
