@@ -51,7 +51,7 @@ from rokt_braze.braze.state import STATE_KEY
 from rokt_braze.braze.tags.output import BlockOutputNode
 from rokt_braze.braze.template import NAMESPACES
 from rokt_braze.braze.tokens import BracketKey
-from rokt_braze.braze.values import to_output
+from rokt_braze.braze.values import RubyArray, to_output
 from rokt_braze.limits import Limits
 
 __all__ = ["CompiledTemplate", "Counts", "Fallback", "StaticRun", "compile_template"]
@@ -62,6 +62,8 @@ _RESERVED = frozenset({"partial", "template", STATE_KEY})
 _COMMANDS = frozenset({"size", "first", "last"})
 _LITERALS = (StringLiteral, IntegerLiteral, FloatLiteral, TrueLiteral, FalseLiteral, Nil)
 _ABSENT = object()
+#: Types that are never a Mapping (checked by identity before the slower isinstance).
+_PLAIN = frozenset({str, int, float, bool, type(None), list, RubyArray})
 _getsizeof = sys.getsizeof
 
 #: Field renders a compiled template did, and why others fell back to the interpreter.
@@ -382,7 +384,7 @@ def _path(expr: Path, local: set[str], lax: bool) -> Value:
                     raise Fallback("an absent namespace") from None
                 run.misses.add((None, root))
                 return undefined(f"{root!r} is undefined")
-            recording = type(obj) is not str and isinstance(obj, Mapping)
+            recording = type(obj) not in _PLAIN and isinstance(obj, Mapping)
         for key in keys:
             if type(key) is int:
                 if type(obj) is not list and not isinstance(obj, list):
@@ -401,7 +403,7 @@ def _path(expr: Path, local: set[str], lax: bool) -> Value:
                         run.misses.add((root, key))  # type: ignore[arg-type]
                     return undefined(f"{key!r} is undefined")
             recording = False
-        if type(obj) is not str and isinstance(obj, Mapping):
+        if type(obj) not in _PLAIN and isinstance(obj, Mapping):
             raise Fallback("a hash value")  # the interpreter hands out a recording view
         return obj
 
@@ -413,22 +415,37 @@ def _call(
     keywords: list[tuple[str, Value]], limits: _Limits,
 ) -> Value:
     """`LimitedFilter.evaluate` for the plain case: every refusal is a fallback."""
+    if name not in MULTIPLYING and not keywords and all(hasattr(a, "constant") for a in args):
+        return _call_constant(name, func, left, [a.constant for a in args], limits)  # type: ignore[attr-defined]
     multiplying = name in MULTIPLYING
-    constants = None
-    if not keywords and all(hasattr(arg, "constant") for arg in args):
-        constants = [arg.constant for arg in args]  # type: ignore[attr-defined]
 
     def value(run: _Render) -> object:
         subject = left(run)
-        if constants is not None:
-            positional, named = constants, {}
-        else:
-            positional = [arg(run) for arg in args]
-            named = {key: arg(run) for key, arg in keywords}
+        positional = [arg(run) for arg in args]
+        named = {key: arg(run) for key, arg in keywords}
         if multiplying and replaced_size(subject, positional) > limits.output:
             raise Fallback("output limit")
         try:
             result = func(subject, *positional, **named)
+        except Exception:  # the interpreter raises it, positioned and worded
+            raise Fallback(f"filter {name} raised") from None
+        if isinstance(result, str) and len(result) > limits.output:
+            raise Fallback("output limit")
+        return result
+
+    return value
+
+
+def _call_constant(
+    name: str, func: Callable[..., object], left: Value, args: list[object], limits: _Limits
+) -> Value:
+    """`_call` for the usual case: literal positional arguments, not `replace`."""
+
+    def value(run: _Render) -> object:
+        try:
+            result = func(left(run), *args)
+        except Fallback:
+            raise
         except Exception:  # the interpreter raises it, positioned and worded
             raise Fallback(f"filter {name} raised") from None
         if isinstance(result, str) and len(result) > limits.output:

@@ -191,7 +191,7 @@ def check_body(
         kind = request.header("Content-Type") or ""
         if not _ANY_JSON_TYPE.match(kind.strip()):
             return [], None
-    if not request.body.strip():
+    if not request.body or request.body.isspace():  # (no stripped copy of the body)
         return [_body("body is empty; expected a JSON object", 0)], None
     doc = parse_body(request.body)
     if isinstance(doc, JsonError):
