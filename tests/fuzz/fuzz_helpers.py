@@ -15,9 +15,9 @@ SEED = 20240521
 EXAMPLES = 120
 
 #: The stock create template, hardened: every interpolation json_escape'd, subscription ids
-#: built as a real JSON array, notifyBefore a number as the Rokt reference types it, and
-#: abort_message for users without a subscription, an account code or a user id (the
-#: fuzzer must find nothing wrong with it).
+#: built as a real JSON array of the URL's account's subscriptions only, notifyBefore a
+#: number as the Rokt reference types it, and abort_message for users without a
+#: subscription, an account code or a user id (the fuzzer must find nothing wrong with it).
 HARDENED = r"""
 name: Rokt Calendar - add event (hardened)
 target: rokt.create_event
@@ -43,7 +43,7 @@ body: |-
       "timezone": "{{eventTZ | json_escape}}",
       "notifyBefore": 15
     },
-    "subscriptionIds": [{% for id in custom_attribute.${rokt:subscription_id} %}"{{id | json_escape}}"{% unless forloop.last %},{% endunless %}{% endfor %}]
+    "subscriptionIds": [{% assign accountCode = {{custom_attribute.${rokt:account_code}}}[0] | split: '/' | first %}{% assign codes = custom_attribute.${rokt:account_code} %}{% assign sep = '' %}{% for id in custom_attribute.${rokt:subscription_id} %}{% assign code = codes[forloop.index0] | split: '/' | first %}{% if code == accountCode %}{{sep}}"{{id | json_escape}}"{% assign sep = ',' %}{% endif %}{% endfor %}]
   }
 """  # noqa: E501 - a webhook file keeps each template on one line
 

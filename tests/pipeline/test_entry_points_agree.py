@@ -24,7 +24,7 @@ from rokt_braze.cli import main
 from rokt_braze.findings import Severity
 from rokt_braze.fuzz.search import template_reads
 from rokt_braze.pipeline import Settings
-from rokt_braze.profiles import Profile
+from rokt_braze.profiles import Profile, rokt
 from rokt_braze.profiles.sample import sample_data
 from rokt_braze.profiles.strategies import profiles
 from rokt_braze.webhook import load_webhook
@@ -235,3 +235,30 @@ def test_a_second_error_after_recovery_reports_the_first_only(tmp_path: Path) ->
     _, per_user = by_check(path, users)
     assert {rule for rule, _ in per_user[0]} == {"unknown-filter"}
     assert by_check(path, users) == by_audience(path, users, tmp_path)
+
+
+def test_cross_account_subscription_ids_are_reported_alike(tmp_path: Path) -> None:
+    """A user subscribed to calendars of two accounts, as the fake Rokt pushes them: the
+    stock create sends the second account's id to the first account's URL. check and
+    audience both report it for that user only."""
+    def subscription(sid: str, account: str, calendar: str) -> rokt.Subscription:
+        return rokt.Subscription(subscription_id=sid, account_code=account,
+                                 account_id=f"id-{account}", account_name=account,
+                                 calendar_code=calendar, calendar_id=f"id-{calendar}",
+                                 calendar_title=calendar)
+
+    first = subscription("06423672-b6ba-4536-aa36-70788a7a0a36", "brazetest", "games")
+    second = subscription("b3e1f7a2-5c4d-4e8f-9a6b-2d1c0e9f8a7b", "other-account", "news")
+    one_account, two_accounts = sample_data(), sample_data()
+    one_account["custom_attributes"] = rokt.custom_attributes([first])
+    two_accounts["custom_attributes"] = rokt.custom_attributes([first, second])
+    users = users_named([one_account, two_accounts])
+    stock = REPO / "templates" / "rokt-create-event.webhook.yaml"
+    webhook, per_user = by_check(stock, users)
+    assert (webhook, per_user) == by_audience(stock, users, tmp_path)
+    assert ("rokt-subscription-ids", Severity.ERROR) not in per_user[0]
+    assert ("rokt-subscription-ids", Severity.ERROR) in per_user[1]
+    [found] = [f for f in rokt_braze.check([stock], profiles=users).findings
+               if f.rule == "rokt-subscription-ids"]
+    assert found.profile == "user-1"
+    assert "'other-account' (rokt:account_code[1]), not of 'brazetest'" in found.message

@@ -20,6 +20,7 @@ from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin
 from rokt_braze.targets.http import HttpContract
 from rokt_braze.targets.jsonpos import JsonDoc, Path
 from rokt_braze.targets.problem import Problem, problem
+from rokt_braze.targets.rokt.accounts import check_accounts
 from rokt_braze.targets.rokt.routes import CREATE, DELETE, ENDPOINTS, REMOVE, UPDATE, route
 from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
 from rokt_braze.targets.rokt.schema import body_fields, event_fields, schema_problems
@@ -40,7 +41,8 @@ def validate(
     request: RenderedRequest, target: str, doc: JsonDoc | None, origin: Origin | None = None
 ) -> list[Problem]:
     """Rokt rules for `request`; `doc` is its parsed body, None when it did not parse;
-    `origin` (the template sources and the user) enables the token-origin rule."""
+    `origin` (the template sources and the user) enables the token-origin and the
+    cross-account rules."""
     out = check_url(request.url, target) + check_method(request.method, target)
     schema = route(target).schema
     if schema is not None and doc is not None and isinstance(doc.value, dict):
@@ -53,7 +55,7 @@ def validate(
 def _check_origin(
     request: RenderedRequest, target: str, doc: JsonDoc | None, origin: Origin
 ) -> list[Problem]:
-    out: list[Problem] = []
+    out = check_accounts(request.url, target, doc, origin.attributes)
     for name in request.headers:
         source = origin.sources.get(f"header:{name}")
         if name.lower() == "authorization" and source is not None:

@@ -240,6 +240,33 @@ def _check_event_id(event: str, at: int) -> list[Problem]:
     return []
 
 
+def path_values(url: str, endpoint: str) -> dict[str, tuple[str, int]]:
+    """The route's placeholders in `url` (`accountCode`, `eventId`, `subscriptionId`), each
+    with its offset; an account code without its attribute suffix. {} when the path is
+    not the route's."""
+    match = _URL.fullmatch(url)
+    if not match:
+        return {}
+    path, at = match["path"], match.start("path")
+    if endpoint == REMOVE:
+        v2 = _V2.fullmatch(path)
+        if not v2:
+            return {}
+        out = {name: (value, at + v2.start(name)) for name, value in v2.groupdict().items()}
+    elif path.startswith(PREFIX + "/"):
+        rest = path[len(PREFIX) + 1 :]
+        out = {"accountCode": (rest, at + len(PREFIX) + 1)}
+        if endpoint == DELETE and "/" in rest:
+            code, _, event = rest.rpartition("/")
+            out = {"accountCode": (code, out["accountCode"][1]),
+                   "eventId": (event, at + len(path) - len(event))}  # fmt: skip
+    else:
+        return {}
+    code, code_at = out["accountCode"]
+    out["accountCode"] = (_SUFFIX.split(code)[0].split("/")[0], code_at)
+    return out
+
+
 def _error(message: str, offset: int) -> Problem:
     return problem("rokt-url", message, "url", offset)
 
