@@ -125,6 +125,15 @@ class UserNamespaces(Mapping[str, object]):
             return False
         return True
 
+    def get(self, key: str, default: object = None) -> object:
+        value = self._done.get(key, _UNREAD)  # (Mapping.get would raise and catch first)
+        if value is not _UNREAD:
+            return value
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
     def __iter__(self) -> Iterator[str]:
         return (key for key in (*_STANDARD_SOURCES, *_NAMESPACE_BUILDERS) if key in self)
 
