@@ -78,7 +78,8 @@ def child(profiles: str, jobs: int) -> None:
         "cpu": cpu + workers.ru_utime + workers.ru_stime,
         "rss_parent_mb": own.ru_maxrss / 1024, "rss_worker_mb": workers.ru_maxrss / 1024,
         "findings": {r.rule: r.users for r in summary.rules.values()},
-        "colliding_ids": summary.colliding_ids, "renders": summary.renders,
+        "colliding_ids": summary.colliding_ids,
+        "renders": getattr(summary, "renders", {}),  # (an older rokt_braze, to compare)
     }))
 
 
