@@ -102,6 +102,50 @@ def test_send_create_update_delete_roundtrip(capsys: pytest.CaptureFixture[str],
     assert list(cal.walk("VEVENT")) == []
 
 
+TOKEN_HEADER = ('"Bearer {% connected_content https://api.roktcalendar.com/oauth2/token '
+                ':method post :basic_auth Rokt-Calendar-API :body grant_type=client_credentials '
+                ':save token :retry %}{{token.access_token}}"')
+REMOVE = f"""\
+url: "{{% assign accountCode = {{{{custom_attribute.${{rokt:account_code}}}}}}[1] | split: '/' | first %}}https://api.roktcalendar.com/v2/subscription/{{{{accountCode}}}}/{{{{custom_attribute.${{rokt:subscription_id}}[1]}}}}/subscriptionevent/Event_0001_{{{{${{user_id}}}}}}"
+method: DELETE
+headers:
+  Authorization: {TOKEN_HEADER}
+"""  # noqa: E501 - a webhook file keeps each template on one line
+DELETE = """\
+url: "https://api.roktcalendar.com/v1/subscriptionevent/brazetest/Event_0001_{{${user_id}}}"
+method: DELETE
+headers:
+  Authorization: %s
+""" % TOKEN_HEADER  # noqa: UP031 - the Liquid braces would all need doubling
+
+
+def test_send_the_delete_webhooks(capsys: pytest.CaptureFixture[str], fake: object,
+                                  creds: None, tmp_path: Path) -> None:
+    """The v2 delete takes the event off the second subscription, the v1 delete off all;
+    both are checked as their own targets first (no finding) and sent with no body."""
+    base = fake.base_url  # type: ignore[attr-defined]
+    assert run(capsys, "send", str(CREATE), "--to", base)[0] == 0
+    ids = sample_subscriber().data["custom_attributes"]["rokt:subscription_id"]
+
+    def uids(sub: str) -> list[str]:
+        text = requests.get(f"{base}/calendars/{sub}.ics", timeout=5).content
+        return [str(e["UID"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")]
+
+    for name, text, left in (("remove", REMOVE, [["Event_0001_user-1001"], []]),
+                             ("delete", DELETE, [[], []])):
+        path = tmp_path / f"{name}.webhook.yaml"
+        path.write_text(text, encoding="utf-8")
+        code, out, err = run(capsys, "check", str(path))
+        assert (code, err) == (0, ""), out
+        assert out.startswith("All checks passed"), out
+        code, out, err = run(capsys, "send", str(path), "--to", base)
+        assert code == 0 and out.startswith("HTTP 202"), out + err
+        assert [uids(sub) for sub in ids] == left
+    sent = [r for r in fake.requests if r.method == "DELETE"]  # type: ignore[attr-defined]
+    assert [(r.path.split("/")[1], r.body, r.status) for r in sent] == [
+        ("v2", "", 202), ("v1", "", 202)]
+
+
 def test_wrong_credentials_give_a_401_finding(capsys: pytest.CaptureFixture[str], fake: object,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(USER_ENV, CLIENT)

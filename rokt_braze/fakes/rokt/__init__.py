@@ -22,7 +22,9 @@ Rokt's behaviour:
 * Create with an eventId that exists replaces its fields and adds the new subscriptions.
   Update replaces every field (absent optional fields are cleared), keeps the
   subscriptions, and answers 404 for an eventId never created. Update accepts the wrapped
-  and the flat body. Delete answers 404 for an unknown eventId.
+  and the flat body. Delete answers 404 for an unknown eventId. The v2 delete takes the
+  event off one subscription (its feed drops it, the others keep it) and answers 404 when
+  that subscription does not hold the event.
 * Subscriptions exist once an event names them (the fake has no subscribe endpoint);
   their ids are GUIDs compared case-insensitively.
 * `GET /calendars/{subscriptionId}.ics` is the subscriber's feed (no auth, like a webcal

@@ -6,6 +6,7 @@ Routes (see the package docstring for the behaviour each one fakes):
     POST   /v1/subscriptionevent/{accountCode}            (JSON body)
     POST   /v1/subscriptionevent/{accountCode}/update     (JSON body)
     DELETE /v1/subscriptionevent/{accountCode}/{eventId}
+    DELETE /v2/subscription/{accountCode}/{subscriptionId}/subscriptionevent/{eventId}
     GET    /calendars/{subscriptionId}.ics
     GET    /health
 """
@@ -103,6 +104,8 @@ class FakeRokt(Service):
             Route("POST", event, self._create, body="json", guard=self._authorize),
             Route("POST", event + "/update", self._update, body="json", guard=self._authorize),
             Route("DELETE", event + r"/([^/]+)", self._delete, guard=self._authorize),
+            Route("DELETE", r"/v2/subscription/([^/]+)/([^/]+)/subscriptionevent/([^/]+)",
+                  self._remove, guard=self._authorize),
             Route("GET", r"/calendars/([^/]+)\.ics", self._calendar),
         ]
         #: the subscribe endpoints and the push into Braze (`fakes.rokt.subscribers`)
@@ -194,6 +197,13 @@ class FakeRokt(Service):
         account, event_id = request.params
         if not self._store.delete_event(account, event_id):
             return rokt_error(404, "NotFound", f"no event {event_id!r} in {account!r}")
+        return accepted()
+
+    def _remove(self, request: Request) -> Reply:
+        account, subscription_id, event_id = request.params
+        if not self._store.remove_event(account, subscription_id, event_id):
+            return rokt_error(404, "NotFound", f"no event {event_id!r} in {account!r} on "
+                              f"subscription {subscription_id!r}")  # fmt: skip
         return accepted()
 
     def _calendar(self, request: Request) -> Reply:

@@ -165,6 +165,16 @@ class Store:
             )
         return cursor.rowcount > 0
 
+    def remove_event(self, account: str, subscription_id: str, event_id: str) -> bool:
+        """Take the event off one subscription; the event stays on the others."""
+        with self._tx() as db:
+            cursor = db.execute(
+                "DELETE FROM event_subscriptions"
+                " WHERE account = ? AND event_id = ? AND subscription_id = ?",
+                (account, event_id, subscription_id.lower()),
+            )
+        return cursor.rowcount > 0
+
     def events(self, account: str) -> list[StoredEvent]:
         with self._tx() as db:
             rows = db.execute(

@@ -178,6 +178,32 @@ def test_delete_of_unknown_event_is_404(fake: FakeRokt, token: str) -> None:
     assert reply.json()["Code"] == "NotFound"
 
 
+def remove_event(
+    fake: FakeRokt, token: str, subscription_id: str, event_id: str, account: str = ACCOUNT
+) -> requests.Response:
+    return requests.delete(
+        f"{fake.base_url}/v2/subscription/{account}/{subscription_id}/subscriptionevent/"
+        f"{event_id}", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+
+def test_the_v2_delete_takes_the_event_off_one_subscription(fake: FakeRokt, token: str) -> None:
+    body = create_body()
+    body["subscriptionIds"] = [SUB_A, SUB_B]
+    assert post_event(fake, token, body).status_code == 202
+    reply = remove_event(fake, token, SUB_B.upper(), "launch-1")  # GUIDs in any case
+    assert (reply.status_code, reply.content) == (202, b"")
+    [event] = fake.events(ACCOUNT)
+    assert event.subscription_ids == (SUB_A,)
+    assert "UID:launch-1" in feed(fake, SUB_A).text
+    assert "UID:launch-1" not in feed(fake, SUB_B).text
+    again = remove_event(fake, token, SUB_B, "launch-1")  # no longer held there
+    assert again.status_code == 404 and again.json()["Code"] == "NotFound"
+
+
+def test_the_v2_delete_needs_the_token(fake: FakeRokt) -> None:
+    assert remove_event(fake, "not-a-token", SUB_A, "launch-1").status_code == 401
+
+
 def test_event_id_with_reserved_characters_round_trips(fake: FakeRokt, token: str) -> None:
     post_event(fake, token, create_body(eventId="Event 1/x"))
     assert delete_event(fake, token, "Event%201%2Fx").status_code == 202
