@@ -241,3 +241,16 @@ def test_a_folder_pytest_also_walks_is_collected_once(
     pytester.makepyfile(test_other="def test_other():\n    pass\n")
     result = run("--rokt-braze", "hooks", "hooks")
     result.assert_outcomes(passed=2)
+
+
+def test_items_pass_beside_plugins_that_read_funcargs(
+    pytester: pytest.Pytester, run: Runner
+) -> None:
+    """pytest-lsp (the dev extra) wraps every item's call and reads `item.funcargs`; an item
+    without one made its wrapper return without yielding, so every webhook item failed with
+    'wrap_controller ... did not yield' in an environment that had it installed."""
+    pytest.importorskip("pytest_lsp")
+    write(pytester, "good.webhook.yaml", TEMPLATE)
+    result = run("-p", "pytest_lsp", "--rokt-braze", "good.webhook.yaml")
+    result.assert_outcomes(passed=2)
+    assert "did not yield" not in result.stdout.str()
