@@ -4,10 +4,14 @@ A row per user: `external_id` (blank for a user without one), `source` and `line
 the user is in the export), `rules` (the rule ids, space-separated in CSV). Braze's CSV
 user import reads `external_id`, so the file can build an exclusion segment. Rows are
 written as partitions finish, in input order, so memory does not grow with the audience.
+They go to a temporary file beside FILE that replaces it only when the run finishes: an
+interrupted or failed run leaves the previous list as it was, never a partial one that
+would exclude only some of the failing users.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -30,8 +34,12 @@ class FailingUsers:
         self.kind = FORMATS.get(os.path.splitext(path)[1].lower())
         if self.kind is None:
             raise InputError(f"--failing-users: name the file .csv or .jsonl, not {path!r}")
+        if os.path.isdir(path):
+            raise InputError("cannot write: is a directory", path=path)
+        folder, name = os.path.split(path)
+        self._partial = os.path.join(folder, f".{name}.{os.getpid()}.partial")
         try:
-            self._out: TextIO = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._out: TextIO = open(self._partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
         except OSError as err:
             raise InputError(f"cannot write: {err.strerror or err}", path=path) from None
         self._csv = csv.writer(self._out) if self.kind == "csv" else None
@@ -49,5 +57,16 @@ class FailingUsers:
                                            ensure_ascii=False) + "\n")
             self.rows += 1
 
-    def close(self) -> None:
+    def close(self, *, finished: bool) -> None:
+        """Put the list in place if the run `finished`, else drop it."""
         self._out.close()
+        if not finished:
+            with contextlib.suppress(OSError):
+                os.unlink(self._partial)
+            return
+        try:
+            os.replace(self._partial, self.path)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                os.unlink(self._partial)
+            raise InputError(f"cannot write: {err.strerror or err}", path=self.path) from None

@@ -85,6 +85,7 @@ def run_audience(
     writer = FailingUsers(failing_users) if failing_users else None
     run = uuid.uuid4().hex
     adopt_checker(run, checker)
+    finished = False
     try:
         # gc settled before the engine starts: forked pool workers inherit it (and the checker)
         with _settled_gc(settle_gc), make_engine(engine, jobs, scheduler) as runner:
@@ -108,9 +109,10 @@ def run_audience(
                 raise InputError("contains no users", path=job.profiles)
             if summary.collision_severity is not None:
                 _name_collisions(summary, runner.collisions(task), runner, task, partitions)
+        finished = True
     finally:
         if writer is not None:
-            writer.close()
+            writer.close(finished=finished)
     return summary
 
 

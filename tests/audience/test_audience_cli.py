@@ -207,3 +207,53 @@ def test_an_export_of_only_malformed_lines_does_not_say_users_passed(
     assert code == 2
     assert "passed" not in out
     assert "No user could be checked" in out
+
+
+# -- --failing-users is replaced only by a finished run ---------------------------------------
+
+
+def test_failing_users_from_an_unreadable_export_keeps_the_previous_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, webhook: Callable[..., Path]
+) -> None:
+    (tmp_path / "empty.jsonl").write_text("")
+    previous = tmp_path / "failing.csv"
+    previous.write_text("external_id,source,line,rules\nuser-7,old.jsonl,3,rokt-url\n")
+    status, _, err = run(capsys, str(webhook()), "--profiles", str(tmp_path / "empty.jsonl"),
+                         "--failing-users", str(previous))
+    assert status == 2
+    assert "empty file" in err
+    assert previous.read_text() == "external_id,source,line,rules\nuser-7,old.jsonl,3,rokt-url\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.jsonl", "failing.csv",
+                                                          "personal.webhook.yaml"]
+
+
+def test_an_interrupted_run_leaves_no_partial_failing_users_list(
+    tmp_path: Path, export: Path, webhook: Callable[..., Path]
+) -> None:
+    """A half-written list imported into Braze would exclude only some failing users."""
+    from rokt_braze.audience import run_audience
+
+    target = tmp_path / "failing.jsonl"
+
+    def interrupt(users: int, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_audience(str(webhook()), str(export), jobs=1, failing_users=str(target),
+                     on_progress=interrupt)
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if "failing" in p.name]
+
+
+def test_a_finished_run_writes_failing_users_in_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, export: Path,
+    webhook: Callable[..., Path]
+) -> None:
+    target = tmp_path / "failing.jsonl"
+    target.write_text("stale\n")
+    status, _, _ = run(capsys, str(webhook()), "--profiles", str(export), "--jobs", "1",
+                       "--failing-users", str(target))
+    assert status == 2  # the export's malformed line; the users it could read are listed
+    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    assert len(rows) == 8
+    assert [p.name for p in tmp_path.iterdir() if "failing" in p.name] == ["failing.jsonl"]
