@@ -149,8 +149,8 @@ class _Oracle:
         self.pipeline = Pipeline(webhook, Settings(config))
         for err in self.pipeline.parse_errors()[:1]:
             raise InputError(
-                f"does not parse ({err.rule} at line {err.line}: {err.message}); "
-                "fix it first (rokt-braze check)", path=webhook.path)
+                f"{err.rule} {err.message}; fuzz needs a webhook that parses (rokt-braze check)",
+                path=webhook.path, line=err.line, column=err.column)
         self.webhook = webhook
         self.level = level
         self.content_blocks = dict(self.pipeline.resources().content_blocks)  # validates them

@@ -44,7 +44,9 @@ def test_template_that_does_not_parse_is_an_input_error(tmp_path: Path) -> None:
                     'body: "{% if %}"\n', "utf-8")
     run = run_cli("fuzz", str(path), "--examples", "5")
     assert run.status == 2
-    assert run.err.startswith(f"rokt-braze: {path}: does not parse (liquid-syntax")
+    # where, as check prints it: path:line:col: rule message
+    assert run.err.startswith(f"rokt-braze: {path}:2:11: liquid-syntax ")
+    assert run.err.rstrip().endswith("fuzz needs a webhook that parses (rokt-braze check)")
     assert run.err.count("\n") == 1 and run.out == ""
 
 
