@@ -37,6 +37,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -142,16 +143,32 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     if found is None:
         return Config()
     try:
-        data = tomllib.loads(found.read_text("utf-8"))
+        text = found.read_text("utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise InputError("no such config file", path=str(found)) from None
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
+        raise InputError(f"cannot read config: {err.strerror or err}", path=str(found)) from None
+    except UnicodeDecodeError as err:
         raise InputError(f"cannot read config: {err}", path=str(found)) from None
     except tomllib.TOMLDecodeError as err:
-        raise InputError(f"invalid TOML: {err}", path=str(found)) from None
+        reason, line, column = _toml_place(str(err), text)
+        raise InputError(f"invalid TOML: {reason}", path=str(found), line=line,
+                         column=column) from None
     except RecursionError:
         raise InputError("invalid TOML: nested too deeply", path=str(found)) from None
     return parse_config(_our_table(data, found), root=found.parent, source=str(found))
+
+
+def _toml_place(message: str, text: str) -> tuple[str, int, int]:
+    """tomllib's 'reason (at line L, column C)' or '(at end of document)' as a position."""
+    placed = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL)
+    if placed:
+        return placed[1], int(placed[2]), int(placed[3])
+    if message.endswith(" (at end of document)"):
+        lines = text.split("\n")
+        return message.removesuffix(" (at end of document)"), len(lines), len(lines[-1]) + 1
+    return message, 0, 0
 
 
 def _our_table(data: dict[str, Any], found: Path) -> dict[str, Any]:

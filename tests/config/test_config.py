@@ -90,3 +90,18 @@ def test_bad_settings_name_the_file(tmp_path: Path, text: str, message: str) -> 
 def test_a_named_config_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such config file"):
         load_config(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ('fail-on = "error"\nx = = 1\n', 2, 5),
+    ("x = [\n", 2, 1),  # tomllib: "at end of document"
+])
+def test_a_toml_syntax_error_is_placed_at_path_line_column(
+    tmp_path: Path, text: str, line: int, column: int
+) -> None:
+    path = write(tmp_path / ".rokt-braze.toml", text)
+    with pytest.raises(InputError) as err:
+        load_config(path)
+    assert (err.value.line, err.value.column) == (line, column)
+    assert str(err.value).startswith(f"{path}:{line}:{column}: invalid TOML: ")
+    assert "(at " not in str(err.value)
