@@ -65,7 +65,7 @@ def open_file(url: str) -> IO[bytes]:
     fs, path = _filesystem(url)
     try:
         return fs.open(path, "rb")  # type: ignore[no-any-return]
-    except (OSError, ValueError) as err:
+    except Exception as err:  # the store's own errors, as in _remote
         raise ProfileError(f"cannot read: {err}", path=url) from None
 
 
@@ -142,7 +142,8 @@ def _remote(spec: str) -> list[ExportFile]:
             entries, listing = [fs.info(path)], False
     except FileNotFoundError:
         raise InputError("no such file or folder", path=spec) from None
-    except (OSError, ValueError) as err:  # denied, no such bucket, endpoint unreachable
+    except Exception as err:  # denied, no such bucket, endpoint unreachable:
+        # the store's library raises its own errors (botocore's are not OSErrors)
         raise InputError(f"cannot list: {err}", path=spec) from None
     out = []
     for entry in entries:

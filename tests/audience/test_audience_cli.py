@@ -257,3 +257,29 @@ def test_a_finished_run_writes_failing_users_in_place(
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert len(rows) == 8
     assert [p.name for p in tmp_path.iterdir() if "failing" in p.name] == ["failing.jsonl"]
+
+
+def test_an_unreachable_object_store_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    webhook: Callable[..., Path]
+) -> None:
+    """botocore's connection errors are not OSErrors: they were an internal error (exit 3)."""
+    import socket
+
+    s3fs = pytest.importorskip("s3fs", reason="needs rokt-braze[scale]")
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    s3fs.S3FileSystem.clear_instance_cache()  # an instance cached by another test knows no env
+    try:
+        status, _, err = run(capsys, str(webhook()), "--profiles", "s3://exports/users.jsonl")
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+    assert status == 2
+    assert err.startswith("rokt-braze: s3://exports/users.jsonl: cannot list: ")
+    assert "internal error" not in err and err.count("\n") == 1
