@@ -173,18 +173,25 @@ def _webhook_file(path: str, text: str) -> Webhook:
     finally:
         if loader is not None:
             loader.dispose()
+    def wrong(message: str, node: yaml.Node | None) -> InputError:
+        """An InputError at `node`'s place in the file."""
+        if node is None:
+            return InputError(message, path=path)
+        mark = node.start_mark
+        return InputError(message, path=path, line=mark.line + 1, column=mark.column + 1)
+
     if not isinstance(data, Mapping) or not isinstance(root, yaml.MappingNode):
-        raise InputError("a webhook file must be a YAML mapping (url, method, headers, body)",
-                         path=path)
-    unknown = sorted(str(k) for k in data if k not in KNOWN_KEYS)
+        raise wrong("a webhook file must be a YAML mapping (url, method, headers, body)", root)
+    unknown = [k for k, _ in root.value if str(k.value) not in KNOWN_KEYS]
     if unknown:
-        raise InputError(f"unknown key(s): {', '.join(unknown)}", path=path)
+        raise wrong(f"unknown key(s): {', '.join(sorted(str(k.value) for k in unknown))}",
+                    unknown[0])
     lines = LineIndex(text)
     nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
 
     def scalar(key: str, node: yaml.Node, label: str) -> Field:
         if not isinstance(node, yaml.ScalarNode):
-            raise InputError(f"'{key}' must be a string", path=path)
+            raise wrong(f"'{key}' must be a string", node)
         value = "" if node.tag == "tag:yaml.org,2002:null" else str(node.value)
         smap = ScalarMap(value, text, node.start_mark.index, node.end_mark.index, node.style)
         return Field(label, value, smap, lines)
@@ -201,7 +208,7 @@ def _webhook_file(path: str, text: str) -> Webhook:
         if isinstance(hnode, yaml.ScalarNode) and hnode.tag == "tag:yaml.org,2002:null":
             pass
         elif not isinstance(hnode, yaml.MappingNode):
-            raise InputError("'headers' must be a mapping of header name to value", path=path)
+            raise wrong("'headers' must be a mapping of header name to value", hnode)
         else:
             for knode, vnode in hnode.value:
                 hname = str(knode.value)
@@ -209,12 +216,12 @@ def _webhook_file(path: str, text: str) -> Webhook:
     body = scalar("body", nodes["body"], "body") if "body" in nodes else None
     target = data.get("target")
     if target is not None and not isinstance(target, str):
-        raise InputError("'target' must be a string", path=path)
+        raise wrong("'target' must be a string", nodes.get("target"))
     profiles = data.get("profiles") or []
     if isinstance(profiles, str):
         profiles = [profiles]
     if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
-        raise InputError("'profiles' must be a list of file globs", path=path)
+        raise wrong("'profiles' must be a list of file globs", nodes.get("profiles"))
     fixtures = {k: data[k] for k in ("connected_content", "content_blocks", "catalogs",
                                      "selections", "promotions", "translations",
                                      "shopping_carts") if data.get(k) is not None}

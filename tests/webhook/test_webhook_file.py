@@ -80,25 +80,28 @@ def test_a_liquid_file_is_its_body(tmp_path: Path) -> None:
     assert hook.body.position(hook.body.source.index("{{")) == (2, 1)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "empty file"),
-    ("   \n", "empty file"),
-    ("- a\n- b\n", "must be a YAML mapping"),
-    ("url: [1, 2]\n", "'url' must be a string"),
-    ("body: x\n", "missing 'url'"),
-    ("url: u\nheaders: [a]\n", "'headers' must be a mapping"),
-    ("url: u\nheaders:\n  A: [1]\n", "'headers.A' must be a string"),
-    ("url: u\ntarget: 3\n", "'target' must be a string"),
-    ("url: u\nprofiles: {a: b}\n", "'profiles' must be a list of file globs"),
-    ("url: u\nbodee: x\n", "unknown key(s): bodee"),
-    ("url: 'unclosed\n", "invalid YAML"),
+@pytest.mark.parametrize(("text", "message", "place"), [
+    ("", "empty file", ""),
+    ("   \n", "empty file", ""),
+    ("- a\n- b\n", "must be a YAML mapping", ":1:1"),
+    ("url: [1, 2]\n", "'url' must be a string", ":1:6"),
+    ("body: x\n", "missing 'url'", ""),
+    ("url: u\nheaders: [a]\n", "'headers' must be a mapping", ":2:10"),
+    ("url: u\nheaders:\n  A: [1]\n", "'headers.A' must be a string", ":3:6"),
+    ("url: u\ntarget: 3\n", "'target' must be a string", ":2:9"),
+    ("url: u\nprofiles: {a: b}\n", "'profiles' must be a list of file globs", ":2:11"),
+    ("url: u\nbodee: x\n", "unknown key(s): bodee", ":2:1"),
+    ("url: 'unclosed\n", "invalid YAML", ":2:1"),
 ])
-def test_bad_files_are_one_clear_input_error(tmp_path: Path, text: str, message: str) -> None:
+def test_bad_files_are_one_clear_input_error(
+    tmp_path: Path, text: str, message: str, place: str
+) -> None:
+    """Each error names the file, and the line and column where there is a place."""
     path = write(tmp_path, text)
     with pytest.raises(InputError) as err:
         load_webhook(path)
     assert message in str(err.value)
-    assert str(path) in str(err.value)
+    assert str(err.value).startswith(f"{path}{place}: ")
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
