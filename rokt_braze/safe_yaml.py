@@ -98,6 +98,12 @@ def describe(err: yaml.YAMLError, text: str) -> tuple[str, int, int]:
     if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         reason = err.problem or err.context or " ".join(str(err).split())
+        start = err.context_mark
+        if err.problem and err.context and start and mark and (
+                (start.line, start.column) != (mark.line, mark.column)):
+            # where the unclosed quote or bracket opened: the error is often at the file's end
+            what = err.context.removeprefix("while scanning ").removeprefix("while parsing ")
+            reason += f" (in {what} opened at {start.line + 1}:{start.column + 1})"
         return reason, (mark.line + 1 if mark else 0), (mark.column + 1 if mark else 0)
     if isinstance(err, yaml.reader.ReaderError):  # a character YAML does not allow
         before = text[: err.position]

@@ -158,7 +158,9 @@ def test_bad_yaml_names_file_and_line(write: Writer) -> None:
     assert isinstance(error, InputError)
     assert error.path == str(path)
     assert (error.line, error.column) == (4, 4)
-    assert str(error) == f"{path}:4:4: invalid YAML: expected ',' or ']', but got ':'"
+    # the error's place, and where the bracket left open was opened
+    assert str(error) == (f"{path}:4:4: invalid YAML: expected ',' or ']', but got ':'"
+                          " (in a flow sequence opened at 3:6)")
 
 
 def test_jsonl_errors_name_line_and_column(write: Writer) -> None:

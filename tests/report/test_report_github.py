@@ -199,8 +199,10 @@ def test_bad_yaml_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["check", "bad.webhook.yaml", "--format", "github"]) == 2
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == ("::error file=bad.webhook.yaml,line=2,col=8,"
-                                   "title=rokt-braze::invalid YAML: found unexpected end of stream")
-    assert err == "rokt-braze: bad.webhook.yaml:2:8: invalid YAML: found unexpected end of stream\n"
+                                   "title=rokt-braze::invalid YAML: found unexpected end of stream"
+                                   " (in a quoted scalar opened at 1:6)")
+    assert err == ("rokt-braze: bad.webhook.yaml:2:8: invalid YAML: found unexpected end of"
+                   " stream (in a quoted scalar opened at 1:6)\n")
 
 
 def test_a_profile_yaml_error_is_annotated_at_the_profile(
@@ -216,6 +218,6 @@ def test_a_profile_yaml_error_is_annotated_at_the_profile(
         "profiles: [bad.yaml]\nurl: https://example.com/\nbody: x\n", encoding="utf-8")
     assert main(["check", "a.webhook.yaml", "--format", "github"]) == 2
     out, err = capsys.readouterr()
-    reason = "invalid YAML: expected ',' or ']', but got ':'"
+    reason = "invalid YAML: expected ',' or ']', but got ':' (in a flow sequence opened at 3:6)"
     assert out.splitlines()[0] == f"::error file=bad.yaml,line=4,col=4,title=rokt-braze::{reason}"
     assert err == f"rokt-braze: bad.yaml:4:4: {reason}\n"
