@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from rokt_braze.braze import BrazeTemplate, Resources, parse_template
 from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
-from rokt_braze.findings import RULES, Finding, Severity
+from rokt_braze.findings import RULES, Finding, Fix, Severity
 from rokt_braze.lint import lint_webhook, unknown_tag_message
 from rokt_braze.pipeline.policy import Policy, dedupe
 from rokt_braze.pipeline.resources import Settings
@@ -289,9 +289,25 @@ class Pipeline:
             Finding(i.rule, severity, shown(i.message + (RECOVERED if i.recovered else ""),
                                             secrets),
                     file=self.webhook.path, line=line, column=column, field=i.field,
-                    profile=outcome.profile.name, calls=behind.at(i.field, line, column))
+                    profile=outcome.profile.name, calls=behind.at(i.field, line, column),
+                    fix=self.fix(outcome, i))
             for i, severity, (line, column) in self._judged(outcome, positioned=True)
         )
+
+    def fix(self, outcome: Outcome, issue: Issue) -> Fix | None:
+        """The target's replacement as an edit of the template, when the template holds the
+        rendered value as literal text (typed there, or captured from text typed there)."""
+        fld = self._field(issue.field)
+        output = outcome.result.rendered.get(issue.field) if outcome.result else None
+        found = issue.problem
+        if found is None or found.replacement is None or fld is None or output is None:
+            return None
+        old, new = found.replacement
+        at = _unstripped(output.text, found.offset, fld.name)
+        index = output.source_index(at) if output.text.startswith(old, at) else -1
+        if index < 0 or not old or not fld.source.startswith(old, index):
+            return None
+        return Fix(f"Change to {new!r}", (fld.edit(index, index + len(old), new),))
 
     def _judged(
         self, outcome: Outcome, *, positioned: bool

@@ -18,7 +18,9 @@ class Problem:
 
     `offset` is a 0-based index into the rendered value of `field` (-1: no better place),
     so the caller can map it back to the template. `severity` is set only when it differs
-    from the rule's default.
+    from the rule's default. `replacement`: (the value as rendered at `offset`, the value
+    to write instead), when the rule knows the right one; where the template holds that
+    value as literal text, the pipeline turns it into a fix.
     """
 
     rule: str
@@ -26,11 +28,12 @@ class Problem:
     field: str
     offset: int = -1
     severity: Severity | None = None
+    replacement: tuple[str, str] | None = None
 
 
 def problem(
     rule: str, message: str, field: str, offset: int | Callable[[], int] = -1,
-    severity: Severity | None = None,
+    severity: Severity | None = None, *, replacement: tuple[str, str] | None = None,
 ) -> Problem:
     """Build a `Problem`, refusing unknown rule ids and dropping a redundant severity.
 
@@ -40,8 +43,8 @@ def problem(
     default = RULES[rule].severity  # KeyError here is a programming error, not user input
     severity = None if severity == default else severity
     if callable(offset):
-        return _PlacedOnRead(rule, message, field, offset, severity)
-    return Problem(rule, message, field, offset, severity)
+        return _PlacedOnRead(rule, message, field, offset, severity, replacement)
+    return Problem(rule, message, field, offset, severity, replacement)
 
 
 class _PlacedOnRead(Problem):
@@ -49,10 +52,11 @@ class _PlacedOnRead(Problem):
 
     def __init__(
         self, rule: str, message: str, field: str, find: Callable[[], int],
-        severity: Severity | None,
+        severity: Severity | None, replacement: tuple[str, str] | None = None,
     ) -> None:
+        # as the frozen dataclass's own __init__ would
         self.__dict__.update(rule=rule, message=message, field=field, severity=severity,
-                             _find=find)  # as the frozen dataclass's own __init__ would
+                             replacement=replacement, _find=find)
 
     @property
     def offset(self) -> int:

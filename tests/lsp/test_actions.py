@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Session
+from conftest import ROOT, Session
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -94,3 +94,31 @@ async def test_no_actions_for_text_that_was_not_checked_yet(session: Session) ->
         content_changes=[types.TextDocumentContentChangeWholeDocument(
             text="# a new first line\n" + UNESCAPED)]))
     assert await actions(session, name, diagnostics[0]) == []
+
+
+async def test_an_iana_time_zone_is_changed_to_its_windows_id(session: Session) -> None:
+    """The stock template's captured zone, written as an IANA name: the fix edits the
+    capture's text, where the rendered value came from."""
+    stock = (ROOT / "templates" / "rokt-create-event.webhook.yaml").read_text(encoding="utf-8")
+    text = stock.replace("{% capture eventTZ %}Eastern Standard Time{% endcapture %}",
+                         "{% capture eventTZ %}America/Chicago{% endcapture %}")
+    name = "create.webhook.yaml"
+    diagnostics = await session.open(name, text)
+    zone = next(d for d in diagnostics if d.code == "rokt-timezone")
+    [fix] = [a for a in await actions(session, name, zone) if a.title.startswith("Change")]
+    assert fix.title == "Change to 'Central Standard Time'"
+    text = apply(text, edits(session, name, fix))
+    assert "{% capture eventTZ %}Central Standard Time{% endcapture %}" in text
+    assert not any(d.code == "rokt-timezone" for d in await session.change(name, text))
+
+
+async def test_a_zone_from_a_profile_attribute_has_no_fix(session: Session) -> None:
+    """The template does not hold the value: there is nothing to edit."""
+    stock = (ROOT / "templates" / "rokt-create-event.webhook.yaml").read_text(encoding="utf-8")
+    text = stock.replace('"timezone": "{{eventTZ}}"', '"timezone": "{{${time_zone}}}"')
+    name = "create.webhook.yaml"
+    diagnostics = await session.open(name, text)
+    zone = next(d for d in diagnostics if d.code == "rokt-timezone")
+    titles = [a.title for a in await actions(session, name, zone)]
+    assert "Disable rokt-timezone on this line" in titles
+    assert not [t for t in titles if t.startswith("Change")]

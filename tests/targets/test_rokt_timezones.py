@@ -62,3 +62,19 @@ def test_case_only_mismatch_resolves_to_the_real_id() -> None:
 @pytest.mark.parametrize("name", ["", "/etc/passwd", "../x", "Not/AZone", "America/New York"])
 def test_iana_zone_refuses_non_names(name: str) -> None:
     assert timezones.iana_zone(name) is None
+
+
+@pytest.mark.parametrize(("value", "replacement"), [
+    ("America/New_York", "Eastern Standard Time"),      # an IANA name
+    ("eastern standard time", "Eastern Standard Time"),  # case only
+    ("Eastern  Standard Time", "Eastern Standard Time"),  # extra whitespace
+    ("Easten Standard Time", "Eastern Standard Time"),  # a typo
+    ("UTC+05:00", None),                                 # an offset names no place
+    ("Narnia", None),
+])
+def test_the_replacement_a_fix_offers_is_the_id_the_message_names(
+        value: str, replacement: str | None) -> None:
+    verdict = timezones.check(value)
+    assert verdict.replacement == replacement
+    if replacement is not None:
+        assert repr(replacement) in (verdict.message or "")

@@ -38,8 +38,8 @@ def parse_datetime(value: str) -> Stamp:
 
 
 #: A value rule's verdict before it has a place: (rule, message, key, severity, placed at
-#: the key rather than the value).
-_Found = tuple[str, str, str, Severity | None, bool]
+#: the key rather than the value, the value to write instead when the rule knows it).
+_Found = tuple[str, str, str, Severity | None, bool, str | None]
 _MEMO_SIZE = 4096
 
 
@@ -51,8 +51,8 @@ class _Checker:
         self.out: list[_Found] = []
 
     def report(self, rule: str, message: str, key: str, severity: Severity | None = None,
-               *, at_key: bool = False) -> None:
-        self.out.append((rule, message, key, severity, at_key))
+               *, at_key: bool = False, replacement: str | None = None) -> None:
+        self.out.append((rule, message, key, severity, at_key, replacement))
 
     def string(self, key: str) -> str | None:
         value = self.event.get(key)
@@ -97,7 +97,8 @@ class _Checker:
         verdict = timezones.check(value)
         if verdict.message:
             severity = Severity.WARNING if verdict.case_only else None
-            self.report("rokt-timezone", verdict.message, "timezone", severity)
+            self.report("rokt-timezone", verdict.message, "timezone", severity,
+                        replacement=verdict.replacement)
         return verdict.zone_id
 
     def local_datetime(self, key: str) -> Stamp | None:
@@ -208,8 +209,8 @@ def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Pro
         found += rest
     return [problem(rule, f"{display((*at, name))} {message}", "body",
                     partial(doc.key_offset if at_key else doc.value_offset, (*at, name)),
-                    severity)
-            for rule, message, name, severity, at_key in found]
+                    severity, replacement=None if new is None else (str(event.get(name)), new))
+            for rule, message, name, severity, at_key, new in found]
 
 
 _memo: dict[tuple[object, ...], tuple[_Found, ...]] = {}

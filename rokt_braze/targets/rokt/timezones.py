@@ -46,11 +46,14 @@ _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
 
 @dataclass(frozen=True)
 class Verdict:
-    """`zone_id`: the id the value stands for (None if unknown); `message`: what is wrong."""
+    """`zone_id`: the id the value stands for (None if unknown); `message`: what is wrong;
+    `replacement`: the id to write instead, when there is one to suggest."""
 
     zone_id: str | None
     message: str | None = None
     case_only: bool = False
+    #: the id to write instead, when there is one to suggest
+    replacement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,34 +100,37 @@ def check(value: str) -> Verdict:
             folded,
             f"{value!r} differs from {folded!r} only in case; write {folded!r}",
             case_only=True,
+            replacement=folded,
         )
-    return Verdict(
-        None, f"{value!r} is not a Windows time-zone id on Rokt's list; {_suggest(value.strip())}"
-    )
+    advice, replacement = _suggest(value.strip())
+    return Verdict(None, f"{value!r} is not a Windows time-zone id on Rokt's list; {advice}",
+                   replacement=replacement)
 
 
-def _suggest(value: str) -> str:
+def _suggest(value: str) -> tuple[str, str | None]:
+    """What to say about a value that is not an id, and the id to write instead (if one)."""
     data = _data()
     folded = data.by_casefold.get(" ".join(value.split()).casefold())
     if folded:
-        return f"use {folded!r} (extra whitespace)"
+        return f"use {folded!r} (extra whitespace)", folded
     colloquial = _COLLOQUIAL.get(value.casefold())
     if colloquial:
-        return f"use {colloquial!r}"
+        return f"use {colloquial!r}", colloquial
     offset = _OFFSET.fullmatch(value)
     if offset:
-        return _suggest_for_offset(offset)
+        return _suggest_for_offset(offset), None
     zone = iana_zone(value)
     if zone is not None:
         if value in data.windows:
-            return f"{value!r} is an IANA name; the Windows id is {data.windows[value]!r}"
+            windows = data.windows[value]
+            return f"{value!r} is an IANA name; the Windows id is {windows!r}", windows
         same = _same_offsets(zone)
         if same:
-            return f"{value!r} is an IANA name; use {same!r} (same UTC offsets)"
+            return f"{value!r} is an IANA name; use {same!r} (same UTC offsets)", same
     close = difflib.get_close_matches(value, data.ids, n=1, cutoff=0.8)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return "use an id such as 'Eastern Standard Time' (see Rokt's Timezones list)"
+        return f"did you mean {close[0]!r}?", close[0]
+    return "use an id such as 'Eastern Standard Time' (see Rokt's Timezones list)", None
 
 
 def _suggest_for_offset(match: re.Match[str]) -> str:
