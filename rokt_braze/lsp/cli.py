@@ -28,6 +28,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"the language server needs pygls ({err}): "
                          "pip install 'rokt-braze[lsp]'") from None
     if args.live:
+        from rokt_braze.config import load_config
+
+        live_transport(args, load_config())  # a malformed option stops here, not per check
         transport_for = lambda config: live_transport(args, config)  # noqa: E731
     else:
         offline_check(args)
