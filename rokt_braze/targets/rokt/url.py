@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from rokt_braze.findings import Severity
@@ -240,10 +241,11 @@ def _check_event_id(event: str, at: int) -> list[Problem]:
     return []
 
 
-def path_values(url: str, endpoint: str) -> dict[str, tuple[str, int]]:
+@lru_cache(maxsize=4096)
+def path_values(url: str, endpoint: str) -> Mapping[str, tuple[str, int]]:
     """The route's placeholders in `url` (`accountCode`, `eventId`, `subscriptionId`), each
     with its offset; an account code without its attribute suffix. {} when the path is
-    not the route's."""
+    not the route's. Cached (an audience's URLs repeat): read it, do not change it."""
     match = _URL.fullmatch(url)
     if not match:
         return {}
