@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from rokt_braze.connected import Transport
     from rokt_braze.webhook import RenderResult, Webhook
 
-__all__ = ["add_arguments", "call_block", "print_calls", "print_request", "render_result",
-           "run"]
+__all__ = ["LIQUID_BODY", "add_arguments", "call_block", "print_body", "print_calls",
+           "print_request", "render_result", "run"]
+
+LIQUID_BODY = "a .liquid file is a body without a URL, method or headers"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         offline_check(args)
     transport = live_transport(args, config) if args.live else None
     webhook = load_webhook(args.file)
+    if webhook.is_liquid and args.as_ == "curl":
+        raise UsageError(f"{LIQUID_BODY}: nothing to write as curl (use --as http or json)",
+                         path=args.file)
     try:
         result = render_result(args, webhook, config, transport)
     except (MessageAborted, TemplateError) as err:
@@ -79,7 +84,10 @@ def run(args: argparse.Namespace) -> int:
     headers = {k: clean(redact_header(k, v) if clean is not unredacted else v)
                for k, v in request.headers.items()}
     calls = [call_view(fld, call, clean) for fld, call in result.calls] if args.calls else None
-    print_request(request.method, url, headers, body, args.as_, sys.stdout, calls)
+    if webhook.is_liquid:
+        print_body(body, args.as_, sys.stdout, calls)
+    else:
+        print_request(request.method, url, headers, body, args.as_, sys.stdout, calls)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -151,6 +159,22 @@ def print_request(method: str, url: str, headers: dict[str, str], body: str, sty
         for k, v in headers.items():
             out.write(f"{k}: {v}\n")
         out.write("\n" + body + ("\n" if body and not body.endswith("\n") else ""))
+    if calls is not None:
+        out.write("\n")
+        print_calls(calls, style, out)
+
+
+def print_body(body: str, style: str, out: TextIO,
+               calls: list[dict[str, Any]] | None = None) -> None:
+    """A `.liquid` file's rendered text alone (it has no URL, method or headers)."""
+    if style == "json":
+        shown: dict[str, Any] = {"body": body}
+        if calls is not None:
+            shown["calls"] = calls
+        json.dump(shown, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    out.write(body + ("\n" if body and not body.endswith("\n") else ""))
     if calls is not None:
         out.write("\n")
         print_calls(calls, style, out)

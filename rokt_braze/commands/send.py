@@ -19,6 +19,7 @@ from rokt_braze.cli_util import (
     live_transport,
 )
 from rokt_braze.commands.render import (
+    LIQUID_BODY,
     add_profile,
     render_result,
     report_failed_calls,
@@ -62,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     live_transport(args, config)  # --base-url and --allow-host checked before any work
     webhook = load_webhook(args.file)  # a bad file fails here, before any call
+    if webhook.is_liquid:
+        raise UsageError(f"{LIQUID_BODY}: nothing to send (send takes a *.webhook.yaml)",
+                         path=args.file)
     extra: dict[str, str] = {}
     origin = _url_origin(webhook.url.source if webhook.url else "") if args.to else ""
     if origin:
