@@ -15,6 +15,7 @@ from rokt_braze.braze import MessageState, parse_template
 from rokt_braze.config import Config, load_config
 from rokt_braze.connected import Transport
 from rokt_braze.discovery import discover
+from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult
 from rokt_braze.pipeline import Pipeline, Settings, check_files
 from rokt_braze.pipeline.resources import ProfileLike
@@ -62,11 +63,18 @@ def check(
 
     Raises:
         InputError: when nothing can be checked (a missing path, a bad config, a bad
-            profile given here).
+            profile given here, an empty list of paths or profiles).
     """
     cfg = config if isinstance(config, Config) else load_config(config)
-    files = discover(_as_list(paths), cfg)
-    settings = Settings.make(cfg, profiles=_profiles(profiles), fixtures=fixtures,
+    path_list, profile_list = _as_list(paths), _profiles(profiles)
+    # an empty list (a glob that matched nothing) would check nothing and pass
+    if not path_list:
+        raise InputError("no paths given; leave it out to search the current folder")
+    if profile_list == []:
+        raise InputError("no profiles given; leave it out for each webhook's own profiles, "
+                         "else the config's, else the sample subscriber")
+    files = discover(path_list, cfg)
+    settings = Settings.make(cfg, profiles=profile_list, fixtures=fixtures,
                              transport=transport)
     return check_files(files, settings)
 

@@ -49,6 +49,18 @@ def test_check_takes_one_profile_or_many() -> None:
     assert rokt_braze.check(CREATE, mapping).cases == [(str(CREATE), "u-1")]
 
 
+@pytest.mark.parametrize("call", [
+    lambda: rokt_braze.check([]),
+    lambda: rokt_braze.check(p for p in []),
+    lambda: rokt_braze.check(CREATE, []),
+], ids=["no paths", "an empty generator of paths", "no profiles"])
+def test_an_empty_list_is_an_input_error_not_a_silent_pass(call: object) -> None:
+    """`check(glob(...))` or `check(path, load_users())` that found nothing checked no file
+    (or rendered nothing) and passed; leaving the argument out is how to get the default."""
+    with pytest.raises(rokt_braze.InputError, match="leave it out"):
+        call()  # type: ignore[operator]
+
+
 def test_the_default_profile_is_the_clis(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", str(CREATE), "--as", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
