@@ -113,7 +113,11 @@ def running_sandbox(
 def _folder(folder: str | None) -> Iterator[Path]:
     if folder is not None:
         path = Path(folder)
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"cannot create the folder: {err.strerror or err}",
+                             path=folder) from None
         yield path
         return
     with tempfile.TemporaryDirectory(prefix="rokt-braze-sandbox-") as tmp:

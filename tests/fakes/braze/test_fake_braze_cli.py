@@ -4,6 +4,7 @@ stderr and exit 2, never a traceback."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,12 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
         port = taken.getsockname()[1]
         assert main(["fake-braze", "--port", str(port)]) == 2
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
+
+
+def test_sandbox_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed "sandbox: [Errno 17] File exists: '...'"."""
+    taken = tmp_path / "sandbox"
+    taken.write_text("a file, not a folder\n")
+    assert main(["sandbox", "--dir", str(taken)]) == 2
+    assert capsys.readouterr().err == (f"rokt-braze: {taken}: cannot create the folder: "
+                                       "File exists\n")
