@@ -118,9 +118,9 @@ def declared_target(webhook: Webhook) -> str | None:
         return None
     known = endpoint_ids()
     if webhook.target not in known:
-        raise InputError(
-            f"unknown target {webhook.target!r} (known: {', '.join(known)})", path=webhook.path
-        )
+        line, column = webhook.target_place
+        raise InputError(f"unknown target {webhook.target!r} (known: {', '.join(known)})",
+                         path=webhook.path, line=line, column=column)
     return webhook.target
 
 

@@ -91,6 +91,8 @@ class Webhook:
     headers: list[tuple[str, Field]]
     body: Field | None
     target: str | None = None
+    #: 1-based (line, column) of the `target:` value, (0, 0) when there is none
+    target_place: tuple[int, int] = (0, 0)
     profiles: list[str] = field(default_factory=list)
     fixtures: dict[str, Any] = field(default_factory=dict)
     is_liquid: bool = False
@@ -158,6 +160,13 @@ def _liquid_file(path: str, text: str) -> Webhook:
     )
 
 
+def _place(node: yaml.Node | None) -> tuple[int, int]:
+    """1-based (line, column) of `node` in the file, (0, 0) without one."""
+    if node is None:
+        return 0, 0
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
 def _webhook_file(path: str, text: str) -> Webhook:
     if not text.strip():
         raise InputError("empty file: a webhook needs at least url and body", path=path)
@@ -175,10 +184,8 @@ def _webhook_file(path: str, text: str) -> Webhook:
             loader.dispose()
     def wrong(message: str, node: yaml.Node | None) -> InputError:
         """An InputError at `node`'s place in the file."""
-        if node is None:
-            return InputError(message, path=path)
-        mark = node.start_mark
-        return InputError(message, path=path, line=mark.line + 1, column=mark.column + 1)
+        line, column = _place(node)
+        return InputError(message, path=path, line=line, column=column)
 
     if not isinstance(data, Mapping) or not isinstance(root, yaml.MappingNode):
         raise wrong("a webhook file must be a YAML mapping (url, method, headers, body)", root)
@@ -235,6 +242,7 @@ def _webhook_file(path: str, text: str) -> Webhook:
         headers=headers,
         body=body,
         target=target,
+        target_place=_place(nodes.get("target")),
         profiles=profiles,
         fixtures=fixtures,
     )

@@ -116,8 +116,9 @@ def test_no_subscriptions_profile_findings(capsys: pytest.CaptureFixture[str]) -
         ("empty.webhook.yaml", "", "empty file"),
         ("bin.webhook.yaml", b"\x00\x01\x02", "binary file"),
         ("list.webhook.yaml", "- 1\n- 2\n", "must be a YAML mapping"),
-        ("tgt.webhook.yaml", 'url: https://x\ntarget: nope\nbody: "{}"\n', "unknown target 'nope'"),
-        ("key.webhook.yaml", 'url: https://x\nbodi: "{}"\n', "unknown key(s): bodi"),
+        ("tgt.webhook.yaml", 'url: https://x\ntarget: nope\nbody: "{}"\n',
+         ":2:9: unknown target 'nope'"),
+        ("key.webhook.yaml", 'url: https://x\nbodi: "{}"\n', ":2:1: unknown key(s): bodi"),
         ("latin.webhook.yaml", b"url: caf\xe9\n", "not UTF-8"),
     ],
 )
