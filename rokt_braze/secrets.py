@@ -51,6 +51,10 @@ def redact(message: str, secrets: Iterable[str]) -> str:
     return message
 
 
+#: HTTP authentication schemes: a header value that is one of these alone holds no secret
+AUTH_SCHEMES = frozenset({"basic", "bearer", "digest", "negotiate", "token"})
+
+
 def redact_header(name: str, value: str) -> str:
     """Keep the scheme (`Bearer`, `Basic`) so the shape stays checkable; hide the secret."""
     if name.lower() not in SECRET_HEADERS or not value:
@@ -58,6 +62,8 @@ def redact_header(name: str, value: str) -> str:
     scheme, _, secret = value.partition(" ")
     if secret and scheme.isalpha():
         return f"{scheme} {REDACTED}" if secret.strip() else value
+    if not secret and scheme.lower() in AUTH_SCHEMES:  # the scheme alone: nothing to hide
+        return value
     return REDACTED
 
 

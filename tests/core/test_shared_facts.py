@@ -90,6 +90,11 @@ def test_one_marker_for_reports_and_fakes() -> None:
     assert secrets.redact_header("Authorization", "Bearer abc.def") == f"Bearer {marker}"
     assert secrets.redact_header("Set-Cookie", "sid=1") == marker
     assert secrets.redact_header("Content-Type", "application/json") == "application/json"
+    # a scheme with no credential after it hides nothing: shown as is, so a failed token
+    # call's 'Bearer' is not printed as if a secret were there
+    assert secrets.redact_header("Authorization", "Bearer") == "Bearer"
+    assert secrets.redact_header("Authorization", "Bearer ") == "Bearer "
+    assert secrets.redact_header("Authorization", "s3cretletters") == marker  # no scheme
     assert secrets.redact_form("grant_type=client_credentials&client_secret=s3cr3t") == (
         f"grant_type=client_credentials&client_secret={marker}")
     assert secrets.redact_params("GET /cb?code=xyz&state=1") == f"GET /cb?code={marker}&state=1"
