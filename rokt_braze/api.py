@@ -95,6 +95,9 @@ def render_liquid(
         TemplateError: a syntax or render error, with `.line` and `.column`.
         MessageAborted: `abort_message` fired, with `.reason`.
     """
+    if not isinstance(source, str):
+        raise TypeError(f"render_liquid takes the template text as str, not "
+                        f"{type(source).__name__}")
     user = to_profile(profile)
     resources = Settings(load_config(), fixtures=fixtures).resources(user)
     return parse_template(source).render(user.namespaces(), MessageState(resources)).text

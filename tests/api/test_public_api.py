@@ -51,7 +51,7 @@ def test_check_takes_one_profile_or_many() -> None:
 
 @pytest.mark.parametrize("call", [
     lambda: rokt_braze.check([]),
-    lambda: rokt_braze.check(p for p in []),
+    lambda: rokt_braze.check(iter(list[str]())),
     lambda: rokt_braze.check(CREATE, []),
 ], ids=["no paths", "an empty generator of paths", "no profiles"])
 def test_an_empty_list_is_an_input_error_not_a_silent_pass(call: object) -> None:
@@ -59,6 +59,12 @@ def test_an_empty_list_is_an_input_error_not_a_silent_pass(call: object) -> None
     (or rendered nothing) and passed; leaving the argument out is how to get the default."""
     with pytest.raises(rokt_braze.InputError, match="leave it out"):
         call()  # type: ignore[operator]
+
+
+def test_render_liquid_says_it_takes_text_not_bytes() -> None:
+    """bytes gave "cannot use a string pattern on a bytes-like object" from deep inside."""
+    with pytest.raises(TypeError, match="template text as str, not bytes"):
+        rokt_braze.render_liquid(b"Hi {{${first_name}}}")  # type: ignore[arg-type]
 
 
 def test_the_default_profile_is_the_clis(capsys: pytest.CaptureFixture[str]) -> None:
