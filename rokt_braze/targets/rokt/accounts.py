@@ -3,7 +3,8 @@ another account's subscriptions.
 
 Rokt writes one entry per subscription into each `rokt:*` array of the user, in the same
 order: `rokt:subscription_id[i]` is the subscription whose account is
-`rokt:account_code[i]` (that entry carries the subscription's `/xxxxxxxxxxxx` key). A user
+`rokt:account_code[i]` (that entry carries the subscription's `/xxxxxxxxxxxx` key). The
+common user, whose subscriptions are all the URL account's, costs one pass over the codes. A user
 subscribed to calendars of two accounts therefore has ids of both; the stock template takes
 the account from `rokt:account_code[0]` but joins every `rokt:subscription_id`, so its create
 sends the second account's subscriptions to the first account's endpoint. The event is
@@ -12,7 +13,6 @@ created per account: those subscriptions do not get it from this request.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 
@@ -21,7 +21,6 @@ from rokt_braze.targets.problem import Problem, problem, show
 from rokt_braze.targets.rokt.routes import CREATE, REMOVE
 from rokt_braze.targets.rokt.url import path_values
 
-_KEY = re.compile(r"/[0-9a-f]{12}", re.I)  # the per-subscription key ending every entry
 _EFFECT = {
     CREATE: ("a create reaches the URL's account only, so that subscription does not get the "
              "event; send each account's ids to its own account's URL"),
@@ -36,41 +35,44 @@ def check_accounts(
     """Every subscription id the request sends whose account is not the URL's."""
     if endpoint not in (CREATE, REMOVE):
         return []
+    codes = attributes.get("rokt:account_code")
+    if not isinstance(codes, list | tuple) or not codes:
+        return []  # not Rokt's arrays: the template's own output shows what went wrong
     values = path_values(url, endpoint)
-    code = values.get("accountCode", ("", 0))[0]
-    accounts = _accounts(attributes)
-    if not code or not accounts:
-        return []
+    code = values.get("accountCode", ("", 0))[0].casefold()
+    if not code or all(isinstance(c, str) and account(c).casefold() == code for c in codes):
+        return []  # every subscription is the URL account's: most users, most of the time
+    accounts = _accounts(attributes.get("rokt:subscription_id"), codes)
     out = []
     for sent, field, offset, name in _sent_ids(doc, values):
         owner = accounts.get(sent.lower())
-        if owner is None or owner[1].casefold() == code.casefold():
+        if owner is None or owner[1].casefold() == code:
             continue
-        index, account = owner
-        message = (f"{name} {show(sent)} is a subscription of account {show(account)} "
-                   f"(rokt:account_code[{index}]), not of {show(code)} in the URL: "
+        index, other = owner
+        message = (f"{name} {show(sent)} is a subscription of account {show(other)} "
+                   f"(rokt:account_code[{index}]), not of "
+                   f"{show(values['accountCode'][0])} in the URL: "
                    f"{_EFFECT[endpoint]}")  # fmt: skip
         out.append(problem("rokt-subscription-ids", message, field, offset))
     return out
 
 
-def _accounts(attributes: Mapping[str, object]) -> dict[str, tuple[int, str]]:
-    """Subscription id (lower case) -> (its index, its bare account code)."""
-    ids = attributes.get("rokt:subscription_id")
-    codes = attributes.get("rokt:account_code")
-    if not isinstance(ids, list | tuple) or not isinstance(codes, list | tuple):
-        return {}  # not Rokt's arrays: the template's own output shows what went wrong
+def _accounts(ids: object, codes: list[object] | tuple[object, ...]
+              ) -> dict[str, tuple[int, str]]:  # fmt: skip
+    """Subscription id (lower case) -> (its index, its account code)."""
+    if not isinstance(ids, list | tuple):
+        return {}
     out: dict[str, tuple[int, str]] = {}
     for index, (sid, code) in enumerate(zip(ids, codes, strict=False)):
         if isinstance(sid, str) and isinstance(code, str):
-            out.setdefault(sid.lower(), (index, bare(code)))
+            out.setdefault(sid.lower(), (index, account(code)))
     return out
 
 
-def bare(entry: str) -> str:
-    """A `rokt:*` entry without its `/xxxxxxxxxxxx` subscription key."""
-    key = _KEY.search(entry, len(entry) - 13) if len(entry) > 13 else None
-    return entry[: key.start()] if key and key.end() == len(entry) else entry
+def account(entry: str) -> str:
+    """The account code of a `rokt:account_code` entry: the part before its
+    `/xxxxxxxxxxxx` subscription key (account codes are URL-safe: no `/` of their own)."""
+    return entry.partition("/")[0]
 
 
 def _sent_ids(
