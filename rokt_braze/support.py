@@ -81,8 +81,10 @@ _STANDARD_TAGS = [
     _standard(
         "tag",
         "case",
-        "{% case 2 %}{% when 1, 2 %}one or two{% else %}other{% endcase %}",
-        "with `when` (several values) and `else`",
+        "{% case 2 %}{% when 1, 2 %}one or two{% else %}other{% endcase %}"
+        "{% case nothing %}{% when blank or 3 %}blank{% endcase %}",
+        "with `when` (several values, `,` or `or`; `when blank` as `== blank`) and `else`",
+        _ORACLE,
     ),
     _standard(
         "tag",
@@ -109,8 +111,11 @@ _STANDARD_TAGS = [
     _standard(
         "tag",
         "cycle",
-        "{% for x in (1..4) %}{% cycle 'a', 'b' %}{% endfor %}",
-        "not in Braze's pages; Liquid 5 has it",
+        "{% for x in (1..4) %}{% cycle 'a', 'b' %}{% endfor %}{% cycle a, a %}{% cycle a, a %}",
+        "not in Braze's pages; Liquid 5 has it. As in Ruby Liquid, a cycle of literals "
+        "shares its counter with the same literals, a cycle naming a variable has its own; "
+        "a group named by a path (`{% cycle h.k: 1, 2 %}`) is a syntax error here",
+        _ORACLE,
     ),
     _standard(
         "tag",
@@ -127,9 +132,13 @@ _STANDARD_TAGS = [
     _standard(
         "tag",
         "tablerow",
-        "{% tablerow x in (1..3) cols: 2 %}{{ x }}{% endtablerow %}",
-        "not in Braze's pages; Liquid 5 has it",
+        "{% tablerow x in (1..3) cols: 2 %}{{ x }}{% endtablerow %}"
+        "{% tablerow x in a limit: '1' %}{{ x }}{% endtablerow %}",
+        "not in Braze's pages; Liquid 5 has it. As in Ruby Liquid, `limit`, `offset` and "
+        "`cols` are read with `to_i`, there is no `reversed`, an empty list writes an empty "
+        "row; `break` ends the table here, Ruby Liquid 5.4 goes on writing empty cells",
         _KW,
+        _ORACLE,
     ),
     _standard(
         "tag",
@@ -137,7 +146,18 @@ _STANDARD_TAGS = [
         "{% for x in (1..3) %}{% ifchanged %}{{ x | divided_by: 2 }}{% endifchanged %}{% endfor %}",
         "not in Braze's pages; Liquid 5 has it",
     ),
-    _standard("tag", "comment", "a{% comment %}{{ hidden }}{% endcomment %}b"),
+    Row(
+        "tag",
+        "comment",
+        differs(
+            "Ruby Liquid 5.4 parses the known tags inside a comment, so a comment holding a "
+            "malformed or unclosed one (`{% comment %}{% if x %}{% endcomment %}`) is an "
+            "error there; here anything inside a comment is ignored"
+        ),
+        "standard Liquid 5",
+        (_DOC,),
+        "a{% comment %}{{ hidden }}{% nosuch %}{% endcomment %}b",
+    ),
     _standard("tag", "#", "a{% # an inline comment %}b", "inline comment (Liquid 5.4)"),
     _standard("tag", "raw", "{% raw %}{{ not rendered }}{% endraw %}"),
     _standard("tag", "echo", "{% echo 'a' | append: 'b' %}", "Liquid 5 syntax tag"),
@@ -354,7 +374,7 @@ _STANDARD_FILTERS = [
     _filter("sort", "{{ 'c,a,b' | split: ',' | sort | join }}"),
     _filter("sort_natural", "{{ 'b,A,c' | split: ',' | sort_natural | join }}"),
     _filter("split", "{{ 'a/b/c' | split: '/' | last }}"),
-    _filter("strip", "{{ '  a  ' | strip }}|"),
+    _filter("strip", "{{ '  a  ' | strip }}|", "ASCII blanks only, as Ruby strips"),
     _filter("strip_html", "{{ '<b>bold</b> text' | strip_html }}"),
     _filter("strip_newlines", "{{ 'a\nb' | strip_newlines }}"),
     _filter("times", "{{ 3 | times: 1.5 }}"),
@@ -373,7 +393,11 @@ _STANDARD_FILTERS = [
     Row(
         "filter",
         "date",
-        SAME,
+        differs(
+            "free-form text is read by a different parser than Ruby's `Date._parse`: "
+            "`'1.5'` or `' 3'` become dates here and stay text in Ruby, `'12abc'` the "
+            "reverse; zone names (`PST`) are UTC here; a missing day is today's, not the 1st"
+        ),
         "Ruby's `Time.parse` and `strftime`: `'now'`/`'today'` in UTC, epochs, ISO 8601 with "
         "offsets and hour 24, day-first dates, Ruby's directives and flags",
         (

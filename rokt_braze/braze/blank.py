@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from liquid import is_undefined
 from liquid.builtin.expressions.logical import ContainsExpression, EqExpression, NeExpression
 from liquid.builtin.expressions.primitive import Blank, RangeLiteral
+from liquid.builtin.tags.case_tag import _AnyExpression
 
 from rokt_braze.braze.ordering import RUBY_ORDERING
 from rokt_braze.braze.ranges import RubyRangeLiteral
@@ -67,6 +68,21 @@ class BlankNeExpression(NeExpression):
         return not is_blank(other.evaluate(context))
 
 
+class BlankWhenExpression(_AnyExpression):
+    """The values of a `when` among which is `blank` (`{% when blank %}` matches a nil,
+    false, empty or whitespace-only value, as `== blank` does)."""
+
+    __slots__ = ()
+
+    def evaluate(self, context: RenderContext) -> list[bool]:
+        matches = super().evaluate(context)
+        if any(isinstance(value, Blank) for value in self.expressions):
+            left = is_blank(self.left.evaluate(context))
+            matches = [left if isinstance(value, Blank) else match
+                       for value, match in zip(self.expressions, matches, strict=True)]
+        return matches
+
+
 def ruby_contains(left: object, right: object) -> bool:
     """Ruby Liquid's `contains`."""
     if left is None or left is False or right is None or right is False:
@@ -89,12 +105,16 @@ class RubyContainsExpression(ContainsExpression):
 
 def rubify_expressions(nodes: Iterable[Node]) -> None:
     """Switch the parsed nodes' expressions to Ruby's semantics: every `== blank` /
-    `!= blank` and every `contains` (above), `<`, `>`, `<=`, `>=` (`ordering`) and range
-    literals (`ranges`)."""
+    `!= blank`, `when blank` and every `contains` (above), `<`, `>`, `<=`, `>=`
+    (`ordering`) and range literals (`ranges`)."""
     for expression in walk(nodes):
         kind = type(expression)
         if kind is ContainsExpression:
             expression.__class__ = RubyContainsExpression
+        elif kind is _AnyExpression and any(
+            isinstance(value, Blank) for value in expression.expressions
+        ):
+            expression.__class__ = BlankWhenExpression
         elif kind is RangeLiteral:
             expression.__class__ = RubyRangeLiteral
         elif kind in RUBY_ORDERING:

@@ -20,6 +20,7 @@ from rokt_braze.braze.limits import MAX_NESTING
 from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
+from rokt_braze.braze.tags.cycle_tag import RubyCycleTag
 from rokt_braze.braze.tags.for_tag import RubyForTag
 from rokt_braze.braze.tags.liquid_tag import RubyLiquidTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
@@ -33,6 +34,7 @@ from rokt_braze.braze.tags.output import (
 from rokt_braze.braze.tags.promotion import PromotionTag
 from rokt_braze.braze.tags.random_tag import RandomTag
 from rokt_braze.braze.tags.shopping_cart import ShoppingCartTag
+from rokt_braze.braze.tags.tablerow_tag import RubyTablerowTag
 from rokt_braze.braze.tags.translation import TranslationTag
 from rokt_braze.braze.tokens import BrazeTokenStream
 from rokt_braze.braze.whitespace import template_lexer
@@ -58,6 +60,9 @@ BRAZE_TAG_CLASSES = (
     ShoppingCartTag,
     TranslationTag,
 )
+
+#: Standard tags whose python-liquid behaviour differs from Ruby Liquid 5.4's, replaced.
+RUBY_TAG_CLASSES = (RubyEcho, RubyLiquidTag, RubyForTag, RubyCycleTag, RubyTablerowTag)
 
 
 class BrazeEnvironment(Environment):
@@ -93,7 +98,7 @@ class BrazeEnvironment(Environment):
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
         statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
-        for tag in (*BRAZE_TAG_CLASSES, *statements, RubyEcho, RubyLiquidTag, RubyForTag):
+        for tag in (*BRAZE_TAG_CLASSES, *statements, *RUBY_TAG_CLASSES):
             self.add_tag(tag)
         register_filters(self)
 

@@ -60,6 +60,7 @@ from liquid.exceptions import (
 from rokt_braze.braze.blank import walk
 from rokt_braze.braze.context import BrazeContext
 from rokt_braze.braze.ranges import RubyRangeLiteral
+from rokt_braze.braze.tags.tablerow_tag import RubyTablerowNode
 from rokt_braze.limits import Limits
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ def limit_nodes(nodes: Iterable[Node]) -> None:
         kind = type(item)
         if kind is ForNode:
             item.__class__ = _ForNode
-        elif kind is TablerowNode:
+        elif kind is TablerowNode or kind is RubyTablerowNode:
             item.__class__ = _TablerowNode
         elif kind is LoopExpression:
             item.__class__ = _LoopExpression
@@ -245,7 +246,7 @@ class _ForNode(_PositionedLimits, ForNode):
     __slots__ = ()
 
 
-class _TablerowNode(_PositionedLimits, TablerowNode):
+class _TablerowNode(_PositionedLimits, RubyTablerowNode):
     __slots__ = ()
 
 

@@ -165,6 +165,80 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
                              "{{ 0.0 | divided_by: 0 | at_most: 0 }}", {}, "NaN|NaN"),
     # `sum` arrived in Liquid 5.5: an unknown filter, rendered past as the input
     "sum-is-not-in-liquid-5-4": ("{{ nums | sum }}", {"nums": [1, 2.5]}, "12.5"),
+    # case/when, cycle, tablerow, strip (found by the widened generator)
+    "when-blank-matches-nil-and-false": (
+        "{% case a %}{% when nil %}N{% when blank %}B{% endcase %}|"
+        "{% case f %}{% when blank, 1 %}B{% endcase %}|"
+        "{% case missing %}{% when blank or 2 %}B{% endcase %}",
+        {"a": None, "f": False}, "NB|B|B"),
+    "cycle-with-variables-is-its-own-group": (
+        "{% cycle a, b %}{% cycle a, b %}{% cycle a, b %}|"
+        "{% for i in (1..3) %}{% cycle a, b %}{% endfor %}", {"a": 1, "b": 2}, "111|121"),
+    "cycle-drops-nil-literals": ("{% cycle nil, 1 %}{% cycle nil, 1 %}|"
+                                 "{% cycle 'a', nil %}{% cycle 'a', nil %}|[{% cycle nil %}]",
+                                 {}, "11|aa|[]"),
+    "cycle-prints-as-output": ("{% cycle x, y %}{% cycle x, y %}", {"x": 1e16, "y": [1, [2]]},
+                               "1.0e+161.0e+16"),
+    "cycle-longer-group-then-shorter": (
+        "{% cycle 'g': 'a', 'b', 'c' %}{% cycle 'g': 'a', 'b', 'c' %}"
+        "{% cycle 'g': 'x', 'y' %}{% cycle 'g': 'x', 'y' %}", {}, "abx"),
+    "tablerow-empty-writes-a-row": (
+        "{% tablerow i in arr %}{{ i }}{% endtablerow %}|"
+        "{% tablerow i in n %}{{ i }}{% endtablerow %}|"
+        "{% tablerow i in missing %}{{ i }}{% endtablerow %}", {"arr": [], "n": 5},
+        '<tr class="row1">\n</tr>\n|<tr class="row1">\n</tr>\n|'),
+    "tablerow-string-is-one-item": ("{% tablerow i in s offset: 1 %}{{ i }}{% endtablerow %}",
+                                    {"s": "abc"},
+                                    '<tr class="row1">\n<td class="col1">abc</td></tr>\n'),
+    "tablerow-without-cols-one-row": (
+        "{% tablerow i in arr %}{{ tablerowloop.col }}{{ tablerowloop.row }}"
+        "{{ tablerowloop.col_last }}{% endtablerow %}", {"arr": [1, 2, 3]},
+        '<tr class="row1">\n<td class="col1">11false</td><td class="col2">21false</td>'
+        '<td class="col3">31false</td></tr>\n'),
+    "tablerow-options-to-i": (
+        "{% tablerow i in arr limit: 2.5 offset: '1' cols: x %}{{ i }}{% endtablerow %}",
+        {"arr": [1, 2, 3, 4], "x": "1x"},
+        '<tr class="row1">\n<td class="col1">2</td></tr>\n<tr class="row2"><td class="col1">3'
+        '</td></tr>\n'),
+    "tablerow-ignores-reversed": (
+        "{% tablerow i in arr reversed cols: 2 %}{{ i }}{% endtablerow %}", {"arr": [1, 2, 3]},
+        '<tr class="row1">\n<td class="col1">1</td><td class="col2">2</td></tr>\n'
+        '<tr class="row2"><td class="col1">3</td></tr>\n'),
+    "tablerow-boolean-limit": ("{% tablerow i in arr limit: true %}{{ i }}{% endtablerow %}",
+                               {"arr": [1, 2]}, FAILS),
+    # property filters: an item without `[]` makes uniq/where/compact nil; Ruby's sort order
+    "uniq-property-on-items-without-properties": (
+        "{{ x | uniq: 'k' | size }}|{{ y | uniq: 'k' | size }}|{{ z | uniq: 'k' | size }}",
+        {"x": [None, 0.5], "y": [{"k": 1}, 2.5], "z": ["ab", "kx", "k"]}, "0|0|2"),
+    "uniq-property-on-numbers-fails": ("{{ x | uniq: 'k' | size }}", {"x": [1, 2]}, FAILS),
+    "where-on-items-without-properties": (
+        "{{ x | where: 'k' | size }}|{{ y | where: 'k', 1 | size }}",
+        {"x": [0.5, {"k": 1}], "y": [{"k": 1}, {"k": True}, {"k": 1.0}, {"k": "1"}]}, "0|2"),
+    "where-truthy-and-false": (
+        "{{ y | where: 'k' | size }}|{{ y | where: 'k', false | size }}|"
+        "{{ y | where: 'k', nil | size }}", {"y": [{"k": 0}, {"k": False}, {"k": None}, {}]},
+        "1|1|1"),
+    "compact-property-on-items-without-properties": ("{{ x | compact: 'k' | size }}",
+                                                     {"x": [{"k": 1}, True]}, "0"),
+    "sort-natural-property-nils-in-ruby-order": (
+        "{{ x | sort_natural: 'name' | map: 'k' | join: ',' }}|"
+        "{{ x | sort: 'name' | map: 'k' | join: ',' }}",
+        {"x": [{"k": 1}, {"k": 2}, {"k": 3, "name": "b"}, {"k": 4}, {"k": 5, "name": "A"}]},
+        "5,3,4,2,1|5,3,1,2,4"),
+    "map-on-items-without-properties": ("{{ x | map: 'k' | size }}",
+                                        {"x": [0.5, True, None, {"k": 1}]}, "4"),
+    # whitespace control trims what Ruby's strip does; raw ends as Ruby 5.4 reads it
+    "trim-keeps-unicode-spaces": (
+        "{{ 1 -}}\u00a0x\u2003{%- if true -%}\u3000y{%- endif -%}\u00a0", {},
+        "1\u00a0x\u2003\u3000y\u00a0"),
+    "trim-removes-nul": ("x \u0000{{- 1 -}}\u0000 y", {}, "x1y"),
+    "raw-does-not-end-at-trimming-endraw": ("a {% raw %} x {%- endraw %} b", {}, FAILS),
+    "raw-trimming-endraw-is-text": ("{% raw %}{%- endraw %}{% endraw %}", {}, "{%- endraw %}"),
+    "raw-opening-trim-trims-after": ("a {% raw -%} x {% endraw %} b|"
+                                     "{% raw %} y {% endraw -%} c", {}, "a  x b| y  c"),
+    "strip-keeps-unicode-spaces": ("[{{ s | strip }}]", {"s": " \u00a0a\u2003 \u0000"},
+                                   "[\u00a0a\u2003]"),
+
 }
 
 

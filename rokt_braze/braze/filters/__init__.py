@@ -11,9 +11,9 @@
   after the 5.4 Braze runs; `squish`, `escapejs`, `safe`; and python-liquid's optional
   "extra" filters), so `strict_filters` rejects them when parsing;
 * replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
-  the math filters; `strings`: `escape`, `escape_once`, `slice`, `split`, `truncate`,
+  the math filters; `strings`: `strip`, `escape`, `escape_once`, `slice`, `split`, `truncate`,
   `truncatewords`, and Ruby's text for the input of the other string filters; `arrays`:
-  `map`, `compact`, `join`, `size`, `reverse`, `uniq`, `first`, `last`, `sort`,
+  `map`, `compact`, `where`, `join`, `size`, `reverse`, `uniq`, `first`, `last`, `sort`,
   `sort_natural`), as found by the
   differential tests against Ruby Liquid;
 * keeps every other standard Shopify Liquid filter as python-liquid implements it. Braze's
@@ -131,12 +131,12 @@ _NOT_IN_BRAZE: frozenset[str] = frozenset(
 _KEPT_STANDARD: frozenset[str] = frozenset(
     {
         # array
-        "concat", "where",
+        "concat",
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
         "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",
         "remove", "remove_first", "remove_last", "replace", "replace_first", "replace_last",
-        "strip", "strip_html", "strip_newlines", "upcase",
+        "strip_html", "strip_newlines", "upcase",
         "url_decode", "url_encode",
         # other
         "default",

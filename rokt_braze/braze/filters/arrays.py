@@ -7,13 +7,17 @@ one-item list.
 * `map` gives nil for an item without the key (so `compact` removes it), and for an item
   that cannot be indexed; a string item gives the key itself when it contains it.
 * `compact` removes nil, including the nil `map` produced; with a property, it removes the
-  items whose property is nil.
+  items whose property is nil;
+* with a property, `compact`, `uniq` and `where` give nil when an item has no properties
+  at all (a number with decimals, a boolean, nil), and fail on an array or integer item;
+  `where` compares with Ruby's `==` (`true` is not 1);
 * `size` is Ruby's `size`: characters of a string, items of an array or hash, and 8 (bytes)
   for an integer, as Ruby's `Integer#size` says; 0 for anything else;
 * `reverse` and `uniq` read their input as the others do (nil reverses to an empty list);
   `uniq` keeps items Ruby tells apart (`1`, `1.0` and `true` are three items);
-* `sort` and `sort_natural` put nil last; `sort` fails on items Ruby cannot compare (a
-  number and a text), and `sort_natural` compares Ruby's text with ASCII case folding;
+* `sort` and `sort_natural` put nil last, in the order Ruby's merge sort leaves them;
+  `sort` fails on items Ruby cannot compare (a number and a text), and `sort_natural`
+  compares Ruby's text with ASCII case folding;
 * `first` and `last` give nil for text (Ruby strings have neither), and `last` gives nil
   for a hash (a hash's `first` is its first `[key, value]` pair);
 * `join` writes each item as Ruby's `to_s` does: nil as nothing, `true`, `2.0`.
@@ -21,7 +25,6 @@ one-item list.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 
 from liquid.exceptions import FilterArgumentError
@@ -52,8 +55,13 @@ def _flatten(values: list[object] | tuple[object, ...]) -> list[object]:
     return flat
 
 
+class _NoIndex(Exception):
+    """The item has no `[]` (a float, a boolean, nil): Ruby Liquid's `compact`, `uniq` and
+    `where` then give nil for the whole filter; `map` gives nil for the item."""
+
+
 def _property(item: object, key: object) -> object:
-    """`item[key]` as Ruby evaluates it inside `map` and `compact`."""
+    """`item[key]` as Ruby evaluates it inside the property filters."""
     if isinstance(item, Mapping):
         try:
             return item[key]
@@ -63,31 +71,66 @@ def _property(item: object, key: object) -> object:
         return key if isinstance(key, str) and key in item else None
     if isinstance(item, (list, tuple, int)) and not isinstance(item, bool):
         raise FilterArgumentError(f"cannot select the property '{to_text(key)}'", token=None)
-    return None
+    raise _NoIndex
 
 
 def map_(value: object, key: object) -> list[object]:
     found = []
     for item in items(value):
-        found.append(item if key == "to_liquid" else _property(item, key))
+        if key == "to_liquid":
+            found.append(item)
+            continue
+        try:
+            found.append(_property(item, key))
+        except _NoIndex:
+            found.append(None)
     return [None if is_nil(item) else item for item in found]
 
 
-def compact(value: object, key: object = None) -> list[object]:
+def compact(value: object, key: object = None) -> list[object] | None:
     if is_nil(key):
         return [item for item in items(value) if not is_nil(item)]
-    return [item for item in items(value) if not is_nil(_property(item, key))]
+    try:
+        return [item for item in items(value) if not is_nil(_property(item, key))]
+    except _NoIndex:
+        return None
+
+
+def where(value: object, key: object, target: object = None) -> list[object] | None:
+    """The items whose `key` is truthy, or (with a target) equals the target as Ruby's
+    `==` does (`1 == 1.0`, but `1 != true` and `'1' != 1`)."""
+    try:
+        if is_nil(target):
+            return [item for item in items(value) if _truthy(_property(item, key))]
+        return [item for item in items(value) if _ruby_equal(_property(item, key), target)]
+    except _NoIndex:
+        return None
+
+
+def _truthy(value: object) -> bool:
+    return not (is_nil(value) or value is False)
+
+
+def _ruby_equal(left: object, right: object) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if is_nil(left) or is_nil(right):
+        return is_nil(left) and is_nil(right)
+    return left == right
 
 
 def reverse(value: object) -> list[object]:
     return items(value)[::-1]
 
 
-def uniq(value: object, key: object = None) -> list[object]:
+def uniq(value: object, key: object = None) -> list[object] | None:
     seen: set[tuple[str, str]] = set()
     kept = []
     for item in items(value):
-        probe = item if is_nil(key) else _property(item, key)
+        try:
+            probe = item if is_nil(key) else _property(item, key)
+        except _NoIndex:
+            return None
         identity = (type(probe).__name__, inspect(probe))  # Ruby's eql?: class and value
         if identity not in seen:
             seen.add(identity)
@@ -128,7 +171,7 @@ def _nil_safe_compare(a: object, b: object) -> int:
 
 def _nil_safe_casecmp(a: object, b: object) -> int:
     if is_nil(a) or is_nil(b):
-        return 0 if is_nil(a) and is_nil(b) else (1 if is_nil(a) else -1)
+        return 1 if is_nil(a) else -1  # two nils: 1, as Ruby Liquid's comparison says
     left, right = _ascii_fold(to_text(a)), _ascii_fold(to_text(b))
     return (left > right) - (left < right)
 
@@ -145,12 +188,31 @@ def _sorted(value: object, key: object, compare: Callable[[object, object], int]
     if not seq:
         return []
     if is_nil(key):
-        return sorted(seq, key=functools.cmp_to_key(compare))
+        return ruby_sort(seq, compare)
     if not all(isinstance(item, (Mapping, list, tuple, str, int)) for item in seq):
         return None  # Ruby Liquid returns nothing when an item cannot be indexed
-    return sorted(
-        seq, key=functools.cmp_to_key(lambda a, b: compare(_property(a, key), _property(b, key)))
-    )
+    return ruby_sort(seq, lambda a, b: compare(_property(a, key), _property(b, key)))
+
+
+def ruby_sort(seq: list[object], compare: Callable[[object, object], int]) -> list[object]:
+    """`Array#sort` with a block as Ruby on glibc runs it: a top-down merge sort that takes
+    the left item unless it compares greater. Python's sort gives the same order for a
+    consistent comparison, but Ruby Liquid's `sort_natural` calls two nils "greater" each
+    way round, and then only this order is Ruby's."""
+    if len(seq) <= 1:
+        return list(seq)
+    middle = len(seq) // 2
+    left, right = ruby_sort(seq[:middle], compare), ruby_sort(seq[middle:], compare)
+    merged: list[object] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if compare(left[i], right[j]) <= 0:
+            merged.append(left[i])
+            i += 1
+        else:
+            merged.append(right[j])
+            j += 1
+    return merged + left[i:] + right[j:]
 
 
 def sort(value: object, key: object = None) -> object:
@@ -196,6 +258,7 @@ def join(value: object, separator: object = " ") -> str:
 FILTERS: dict[str, Callable[..., object]] = {
     "map": map_,
     "compact": compact,
+    "where": where,
     "join": join,
     "size": size,
     "reverse": reverse,

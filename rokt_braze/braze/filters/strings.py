@@ -7,6 +7,7 @@
   nil slices as empty text;
 * `truncate` and `truncatewords` leave nil as nil, and count words as Ruby's
   `split(" ")` does;
+* `strip` removes only ASCII blanks and NUL, as Ruby's `String#strip` does;
 * `split` is Ruby's `String#split`: a single space splits on runs of blanks and ignores
   leading ones; an empty separator splits into characters; trailing empty strings are
   dropped (`'a,b,,' | split: ','` has two items); empty input gives an empty array.
@@ -38,6 +39,8 @@ _RUBY_INTEGER = re.compile(
     r"|([1-9]\d*(?:_\d+)*|0))",
     re.IGNORECASE,
 )
+#: What Ruby's `String#strip` removes from either end.
+_RUBY_STRIPPED = "\0\t\n\v\f\r "
 #: The blanks Ruby's awk-style `split(" ")` splits on.
 _RUBY_BLANKS = re.compile(r"[ \t\n\v\f\r]+")
 
@@ -70,6 +73,12 @@ def to_integer(value: object) -> int:
     )
     number = int(digits.replace("_", ""), base)
     return -number if sign == "-" else number
+
+
+def strip(value: object) -> str:
+    """Ruby's `String#strip`: only ASCII blanks and NUL, not a no-break or other Unicode
+    space (Python's `str.strip` removes those too)."""
+    return to_text(value).strip(_RUBY_STRIPPED)
 
 
 def slice_(value: object, offset: object, length: object = None) -> object:
@@ -132,7 +141,7 @@ def split(value: object, separator: object = None) -> list[str]:
 TEXT_INPUT_FILTERS: dict[str, int] = {
     "append": 1, "prepend": 1, "remove": 1, "remove_first": 1, "remove_last": 1,
     "replace": 2, "replace_first": 2, "replace_last": 2, "capitalize": 0, "downcase": 0,
-    "upcase": 0, "strip": 0, "strip_html": 0, "strip_newlines": 0, "newline_to_br": 0,
+    "upcase": 0, "strip_html": 0, "strip_newlines": 0, "newline_to_br": 0,
     "url_encode": 0, "url_decode": 0, "base64_encode": 0, "base64_decode": 0,
     "base64_url_safe_encode": 0, "base64_url_safe_decode": 0,
 }  # fmt: skip
@@ -153,6 +162,7 @@ def ruby_text_input(function: Callable[..., object], text_args: int) -> Callable
 
 
 FILTERS: dict[str, Callable[..., object]] = {
+    "strip": strip,
     "escape": escape,
     "escape_once": escape_once,
     "slice": slice_,

@@ -70,7 +70,7 @@ class RubyLoopExpression(LoopExpression):
             start = self._integer(self.offset, context) or 0
         limit = self._integer(self.limit, context)
         stop = None if limit is None else start + limit
-        items, count = _segment(self.iterable.evaluate(context), start, stop)
+        items, count = ruby_segment(self.iterable.evaluate(context), start, stop)
         context.stopindex(self.key, start + count)
         if self.reversed:
             context.raise_for_loop_limit(count)  # before listing the items
@@ -91,7 +91,7 @@ class RubyLoopExpression(LoopExpression):
             raise LiquidTypeError("invalid integer", token=expression.token) from None
 
 
-def _segment(collection: object, start: int, stop: int | None) -> tuple[Iterator[Any], int]:
+def ruby_segment(collection: object, start: int, stop: int | None) -> tuple[Iterator[Any], int]:
     """Ruby's `slice_collection`: the items from `start` up to `stop` (None: the end)."""
     if isinstance(collection, str):
         return iter([collection] if collection else []), 1 if collection else 0
