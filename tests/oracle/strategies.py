@@ -361,23 +361,14 @@ LEAVES: dict[str, Any] = {
 
 
 @st.composite
-def _if(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
-    out = _tag(draw, f"if {draw(condition())}") + draw(inner)
+def _conditional(draw: st.DrawFn, inner: st.SearchStrategy[str], tag: str) -> str:
+    """`if` or `unless`, with `elsif` branches and an `else`."""
+    out = _tag(draw, f"{tag} {draw(condition())}") + draw(inner)
     for _ in range(draw(st.integers(0, 2))):
         out += _tag(draw, f"elsif {draw(condition())}") + draw(inner)
     if draw(st.booleans()):
         out += _tag(draw, "else") + draw(inner)
-    return out + _tag(draw, "endif")
-
-
-@st.composite
-def _unless(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
-    out = _tag(draw, f"unless {draw(condition())}") + draw(inner)
-    if draw(st.booleans()):
-        out += _tag(draw, f"elsif {draw(condition())}") + draw(inner)
-    if draw(st.booleans()):
-        out += _tag(draw, "else") + draw(inner)
-    return out + _tag(draw, "endunless")
+    return out + _tag(draw, f"end{tag}")
 
 
 WHEN_VALUES = st.one_of(scalar_atoms, st.sampled_from(["nil", "blank", "empty", "''"]))
@@ -454,8 +445,9 @@ def _tablerow(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
 
 
 BLOCKS: dict[str, Any] = {
-    "if": _if, "unless": _unless, "case": _case, "capture": _capture, "for": _for,
-    "tablerow": _tablerow,
+    "if": lambda inner: _conditional(inner, "if"),
+    "unless": lambda inner: _conditional(inner, "unless"),
+    "case": _case, "capture": _capture, "for": _for, "tablerow": _tablerow,
 }
 
 
