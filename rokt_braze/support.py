@@ -356,8 +356,20 @@ _STANDARD_FILTERS = [
     _filter(
         "remove_last", "{{ 'banana' | remove_last: 'a' }}", "not in Braze's list; Liquid 5 has it"
     ),
-    _filter("replace", "{{ 'banana' | replace: 'a', 'o' }}"),
-    _filter("replace_first", "{{ 'banana' | replace_first: 'a', 'o' }}"),
+    _filter(
+        "replace",
+        "{{ 'banana' | replace: 'a', 'o' }}{{ 'a\\b' | replace: '\\', '\\\\' }}"
+        "{{ 'ab' | replace: 'b', '<\\0>' }}",
+        "Ruby's `gsub`: in the replacement `\\0`/`\\&` is the match and `\\\\` one "
+        "backslash, so `replace: '\\', '\\\\'` changes nothing",
+        _ORACLE,
+    ),
+    _filter(
+        "replace_first",
+        "{{ 'banana' | replace_first: 'a', 'o' }}{{ 'ab' | replace_first: 'b', '\\0\\0' }}",
+        "Ruby's `sub`: backslash sequences as in `replace`",
+        _ORACLE,
+    ),
     _filter(
         "replace_last",
         "{{ 'banana' | replace_last: 'a', 'o' }}",

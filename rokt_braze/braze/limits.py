@@ -59,8 +59,10 @@ from liquid.exceptions import (
 
 from rokt_braze.braze.blank import walk
 from rokt_braze.braze.context import BrazeContext
+from rokt_braze.braze.filters.strings import replaced_size as ruby_replaced_size
 from rokt_braze.braze.ranges import RubyRangeLiteral
 from rokt_braze.braze.tags.tablerow_tag import RubyTablerowNode
+from rokt_braze.braze.values import to_s
 from rokt_braze.limits import Limits
 
 if TYPE_CHECKING:
@@ -341,7 +343,5 @@ def replaced_size(left: object, args: list[object]) -> int:
     """The length `replace` would give (0 when the arguments are not texts)."""
     if not (isinstance(left, str) and len(args) >= 2):
         return 0
-    old, new = (str(a) if a is not None else "" for a in args[:2])
-    if not old:
-        return len(left) + (len(left) + 1) * len(new)
-    return len(left) + left.count(old) * (len(new) - len(old))
+    old, new = (to_s(a) for a in args[:2])
+    return ruby_replaced_size(left, old, new)

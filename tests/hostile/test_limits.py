@@ -89,6 +89,14 @@ def test_a_replace_chain_is_refused_before_the_text_is_built() -> None:
     assert err.column == source.index("replace: 'x', s }}") + 1
 
 
+def test_a_replace_repeating_the_text_before_each_match_is_refused_before_it_is_built() -> None:
+    # Ruby's replacement `\\`` is the text before the match: n matches make ~n*n/2 characters
+    source = "{% assign s = 'x' | append: 'x' %}" + "{% assign s = s | append: s %}" * 14
+    source += "{{ s | replace: 'x', '\\`' }}"  # 32768 matches: ~5*10^8 characters
+    err = error_of(source)
+    assert "output limit reached: the text replace makes would be more than" in err.message
+
+
 def test_a_multiplying_filter_chain_stops_at_the_first_text_too_long() -> None:
     source = "{% assign s = '\\\\\\\\\\' %}{{ s" + " | json_escape" * 30 + " }}"  # 5 \\
     err = error_of(source, Limits(output_size=10_000))  # doubles the backslashes each time

@@ -236,6 +236,17 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "raw-trimming-endraw-is-text": ("{% raw %}{%- endraw %}{% endraw %}", {}, "{%- endraw %}"),
     "raw-opening-trim-trims-after": ("a {% raw -%} x {% endraw %} b|"
                                      "{% raw %} y {% endraw -%} c", {}, "a  x b| y  c"),
+    # replace is Ruby's gsub: backslash sequences in the replacement
+    "replace-backslash-sequences": (
+        "{{ s | replace: 'b', r }}|{{ s | replace_first: 'b', '<\\0\\0>' }}",
+        {"s": "abcb", "r": "[\\0|\\&|\\1|\\`|\\'|\\\\|\\q]"},
+        "a[b|b||a|cb|\\|\\q]c[b|b||abc||\\|\\q]|a<bb>cb"),
+    "replace-backslash-with-two-is-no-change": (
+        "{{ s | replace: '\\', '\\\\' }}|{{ s | replace: '\"', '\\\"' }}", {"s": "a\\b\"c"},
+        "a\\b\"c|a\\b\\\"c"),
+    "replace-empty-pattern-with-match": ("{{ s | replace: '', r }}", {"s": "ab", "r": "\\0-"},
+                                         "-a-b-"),
+    "replace-named-group-fails": ("{{ s | replace: 'b', '\\k<x>' }}", {"s": "abc"}, FAILS),
     "strip-keeps-unicode-spaces": ("[{{ s | strip }}]", {"s": " \u00a0a\u2003 \u0000"},
                                    "[\u00a0a\u2003]"),
 

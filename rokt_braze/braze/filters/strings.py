@@ -8,6 +8,9 @@
 * `truncate` and `truncatewords` leave nil as nil, and count words as Ruby's
   `split(" ")` does;
 * `strip` removes only ASCII blanks and NUL, as Ruby's `String#strip` does;
+* `replace` and `replace_first` are Ruby's `gsub`/`sub`: in the replacement, `\\0` and
+  `\\&` stand for the matched text and `\\\\` for one backslash (so `replace: '\\',
+  '\\\\'` changes nothing), as Braze's Ruby Liquid reads them;
 * `split` is Ruby's `String#split`: a single space splits on runs of blanks and ignores
   leading ones; an empty separator splits into characters; trailing empty strings are
   dropped (`'a,b,,' | split: ','` has two items); empty input gives an empty array.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from liquid.exceptions import FilterArgumentError
@@ -79,6 +82,96 @@ def strip(value: object) -> str:
     """Ruby's `String#strip`: only ASCII blanks and NUL, not a no-break or other Unicode
     space (Python's `str.strip` removes those too)."""
     return to_text(value).strip(_RUBY_STRIPPED)
+
+
+def replace(value: object, target: object, replacement: object = "") -> str:
+    return _ruby_sub(to_text(value), to_text(target), to_text(replacement), count=None)
+
+
+def replace_first(value: object, target: object, replacement: object = "") -> str:
+    return _ruby_sub(to_text(value), to_text(target), to_text(replacement), count=1)
+
+
+def _ruby_sub(text: str, target: str, replacement: str, *, count: int | None) -> str:
+    """Ruby's `gsub`/`sub` with a text pattern: backslash sequences in the replacement
+    are expanded (see `_replacement`)."""
+    if "\\" not in replacement:
+        return text.replace(target, replacement, -1 if count is None else count)
+    pieces = _replacement(replacement)
+    parts: list[str] = []
+    done = 0
+    for start, end in _matches(text, target, count):
+        parts.append(text[done:start])
+        for piece in pieces:
+            parts.append(piece if isinstance(piece, str)
+                         else text[start:end] if piece is _MATCH
+                         else text[:start] if piece is _BEFORE else text[end:])
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def replaced_size(text: str, target: str, replacement: str) -> int:
+    """The length `replace` gives, without building it (a replacement that repeats the
+    text before or after each match grows quadratically)."""
+    if "\\" not in replacement:
+        if not target:
+            return len(text) + (len(text) + 1) * len(replacement)
+        return len(text) + text.count(target) * (len(replacement) - len(target))
+    pieces = _replacement(replacement)
+    fixed = sum(len(piece) for piece in pieces if isinstance(piece, str))
+    size = len(text)
+    for start, end in _matches(text, target, None):
+        size += fixed - (end - start) + sum(
+            end - start if piece is _MATCH else start if piece is _BEFORE else len(text) - end
+            for piece in pieces if not isinstance(piece, str))
+    return size
+
+
+def _matches(text: str, target: str, count: int | None) -> Iterator[tuple[int, int]]:
+    """Where `gsub` replaces `target` in `text` (an empty target: at every position)."""
+    search = found_count = 0
+    while count is None or found_count < count:
+        found = text.find(target, search)
+        if found < 0:
+            return
+        yield found, found + len(target)
+        found_count += 1
+        search = found + max(len(target), 1)
+        if search > len(text) and not target:
+            return
+
+
+class _Piece:
+    """A part of a match's replacement that depends on the match."""
+
+
+_MATCH, _BEFORE, _AFTER = _Piece(), _Piece(), _Piece()
+
+
+def _replacement(replacement: str) -> list[str | _Piece]:
+    """Ruby's replacement text, read: `\\0` and `\\&` are the match, `\\``/`\\'` the text
+    before/after it, `\\\\` a backslash, `\\1`..`\\9` nothing (a text pattern has no
+    groups); any other backslash stays."""
+    pieces: list[str | _Piece] = []
+    index = 0
+    while index < len(replacement):
+        char = replacement[index]
+        code = replacement[index + 1] if char == "\\" and index + 1 < len(replacement) else ""
+        index += 2 if code else 1
+        if not code:
+            pieces.append(char)
+        elif code in "0&":
+            pieces.append(_MATCH)
+        elif code in "`'":
+            pieces.append(_BEFORE if code == "`" else _AFTER)
+        elif code == "\\":
+            pieces.append("\\")
+        elif code == "k" and replacement.startswith("<", index):
+            raise FilterArgumentError("replace: a text pattern has no named groups", token=None)
+        elif not code.isdigit():
+            pieces.append(char + code)
+    return pieces
 
 
 def slice_(value: object, offset: object, length: object = None) -> object:
@@ -140,7 +233,7 @@ def split(value: object, separator: object = None) -> list[str]:
 #: python-liquid string filters -> how many leading arguments are text (`replace: a, b`).
 TEXT_INPUT_FILTERS: dict[str, int] = {
     "append": 1, "prepend": 1, "remove": 1, "remove_first": 1, "remove_last": 1,
-    "replace": 2, "replace_first": 2, "replace_last": 2, "capitalize": 0, "downcase": 0,
+    "replace_last": 2, "capitalize": 0, "downcase": 0,
     "upcase": 0, "strip_html": 0, "strip_newlines": 0, "newline_to_br": 0,
     "url_encode": 0, "url_decode": 0, "base64_encode": 0, "base64_decode": 0,
     "base64_url_safe_encode": 0, "base64_url_safe_decode": 0,
@@ -163,6 +256,8 @@ def ruby_text_input(function: Callable[..., object], text_args: int) -> Callable
 
 FILTERS: dict[str, Callable[..., object]] = {
     "strip": strip,
+    "replace": replace,
+    "replace_first": replace_first,
     "escape": escape,
     "escape_once": escape_once,
     "slice": slice_,
