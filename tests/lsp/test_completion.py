@@ -65,7 +65,7 @@ async def test_filters_with_their_parameters_and_tags(session: Session) -> None:
     filters = {i.label: i.detail for i in
                await complete(session, "rokt.webhook.yaml", ROKT, "'now' | ")}
     assert filters["json_escape"] == "json_escape"
-    assert filters["replace"] == "replace: seq, sub?"
+    assert filters["replace"] == "replace: target, replacement?"
     assert "lstrip" not in filters  # Braze does not support it
     text = ROKT.replace("{{ 'now'", "{% con")
     await session.change("rokt.webhook.yaml", text)
