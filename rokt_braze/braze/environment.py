@@ -21,12 +21,14 @@ from rokt_braze.braze.tags.abort_message import AbortMessageTag
 from rokt_braze.braze.tags.catalog_items import CatalogItemsTag, CatalogSelectionItemsTag
 from rokt_braze.braze.tags.connected_content import ConnectedContentTag
 from rokt_braze.braze.tags.cycle_tag import RubyCycleTag
-from rokt_braze.braze.tags.for_tag import RubyForTag
+from rokt_braze.braze.tags.for_tag import RubyBreakTag, RubyContinueTag, RubyForTag
 from rokt_braze.braze.tags.liquid_tag import RubyLiquidTag
 from rokt_braze.braze.tags.message_extras import MessageExtrasTag
 from rokt_braze.braze.tags.output import (
     BlockOutput,
+    RubyCapture,
     RubyEcho,
+    RubyLiteral,
     TracedCapture,
     TracedLiteral,
     TracedOutput,
@@ -62,7 +64,8 @@ BRAZE_TAG_CLASSES = (
 )
 
 #: Standard tags whose python-liquid behaviour differs from Ruby Liquid 5.4's, replaced.
-RUBY_TAG_CLASSES = (RubyEcho, RubyLiquidTag, RubyForTag, RubyCycleTag, RubyTablerowTag)
+RUBY_TAG_CLASSES = (RubyEcho, RubyLiquidTag, RubyForTag, RubyBreakTag, RubyContinueTag,
+                    RubyCycleTag, RubyTablerowTag)
 
 
 class BrazeEnvironment(Environment):
@@ -97,7 +100,8 @@ class BrazeEnvironment(Environment):
         super().setup_tags_and_filters(extra=False)
         for name in REMOVED_TAGS:
             self.tags.pop(name, None)
-        statements = (TracedOutput, TracedLiteral, TracedCapture) if self.traced else (BlockOutput,)
+        statements = ((TracedOutput, TracedLiteral, TracedCapture) if self.traced
+                      else (BlockOutput, RubyLiteral, RubyCapture))
         for tag in (*BRAZE_TAG_CLASSES, *statements, *RUBY_TAG_CLASSES):
             self.add_tag(tag)
         register_filters(self)

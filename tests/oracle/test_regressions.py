@@ -211,6 +211,8 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
         "{{ x | uniq: 'k' | size }}|{{ y | uniq: 'k' | size }}|{{ z | uniq: 'k' | size }}",
         {"x": [None, 0.5], "y": [{"k": 1}, 2.5], "z": ["ab", "kx", "k"]}, "0|0|2"),
     "uniq-property-on-numbers-fails": ("{{ x | uniq: 'k' | size }}", {"x": [1, 2]}, FAILS),
+    "uniq-property-of-one-item-is-not-read": (
+        "{{ x | uniq: 'k' | size }}|{{ y | uniq: 'k' | size }}", {"x": [8], "y": [0.5]}, "1|1"),
     "where-on-items-without-properties": (
         "{{ x | where: 'k' | size }}|{{ y | where: 'k', 1 | size }}",
         {"x": [0.5, {"k": 1}], "y": [{"k": 1}, {"k": True}, {"k": 1.0}, {"k": "1"}]}, "0|2"),
@@ -247,6 +249,27 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "replace-empty-pattern-with-match": ("{{ s | replace: '', r }}", {"s": "ab", "r": "\\0-"},
                                          "-a-b-"),
     "replace-named-group-fails": ("{{ s | replace: 'b', '\\k<x>' }}", {"s": "abc"}, FAILS),
+    "block-of-unicode-spaces-is-not-blank": (
+        "{% if true %}\u00a0{% endif %}|{% for i in (1..2) %}\u2003{% endfor %}|"
+        "{% for i in (1..2) %} \n {% endfor %}|{% if true %}\u000b{% assign x = 1 %}{% endif %}",
+        {}, "\u00a0|\u2003\u2003||"),
+    # blank bodies: only if/for/case/unless drop blank text; capture, raw, tablerow keep it
+    "capture-keeps-blank-body": (
+        "{% capture w %}\t\n{% endcapture %}<{{ w }}>"
+        "{% if true %} {% capture c %} {% endcapture %} {% endif %}[{{ c }}]", {}, "<\t\n>[ ]"),
+    "raw-spaces-are-not-blank": ("{% if true %}{% raw %} {% endraw %}{% endif %}|", {}, " |"),
+    "break-is-not-blank": ("{% for i in (1..2) %} {% if true %}{% break %}{% endif %} {% endfor %}|"
+                           "{% for i in (1..2) %} {% continue %} {% endfor %}|", {}, " |  |"),
+    "tablerow-keeps-blank-cells": (
+        "{% tablerow i in (1..2) cols: 1 %} {% endtablerow %}", {},
+        '<tr class="row1">\n<td class="col1"> </td></tr>\n<tr class="row2"><td class="col1"> </td>'
+        '</tr>\n'),
+    # BigDecimal: an invalid operation is NaN
+    "infinity-and-nan-arithmetic": (
+        "{{ 1 | divided_by: 0.0 | modulo: 2 }}|{{ 1 | divided_by: 0.0 | times: 0 }}|"
+        "{{ 1 | divided_by: 0.0 | plus: 1 }}|{{ 0.0 | divided_by: 0 | round: 2 }}", {},
+        "NaN|NaN|Infinity|NaN"),
+    "round-infinity-to-integer-fails": ("{{ 1 | divided_by: 0.0 | round }}", {}, FAILS),
     "strip-keeps-unicode-spaces": ("[{{ s | strip }}]", {"s": " \u00a0a\u2003 \u0000"},
                                    "[\u00a0a\u2003]"),
 

@@ -22,7 +22,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from contextlib import AbstractContextManager
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Overflow,
+    localcontext,
+)
 
 from liquid.exceptions import FilterArgumentError
 
@@ -79,24 +89,28 @@ def _operands(left: object, right: object) -> tuple[Number, Number]:
     return to_number(left), to_number(right)
 
 
+def _big_decimal() -> AbstractContextManager[Context]:
+    """Decimal arithmetic as Ruby's BigDecimal does it: an invalid operation (Infinity
+    times 0, Infinity modulo 2) is NaN, not an error."""
+    context = Context(prec=_PRECISION, traps=[DivisionByZero, Overflow])
+    return localcontext(context)
+
+
 def plus(value: object, operand: object) -> int | float:
     a, b = _operands(value, operand)
-    with localcontext() as context:
-        context.prec = _PRECISION
+    with _big_decimal():
         return to_result(a + b)
 
 
 def minus(value: object, operand: object) -> int | float:
     a, b = _operands(value, operand)
-    with localcontext() as context:
-        context.prec = _PRECISION
+    with _big_decimal():
         return to_result(a - b)
 
 
 def times(value: object, operand: object) -> int | float:
     a, b = _operands(value, operand)
-    with localcontext() as context:
-        context.prec = _PRECISION
+    with _big_decimal():
         return to_result(a * b)
 
 
@@ -122,8 +136,7 @@ def modulo(value: object, operand: object) -> int | float:
         raise FilterArgumentError("modulo: divided by 0", token=None)
     if isinstance(a, int) and isinstance(b, int):
         return a % b
-    with localcontext() as context:
-        context.prec = _PRECISION
+    with _big_decimal():
         remainder = Decimal(a) % Decimal(b)  # takes the dividend's sign; Ruby's the divisor's
         if not remainder:
             return 0.0  # BigDecimal's zero remainder is unsigned
@@ -187,6 +200,8 @@ def round_(value: object, places: object = 0) -> int | float:
         whole = (abs(number) + tens // 2) // tens * tens
         return whole if number >= 0 else -whole
     if not number.is_finite():
+        if digits > 0:  # BigDecimal keeps NaN and Infinity at some decimals
+            return float(number)
         raise FilterArgumentError(f"cannot round {number}", token=None)
     if digits <= 0:  # whole tens, hundreds, ...: an integer, as BigDecimal#round gives
         with localcontext() as context:

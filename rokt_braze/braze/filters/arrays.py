@@ -124,9 +124,12 @@ def reverse(value: object) -> list[object]:
 
 
 def uniq(value: object, key: object = None) -> list[object] | None:
+    values = items(value)
+    if len(values) <= 1:  # Ruby's `Array#uniq` does not look at a lone item's property
+        return values
     seen: set[tuple[str, str]] = set()
     kept = []
-    for item in items(value):
+    for item in values:
         try:
             probe = item if is_nil(key) else _property(item, key)
         except _NoIndex:

@@ -9,6 +9,7 @@ Where python-liquid and Ruby Liquid differ:
 * `limit:` and `offset:` are read with Ruby's `Integer()` (`'2'` is 2, `2.5` or `true`
   is an error "invalid integer"); nil means no limit (offset 0);
 * a limit of 0 or less is no items, a negative offset starts at the first item;
+* `break` and `continue` are not blank, so a loop body holding one writes its spaces;
 * `offset: continue` resumes where the last loop over the same collection (spelt the same
   way) stopped: its offset plus the number of items it had.
 """
@@ -22,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from liquid import is_undefined
 from liquid.builtin.expressions import LoopExpression, StringLiteral
-from liquid.builtin.tags.for_tag import ForNode, ForTag
+from liquid.builtin.tags.for_tag import (
+    BreakNode,
+    BreakTag,
+    ContinueNode,
+    ContinueTag,
+    ForNode,
+    ForTag,
+)
 from liquid.exceptions import FilterArgumentError, LiquidTypeError
 from liquid.token import TOKEN_EXPRESSION
 
@@ -121,4 +129,22 @@ class RubyForTag(ForTag):
         else:
             key, reversed_ = f"{ruby.group(1)}-{ruby.group(2)}", ruby.group(3) is not None
         node.expression = RubyLoopExpression(python, reversed_=reversed_, key=key)
+        return node
+
+
+class RubyBreakTag(BreakTag):
+    """`break`, not blank as Ruby's tags are not: a loop body holding one writes its spaces."""
+
+    def parse(self, stream: TokenStream) -> BreakNode:
+        node = super().parse(stream)
+        node.blank = False
+        return node
+
+
+class RubyContinueTag(ContinueTag):
+    """`continue`, not blank (see `RubyBreakTag`)."""
+
+    def parse(self, stream: TokenStream) -> ContinueNode:
+        node = super().parse(stream)
+        node.blank = False
         return node

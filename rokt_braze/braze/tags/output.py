@@ -1,5 +1,6 @@
 """Output, literal content and `capture`, extended to record where output came from
-(the traced environment), and output that knows content blocks (both environments).
+(the traced environment), and output that knows content blocks and text that is blank as
+Ruby reads it (both environments).
 
 Also home of `{{content_blocks.${name}}}`: Braze writes it as an output statement, but it
 inlines another template that shares the message's variables (blocks often hold shared
@@ -29,6 +30,8 @@ from rokt_braze.errors import TemplateError
 
 if TYPE_CHECKING:
     from liquid import RenderContext
+    from liquid.ast import BlockNode
+    from liquid.builtin.expressions import Identifier
     from liquid.expression import Expression
     from liquid.stream import TokenStream
     from liquid.token import Token
@@ -100,7 +103,29 @@ class TracedOutput(BlockOutput):
     node_class = TracedOutputNode
 
 
-class TracedContentNode(ContentNode):
+#: What Ruby's `\s` matches: a block body of only these and of tags that write nothing is
+#: blank, and Ruby Liquid does not render it.
+_RUBY_BLANKS = frozenset(" \t\n\v\f\r")
+
+
+class RubyContentNode(ContentNode):
+    """Text, blank as Ruby Liquid reads it: a no-break or other Unicode space is text
+    (python-liquid's `str.isspace()` would make a block holding one blank, so unwritten),
+    and the body of a `raw` is blank only when empty."""
+
+    __slots__ = ()
+
+    def __init__(self, token: Token, text: str):
+        super().__init__(token, text)
+        raw = not token.source.startswith(text, token.start_index)  # lexed from `raw`
+        self.blank = not text if raw else all(char in _RUBY_BLANKS for char in text)
+
+
+class RubyLiteral(Literal):
+    node_class = RubyContentNode
+
+
+class TracedContentNode(RubyContentNode):
     __slots__ = ("index",)
 
     def __init__(self, token: Token, text: str):
@@ -114,11 +139,27 @@ class TracedContentNode(ContentNode):
         return buffer.write(self.text)
 
 
-class TracedLiteral(Literal):
+class TracedLiteral(RubyLiteral):
     node_class = TracedContentNode
 
 
-class TracedCaptureNode(CaptureNode):
+class RubyCaptureNode(CaptureNode):
+    """`capture` writes its whole body into the variable, blank or not (python-liquid skips
+    a blank body, so `{% capture c %} {% endcapture %}` was empty); the tag itself is
+    blank, as in Ruby Liquid."""
+
+    __slots__ = ()
+
+    def __init__(self, token: Token, name: Identifier, block: BlockNode):
+        super().__init__(token, name, block)
+        block.blank = False
+
+
+class RubyCapture(CaptureTag):
+    node_class = RubyCaptureNode
+
+
+class TracedCaptureNode(RubyCaptureNode):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         buf = OriginBuffer()
         self.block.render(context, buf)
@@ -126,7 +167,7 @@ class TracedCaptureNode(CaptureNode):
         return 0
 
 
-class TracedCapture(CaptureTag):
+class TracedCapture(RubyCapture):
     node_class = TracedCaptureNode
 
 

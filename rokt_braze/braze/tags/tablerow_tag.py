@@ -7,7 +7,8 @@ Where python-liquid and Ruby Liquid differ:
 * a string is one item, as in `for`;
 * `limit:`, `offset:` and `cols:` are read with Ruby's `to_i` (`'2'` and `2.5` are 2, nil
   is 0, a boolean is an error); without `cols:` every item is in the first row;
-* `reversed` is not an option of `tablerow`: Ruby Liquid ignores it.
+* `reversed` is not an option of `tablerow`: Ruby Liquid ignores it;
+* a cell whose body is only blanks still writes them.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from liquid import RenderContext
+    from liquid.ast import BlockNode
+    from liquid.builtin.expressions import LoopExpression
     from liquid.expression import Expression
     from liquid.stream import TokenStream
+    from liquid.token import Token
 
 
 class RubyTablerowNode(TablerowNode):
     __slots__ = ()
+
+    def __init__(self, token: Token, expression: LoopExpression, block: BlockNode) -> None:
+        super().__init__(token, expression, block)
+        block.blank = False  # Ruby Liquid writes a cell's spaces, blank or not
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         loop = self.expression
