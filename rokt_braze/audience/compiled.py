@@ -48,7 +48,7 @@ from liquid.builtin.tags.comment_tag import CommentNode
 from rokt_braze.braze import BrazeTemplate, MessageState, Rendered, Resources
 from rokt_braze.braze.limits import MULTIPLYING, LimitedFilter, replaced_size
 from rokt_braze.braze.state import STATE_KEY
-from rokt_braze.braze.tags.output import BlockOutputNode
+from rokt_braze.braze.tags.output import BlockOutputNode, RubyCaptureNode, RubyContentNode
 from rokt_braze.braze.template import NAMESPACES
 from rokt_braze.braze.tokens import BracketKey
 from rokt_braze.braze.values import RubyArray, to_output
@@ -200,7 +200,7 @@ class _Compiler:
 
     def statement(self, node: Node, local: set[str]) -> Step | str | None:
         kind = type(node)
-        if kind is ContentNode:
+        if kind is RubyContentNode or kind is ContentNode:
             return node.text  # type: ignore[attr-defined,no-any-return]
         if kind is CommentNode:
             return None
@@ -220,7 +220,7 @@ class _Compiler:
             name = str(node.name)  # type: ignore[attr-defined]
             local.add(name)
             return self.assign(name, value)
-        if kind is CaptureNode:
+        if kind is RubyCaptureNode or kind is CaptureNode:
             if self.env.autoescape:
                 raise _NotCompiled("autoescape")
             inner = self.block(node.block.nodes, local)  # type: ignore[attr-defined]
