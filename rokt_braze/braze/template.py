@@ -139,7 +139,10 @@ class BrazeTemplate:
         ((namespace or None, key) pairs); the message state keeps them too."""
         if not misses:
             return []
-        missing = [a for a in self.attributes if (a.namespace, a.name) in misses]
+        missing = [
+            a for a in self.attributes
+            if (a.namespace, a.name) in misses and not _defaulted(self.source, a)
+        ]
         state.misses |= {(a.namespace, a.name) for a in missing}
         return missing
 
@@ -371,3 +374,15 @@ def braze_environment(*, traced: bool = False, lenient: bool = False) -> BrazeEn
 @lru_cache(maxsize=4)
 def _environment(traced: bool, lenient: bool) -> BrazeEnvironment:
     return BrazeEnvironment(parser=parse_template, traced=traced, lenient=lenient)
+
+
+#: The rest of a tag or output: up to its closing `}}` or `%}`.
+_MARKUP_REST = re.compile(r"(?:[^}%]|\}(?!\})|%(?!\}))*")
+_DEFAULT_FILTER = re.compile(r"\|\s*default\b")
+
+
+def _defaulted(source: str, attr: Attribute) -> bool:
+    """Whether a `default` filter follows the atom in its output or tag: the expression
+    then renders the default, not blank, when the attribute is missing."""
+    rest = _MARKUP_REST.match(source, attr.end)
+    return rest is not None and _DEFAULT_FILTER.search(rest.group()) is not None

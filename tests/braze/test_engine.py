@@ -292,6 +292,15 @@ def test_assigned_variables_are_not_missing(engine: Any) -> None:
     assert out.missing == []
 
 
+def test_a_default_filter_means_the_attribute_is_not_missing(engine: Any) -> None:
+    source = ("{{${first_name} | default: 'there'}} "
+              "{% assign t = custom_attribute.${team} | upcase | default: 'ANY' %}{{t}} "
+              "{{${last_name} | upcase}}|{{${city}}}")
+    out = engine(source, {})
+    assert out.text == "there ANY |"
+    assert [a.name for a in out.missing] == ["last_name", "city"]
+
+
 def test_missing_reads_are_shared_through_the_message_state() -> None:
     state = MessageState(Resources())
     parse_template("{{custom_attribute.${a}}}").render({}, state)
