@@ -209,12 +209,17 @@ def print_log(url: str, *, as_json: bool = False) -> int:
     """`rokt-braze fake-braze log URL [--json]`: the delivery log of a running fake."""
     import requests
 
+    where = url.rstrip("/") + "/fake/deliveries"
     try:
-        response = requests.get(url.rstrip("/") + "/fake/deliveries", timeout=10)
-        log = response.json()["deliveries"]
-    except (requests.RequestException, ValueError, KeyError, TypeError) as err:
+        response = requests.get(where, timeout=10)
+    except (requests.RequestException, ValueError) as err:
         raise InputError(f"fake-braze log: {url}: no delivery log there "
                          f"({type(err).__name__}; is the fake Braze running?)") from None
+    try:
+        log = response.json()["deliveries"]
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"fake-braze log: {url}: no delivery log there (GET {where} answered "
+                         f"HTTP {response.status_code}; is this the fake Braze's URL?)") from None
     if as_json:
         json.dump(log, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

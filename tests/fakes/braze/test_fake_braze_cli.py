@@ -46,3 +46,17 @@ def test_sandbox_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["sandbox", "--dir", str(taken)]) == 2
     assert capsys.readouterr().err == (f"rokt-braze: {taken}: cannot create the folder: "
                                        "File exists\n")
+
+
+def test_log_of_a_server_that_is_not_the_fake_braze(capsys: pytest.CaptureFixture[str]) -> None:
+    """The sandbox prints two URLs; the fake Rokt's given to `fake-braze log` said
+    '(KeyError; is the fake Braze running?)'."""
+    from rokt_braze.fakes.rokt import running_fake_rokt
+
+    with running_fake_rokt() as rokt:
+        base = rokt.base_url
+        assert main(["fake-braze", "log", base]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"rokt-braze: fake-braze log: {base}: no delivery log there "
+                   f"(GET {base}/fake/deliveries answered HTTP 404; is this the fake "
+                   "Braze's URL?)\n")
