@@ -248,6 +248,9 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
         "a\\b\"c|a\\b\\\"c"),
     "replace-empty-pattern-with-match": ("{{ s | replace: '', r }}", {"s": "ab", "r": "\\0-"},
                                          "-a-b-"),
+    "remove-last-at-the-start": ("{{ '01.55' | remove_last: n }}|{{ 'a0b0' | remove_last: 0 }}|"
+                                 "[{{ '0' | remove_last: n }}]|{{ 'ab' | replace_last: 'a', 'x' }}",
+                                 {"n": 0}, "1.55|a0b|[]|xb"),
     "replace-named-group-fails": ("{{ s | replace: 'b', '\\k<x>' }}", {"s": "abc"}, FAILS),
     "block-of-unicode-spaces-is-not-blank": (
         "{% if true %}\u00a0{% endif %}|{% for i in (1..2) %}\u2003{% endfor %}|"

@@ -11,9 +11,9 @@
   after the 5.4 Braze runs; `squish`, `escapejs`, `safe`; and python-liquid's optional
   "extra" filters), so `strict_filters` rejects them when parsing;
 * replaces the standard filters where python-liquid differs from Ruby Liquid (`arithmetic`:
-  the math filters; `strings`: `strip`, `replace`, `replace_first`, `escape`,
-  `escape_once`, `slice`, `split`, `truncate`, `truncatewords`, and Ruby's text for the
-  input of the other string filters; `arrays`:
+  the math filters; `strings`: `strip`, `replace`, `replace_first`, `replace_last`,
+  `remove_last`, `escape`, `escape_once`, `slice`, `split`, `truncate`, `truncatewords`,
+  and Ruby's text for the input of the other string filters; `arrays`:
   `map`, `compact`, `where`, `join`, `size`, `reverse`, `uniq`, `first`, `last`, `sort`,
   `sort_natural`), as found by the
   differential tests against Ruby Liquid;
@@ -136,8 +136,7 @@ _KEPT_STANDARD: frozenset[str] = frozenset(
         # string
         "append", "base64_decode", "base64_encode", "base64_url_safe_decode",
         "base64_url_safe_encode", "capitalize", "downcase", "newline_to_br", "prepend",
-        "remove", "remove_first", "remove_last", "replace_last", "strip_html", "strip_newlines",
-        "upcase",
+        "remove", "remove_first", "strip_html", "strip_newlines", "upcase",
         "url_decode", "url_encode",
         # other
         "default",

@@ -10,7 +10,8 @@
 * `strip` removes only ASCII blanks and NUL, as Ruby's `String#strip` does;
 * `replace` and `replace_first` are Ruby's `gsub`/`sub`: in the replacement, `\\0` and
   `\\&` stand for the matched text and `\\\\` for one backslash (so `replace: '\\',
-  '\\\\'` changes nothing), as Braze's Ruby Liquid reads them;
+  '\\\\'` changes nothing), as Braze's Ruby Liquid reads them; `replace_last` and
+  `remove_last` also find a last occurrence at the very start;
 * `split` is Ruby's `String#split`: a single space splits on runs of blanks and ignores
   leading ones; an empty separator splits into characters; trailing empty strings are
   dropped (`'a,b,,' | split: ','` has two items); empty input gives an empty array.
@@ -90,6 +91,19 @@ def replace(value: object, target: object, replacement: object = "") -> str:
 
 def replace_first(value: object, target: object, replacement: object = "") -> str:
     return _ruby_sub(to_text(value), to_text(target), to_text(replacement), count=1)
+
+
+def replace_last(value: object, target: object, replacement: object) -> str:
+    """The last `target` replaced, wherever it is (python-liquid's misses one at the start)."""
+    text, old = to_text(value), to_text(target)
+    index = text.rfind(old)
+    if index < 0:
+        return text
+    return text[:index] + to_text(replacement) + text[index + len(old):]
+
+
+def remove_last(value: object, target: object) -> str:
+    return replace_last(value, target, "")
 
 
 def _ruby_sub(text: str, target: str, replacement: str, *, count: int | None) -> str:
@@ -232,8 +246,7 @@ def split(value: object, separator: object = None) -> list[str]:
 
 #: python-liquid string filters -> how many leading arguments are text (`replace: a, b`).
 TEXT_INPUT_FILTERS: dict[str, int] = {
-    "append": 1, "prepend": 1, "remove": 1, "remove_first": 1, "remove_last": 1,
-    "replace_last": 2, "capitalize": 0, "downcase": 0,
+    "append": 1, "prepend": 1, "remove": 1, "remove_first": 1, "capitalize": 0, "downcase": 0,
     "upcase": 0, "strip_html": 0, "strip_newlines": 0, "newline_to_br": 0,
     "url_encode": 0, "url_decode": 0, "base64_encode": 0, "base64_decode": 0,
     "base64_url_safe_encode": 0, "base64_url_safe_decode": 0,
@@ -258,6 +271,8 @@ FILTERS: dict[str, Callable[..., object]] = {
     "strip": strip,
     "replace": replace,
     "replace_first": replace_first,
+    "replace_last": replace_last,
+    "remove_last": remove_last,
     "escape": escape,
     "escape_once": escape_once,
     "slice": slice_,
