@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from polling import eventually
 
 from rokt_braze.fakes.core import (
     App,
@@ -132,10 +133,7 @@ def test_truncated_body_is_never_handled(base: str, lines: list[str]) -> None:
                      b"Content-Length: 100\r\n\r\n{\"half\": ")
         sock.shutdown(socket.SHUT_WR)
         assert read_all(sock) == b""
-    deadline = time.monotonic() + 5
-    while not any("went away" in line for line in lines) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert any("went away" in line for line in lines)
+    eventually(lambda: any("went away" in line for line in lines), "the 'went away' log line")
     assert not any(line.endswith(" 200") for line in lines)
 
 
@@ -305,10 +303,8 @@ def test_connections_beyond_the_cap_get_a_json_503() -> None:
         assert json_of(response)["error"] == "ServiceUnavailable"
         for sock in held:
             sock.close()
-        deadline = time.monotonic() + 10  # until the server has seen them close
-        while requests.get(server.base_url + "/ping", timeout=5).status_code != 200:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        eventually(lambda: requests.get(server.base_url + "/ping", timeout=5).status_code == 200,
+                   "a 200 once the server has seen the held connections close")
     finally:
         server.stop()
 

@@ -12,11 +12,11 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
+from polling import eventually
 
 from rokt_braze.fakes.rokt import FakeRokt, ManualClock, running_fake_rokt
 
@@ -195,12 +195,11 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(tmp_path: Path) -> Non
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        def sixty_acknowledged() -> bool:
             with lock:
-                if len(acknowledged) >= 60:
-                    break
-            time.sleep(0.005)
+                return len(acknowledged) >= 60
+
+        eventually(sixty_acknowledged, "60 acknowledged writes", attempts=1200)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         stop.set()
