@@ -112,7 +112,7 @@ class ExportReader:
 
     def _check_json_lines(self, start: bytes) -> None:
         """Refuse, with what to do, what is plainly not JSON Lines."""
-        first, newline, _ = start.partition(b"\n")
+        first, newline, rest = start.partition(b"\n")
         if not newline:
             return  # one long first line: judged line by line
         try:
@@ -126,7 +126,7 @@ class ExportReader:
                 end = json.JSONDecoder().raw_decode(text)[1]
             except json.JSONDecodeError as err:
                 end = err.pos
-            if end > len(first):  # the object goes on past its first line
+            if end > len(first) and rest.strip():  # the object goes on past its first line
                 self.close()
                 raise ProfileError(_PRETTY, path=self.path)
         if not _JSON_START.match(start):

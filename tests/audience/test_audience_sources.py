@@ -256,6 +256,18 @@ def test_a_source_that_is_not_an_export_is_an_input_error(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_a_one_line_export_cut_short_is_a_malformed_line_not_pretty_printed_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "users.jsonl"
+    source.write_bytes(b'{"external_id": [1, 2\n')
+    status = main(["audience", str(CREATE), "--profile", str(source), "-j", "1"])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "pretty-printed" not in err
+    assert "users.jsonl:1: invalid JSON" in out and "No user could be checked" in out
+
+
 @pytest.mark.parametrize("spec", ["nowhere/*.jsonl", "missing-folder/"])
 def test_a_source_that_matches_nothing_is_an_input_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, spec: str
