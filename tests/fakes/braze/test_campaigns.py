@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 import requests
+from polling import eventually
 
 from rokt_braze.fakes.braze.app import FakeBraze, running_fake_braze
 from rokt_braze.fakes.braze.auth import ApiKey
 from rokt_braze.fakes.braze.delivery import parse_campaign
-
-from .test_whole_loop import eventually
 
 KEY = "campaign-test-key-01"
 NOW = "2024-05-01T10:00:00Z"

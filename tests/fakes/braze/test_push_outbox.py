@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from polling import eventually
 
 from rokt_braze.fakes.braze.app import running_fake_braze
 from rokt_braze.fakes.braze.auth import ApiKey
 from rokt_braze.fakes.rokt.server import FakeRokt
 from rokt_braze.fakes.rokt.subscribers import Calendar, SubscribersConfig
-
-from .test_whole_loop import eventually
 
 KEY = "push-test-key-0001"
 ROOT = Path(__file__).resolve().parents[3]
@@ -144,7 +143,7 @@ def test_push_waits_for_a_braze_that_is_not_there_yet() -> None:
         eventually(lambda: any(r.attempts for r in _rows(rokt)), "a failed attempt")
         assert outbox_states(rokt) == {"pending": 2}
         with running_fake_braze(keys=[ApiKey(KEY)], port=port) as braze:
-            eventually(lambda: outbox_states(rokt) == {"sent": 2}, "delivery", timeout=40)
+            eventually(lambda: outbox_states(rokt) == {"sent": 2}, "delivery", attempts=800)
             answer = requests.post(braze.base_url + "/users/export/ids", timeout=10,
                                    headers={"Authorization": f"Bearer {KEY}"},
                                    json={"external_ids": ["early"]}).json()
