@@ -131,13 +131,19 @@ class Fix:
     title: str
     edits: tuple[Edit, ...]
 
+    def to_dict(self) -> dict[str, object]:
+        """As `check --format json` writes it: the title, and each edit's 1-based
+        `line`/`column` to `end_line`/`end_column` (end excluded) and its `text`."""
+        return {"title": self.title, "edits": [dataclasses.asdict(e) for e in self.edits]}
+
 
 @dataclass(frozen=True)
 class Finding:
     """One problem at one place. Positions are 1-based; 0 means "no position".
 
-    `fix`: an optional fix (the language server offers it as a code action); not part of
-    what a finding is, so it never makes two findings differ."""
+    `fix`: an optional fix (the language server offers it as a code action, `check
+    --format json` writes it); not part of what a finding is, so it never makes two
+    findings differ."""
 
     rule: str
     severity: Severity

@@ -27,6 +27,7 @@ from rokt_braze.braze.state import CallRecord
 from rokt_braze.errors import InputError, MessageAborted, TemplateError
 from rokt_braze.findings import RULES, Finding, Fix, Severity
 from rokt_braze.lint import lint_webhook, unknown_tag_message
+from rokt_braze.pipeline.add_default import add_default
 from rokt_braze.pipeline.policy import Policy, dedupe
 from rokt_braze.pipeline.resources import Settings
 from rokt_braze.profiles import Profile
@@ -295,9 +296,12 @@ class Pipeline:
         )
 
     def fix(self, outcome: Outcome, issue: Issue) -> Fix | None:
-        """The target's replacement as an edit of the template, when the template holds the
-        rendered value as literal text (typed there, or captured from text typed there)."""
+        """A `default` filter for a missing attribute (`add_default`); the target's
+        replacement as an edit of the template, when the template holds the rendered value
+        as literal text (typed there, or captured from text typed there)."""
         fld = self._field(issue.field)
+        if issue.rule == "missing-attribute" and fld is not None and issue.source_index >= 0:
+            return add_default(fld, issue.source_index, outcome.target)
         output = outcome.result.rendered.get(issue.field) if outcome.result else None
         found = issue.problem
         if found is None or found.replacement is None or fld is None or output is None:

@@ -5,6 +5,8 @@ One finding per rule and place (`places`): `profiles` lists every profile that m
 `severity` the worst; `summary` counts these entries. A finding a connected_content call
 led to (a failed or non-2xx call, `:retry` giving up) lists under `calls` the calls made
 at its place, one per profile, with the keys of `render --as json` (credentials redacted).
+A finding whose rule knows a fix carries it under `fix` (`Fix.to_dict`): what an
+editor's code action would apply.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def entry(place: Place) -> dict[str, object]:
     first = place.first.with_(severity=place.severity, profile=profiles[0] if profiles else "",
                               calls=())
     doc: dict[str, object] = {**first.to_dict(), "profiles": profiles}
+    fix = next((f.fix for f in place.findings if f.fix is not None), None)
+    if fix is not None:
+        doc["fix"] = fix.to_dict()
     calls = [{"profile": f.profile, **c} for f in place.findings for c in f.calls]
     if calls:
         doc["calls"] = calls

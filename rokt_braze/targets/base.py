@@ -61,6 +61,8 @@ class BodyField:
     required: bool
     #: the values it takes when they are a fixed list, each with what it means
     values: tuple[tuple[str, str], ...] = ()
+    #: the JSON types it may hold ("string", "integer", "boolean", ...; empty: any)
+    types: tuple[str, ...] = ()
 
 
 class Target(Protocol):

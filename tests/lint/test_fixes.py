@@ -6,23 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from edits import apply
 
-from rokt_braze.findings import Edit, Finding
+from rokt_braze.findings import Finding
 from rokt_braze.lint import lint_webhook
 from rokt_braze.webhook import load_webhook
-
-
-def apply(text: str, edits: tuple[Edit, ...]) -> str:
-    """The text with `edits` (1-based, end exclusive) applied, last first."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    for e in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start = starts[e.line - 1] + e.column - 1
-        end = starts[e.end_line - 1] + e.end_column - 1
-        text = text[:start] + e.text + text[end:]
-    return text
 
 
 def lint(path: Path) -> list[Finding]:

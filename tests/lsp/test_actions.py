@@ -122,3 +122,23 @@ async def test_a_zone_from_a_profile_attribute_has_no_fix(session: Session) -> N
     titles = [a.title for a in await actions(session, name, zone)]
     assert "Disable rokt-timezone on this line" in titles
     assert not [t for t in titles if t.startswith("Change")]
+
+
+async def test_add_a_default_for_a_missing_attribute(session: Session) -> None:
+    """The profile lacks `nickname`: the fix adds `| default: ''` after the attribute,
+    and the re-check of the edited (unsaved) text no longer reports it."""
+    session.write("p.yaml", "external_id: u1\nfirst_name: Ann\n")
+    name = "nick.webhook.yaml"
+    text = ("url: https://example.com/hook\nprofiles: [p.yaml]\nbody: |\n"
+            "  {\"nick\": \"{{custom_attribute.${nickname} | json_escape}}\",\n"
+            "   \"name\": \"{{${first_name} | json_escape}}\"}\n")
+    diagnostics = await session.open(name, text)
+    [miss] = [d for d in diagnostics if d.code == "missing-attribute"]
+    offered = await actions(session, name, miss)
+    fix = next(a for a in offered if a.title == "Add | default: ''")
+    assert fix.is_preferred
+    text = apply(text, edits(session, name, fix))
+    assert "{{custom_attribute.${nickname} | default: '' | json_escape}}" in text
+    after = await session.change(name, text)
+    assert [d.code for d in after if d.code == "missing-attribute"] == []
+    assert len(after) == len(diagnostics) - 1

@@ -77,8 +77,10 @@ def body_fields(name: str) -> tuple[BodyField, ...]:
         required = set(obj.get("required", []))
         for key, spec in obj.get("properties", {}).items():
             ref = str(spec.get("$ref", ""))
+            kinds = spec.get("type", ())
             out.append(BodyField(key, parent, str(spec.get("description", "")),
-                                 key in required, _values(key)))
+                                 key in required, _values(key),
+                                 (kinds,) if isinstance(kinds, str) else tuple(kinds)))
             if ref.startswith("#/$defs/"):
                 walk(schema["$defs"][ref.rsplit("/", 1)[1]], key)
 
