@@ -42,13 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.findings import CheckResult, Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from rokt_braze.config import Config
 
 #: Bump when the entry format changes.
-FORMAT = "2"  # 2: findings keep the calls behind them
+FORMAT = "3"  # 2: findings keep the calls behind them; 3: and their fixes
 #: Entries not used for this long are deleted, at most once a day (on a write).
 MAX_AGE_SECONDS = 30 * 24 * 3600
 PRUNE_EVERY_SECONDS = 24 * 3600
@@ -132,7 +132,8 @@ class Entry:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [{**f.to_dict(), **({"fix": f.fix.to_dict()} if f.fix else {})}
+                         for f in self.findings],
             "cases": [list(c) for c in self.cases],
             "renders": self.renders,
             "input_errors": self.input_errors,
@@ -145,7 +146,8 @@ class Entry:
         findings = [
             Finding(d["rule"], Severity.parse(d["severity"]), d["message"], d["file"],
                     d["line"], d["column"], d["field"], d["profile"],
-                    calls=tuple(d.get("calls", ())))
+                    calls=tuple(d.get("calls", ())),
+                    fix=Fix.from_dict(d["fix"]) if "fix" in d else None)
             for d in doc["findings"]
         ]
         return cls(findings, [(c[0], c[1]) for c in doc["cases"]], doc["renders"],

@@ -136,6 +136,11 @@ class Fix:
         `line`/`column` to `end_line`/`end_column` (end excluded) and its `text`."""
         return {"title": self.title, "edits": [dataclasses.asdict(e) for e in self.edits]}
 
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Fix:
+        """The inverse of `to_dict` (the result cache stores fixes so)."""
+        return cls(str(doc["title"]), tuple(Edit(**e) for e in doc["edits"]))
+
 
 @dataclass(frozen=True)
 class Finding:
