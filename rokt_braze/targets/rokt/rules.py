@@ -136,8 +136,7 @@ class _Checker:
                 # at the key: the line that quotes the value, not where the value came from
                 message = (f"{show(value)} is a string, but the Rokt reference types "
                            f"notifyBefore as a number of minutes: send {int(number)} without "
-                           "quotes (the stock Rokt template sends a string, which Rokt very "
-                           "likely reads as a number)")  # fmt: skip
+                           "quotes (the stock Rokt template sends a string)")  # fmt: skip
                 self.report("rokt-notify-before", message, "notifyBefore", Severity.WARNING,
                             at_key=True)  # fmt: skip
                 return
