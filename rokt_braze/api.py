@@ -75,7 +75,7 @@ def check(
                          "else the config's, else the sample subscriber")
     files = discover(path_list, cfg)
     settings = Settings.make(cfg, profiles=profile_list, fixtures=fixtures,
-                             transport=transport)
+                             transport=transport).load()  # a bad profile raises, as documented
     return check_files(files, settings)
 
 

@@ -46,6 +46,7 @@ from rokt_braze.findings import CheckResult, Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from rokt_braze.config import Config
+    from rokt_braze.pipeline import Settings
 
 #: Bump when the entry format changes.
 FORMAT = "3"  # 2: findings keep the calls behind them; 3: and their fixes
@@ -87,24 +88,27 @@ def check_cached(
     files = discover(paths, config)
     store = Store(directory or cache_dir(), run_salt(config, profiles, fixtures))
     result = CheckResult(findings=[], files=files, cases=[])
+    settings: Settings | None = None  # made at the first miss; its files read when needed
     for path in files:
         entry = store.get(path)
         if entry is None:
-            entry = _check_one(path, profiles, config, fixtures)
+            if settings is None:
+                from rokt_braze.pipeline import Settings
+
+                settings = Settings.make(config, profiles=profiles, fixtures_file=fixtures)
+            entry = _check_one(path, settings)
             store.put(path, entry)
         entry.add_to(result)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _check_one(path: str, profiles: Sequence[str] | None, config: Config,
-               fixtures: str | None) -> Entry:
+def _check_one(path: str, settings: Settings) -> Entry:
     from rokt_braze.errors import InputError
-    from rokt_braze.pipeline import Settings, check_files
+    from rokt_braze.pipeline import check_files
 
     with recording() as reads:
         try:
-            settings = Settings.make(config, profiles=profiles, fixtures_file=fixtures)
             result = check_files([path], settings)
         except InputError as err:
             result = CheckResult(findings=[], files=[path], cases=[], input_errors=[str(err)])
@@ -128,7 +132,8 @@ class Entry:
         assert result.cases is not None
         result.cases += self.cases
         result.renders += self.renders
-        result.input_errors += self.input_errors
+        # a problem many files share (the caller's profile file) is reported once
+        result.input_errors += [e for e in self.input_errors if e not in result.input_errors]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -69,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = check_cached(args.paths, args.profile, config=config, fixtures=args.fixtures)
     fail_on = level(args, config)
-    for message in result.input_errors:
-        error(message)
     with report_stream(args.output) as out:
         write_report(result, args.format, out, fail_on=fail_on)
+    for message in result.input_errors:  # after the findings, as audience's skipped lines
+        error(message)
     if result.input_errors:
         return EXIT_INPUT
     return exit_status(result.worst(), fail_on)

@@ -26,10 +26,11 @@ from rokt_braze.secrets import redact_header, redact_userinfo
 if TYPE_CHECKING:
     from rokt_braze.config import Config
     from rokt_braze.connected import Transport
+    from rokt_braze.findings import Finding
     from rokt_braze.webhook import RenderResult, Webhook
 
-__all__ = ["LIQUID_BODY", "add_arguments", "call_block", "print_body", "print_calls",
-           "print_request", "render_result", "run"]
+__all__ = ["LIQUID_BODY", "DoesNotParse", "add_arguments", "call_block", "print_body",
+           "print_calls", "print_request", "render_result", "report_syntax", "run"]
 
 LIQUID_BODY = "a .liquid file is a body without a URL, method or headers"
 
@@ -70,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
                          path=args.file)
     try:
         result = render_result(args, webhook, config, transport)
+    except DoesNotParse as err:
+        return report_syntax(args.file, err.findings)
     except (MessageAborted, TemplateError) as err:
         status = report_failure(args.file, err)
         if args.calls:  # the calls made before it stopped, which may be why it did
@@ -95,10 +98,18 @@ def render_result(
     args: argparse.Namespace, webhook: Webhook, config: Config, transport: Transport | None
 ) -> RenderResult:
     """The message for `--profile` (one profile; default: the sample subscriber), rendered
-    by the pipeline; MessageAborted/TemplateError reach the caller."""
+    by the pipeline; MessageAborted/TemplateError reach the caller.
+
+    The template comes first: a field that does not parse raises `DoesNotParse` before the
+    profile is read or any connected_content call is made (so `send` sends nothing)."""
     from rokt_braze.pipeline import Pipeline, Settings
     from rokt_braze.profiles import load_profiles, sample_subscriber
 
+    settings = Settings.make(config, fixtures_file=getattr(args, "fixtures", None),
+                             transport=transport)
+    pipeline = Pipeline(webhook, settings)
+    if pipeline.parse_errors():
+        raise DoesNotParse(pipeline.parse_errors())
     if args.profile:
         profiles = load_profiles(args.profile)
         if len(profiles) != 1:
@@ -107,12 +118,26 @@ def render_result(
         profile = profiles[0]
     else:
         profile = sample_subscriber()
-    settings = Settings.make(config, fixtures_file=getattr(args, "fixtures", None),
-                             transport=transport)
-    outcome = Pipeline(webhook, settings).render(profile)
+    outcome = pipeline.render(profile)
     outcome.request()  # raises what stopped the render
     assert outcome.result is not None
     return outcome.result
+
+
+class DoesNotParse(Exception):
+    """A field of the webhook does not parse: nothing renders (the findings say why)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} field(s) do not parse")
+        self.findings = findings
+
+
+def report_syntax(path: str, findings: list[Finding]) -> int:
+    """One `file:line:col: rule message` line per field that does not parse."""
+    for found in findings:
+        error(redact_userinfo(f"{path}:{found.line}:{found.column}: {found.rule} "
+                              f"{found.message}"))
+    return EXIT_FINDINGS
 
 
 def report_failure(path: str, err: MessageAborted | TemplateError) -> int:

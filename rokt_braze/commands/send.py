@@ -20,10 +20,12 @@ from rokt_braze.cli_util import (
 )
 from rokt_braze.commands.render import (
     LIQUID_BODY,
+    DoesNotParse,
     add_profile,
     render_result,
     report_failed_calls,
     report_failure,
+    report_syntax,
 )
 from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.secrets import redact_header, redact_userinfo
@@ -73,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     transport = live_transport(args, config, extra)
     try:
         result = render_result(args, webhook, config, transport)
+    except DoesNotParse as err:
+        return report_syntax(args.file, err.findings)
     except (MessageAborted, TemplateError) as err:
         return report_failure(args.file, err)
     failed = report_failed_calls(args.file, result)

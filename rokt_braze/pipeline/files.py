@@ -2,7 +2,9 @@
 
 Per file: load -> template findings (parse errors, lint) -> for each profile: render ->
 findings; then the eventId probe, once. An input problem in one file (unreadable, bad
-YAML, bad profiles) is reported and the other files still run.
+YAML, bad profiles) is reported and the other files still run; a file's template findings
+stand whatever its profiles do, and a problem many files share (the caller's profile file)
+is reported once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def check_files(files: Sequence[str | Webhook], settings: Settings) -> CheckResu
     assert result.cases is not None
     settings.config_fixtures()  # a bad config fixture file stops the run here
     for item in files:
+        pipeline = None
         try:
             webhook = load_webhook(item) if isinstance(item, str) else item
             pipeline = Pipeline(webhook, settings)
@@ -37,6 +40,9 @@ def check_files(files: Sequence[str | Webhook], settings: Settings) -> CheckResu
                     result.cases.append((pipeline.webhook.path, profile))
                 result.findings += findings
         except InputError as err:
-            result.input_errors.append(str(err))
+            if pipeline is not None:  # what the file says of itself, before any render
+                result.findings += pipeline.template_findings()
+            if str(err) not in result.input_errors:
+                result.input_errors.append(str(err))
     result.findings = cap(dedupe(result.findings), settings.config.max_findings_per_rule)
     return result

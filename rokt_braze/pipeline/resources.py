@@ -47,7 +47,12 @@ _SET_KEYS = frozenset({"connected_content", "content_blocks", *_TABLE_KEYS})
 @dataclass
 class Settings:
     """What a caller may set; everything else comes from the config. Picklable, so an
-    audience run sends it to its workers once."""
+    audience run sends it to its workers once.
+
+    Files the caller names (`make`'s profile files and fixture file) are read when a render
+    first needs them, not before: a template's own findings come first, a file that
+    does not parse never needs them, and a bad file is one error, however many webhooks
+    ask for it (the same `InputError` each time)."""
 
     config: Config = field(default_factory=Config)
     #: profiles the caller gives (None: each webhook's own, else the config's, else the sample)
@@ -58,6 +63,10 @@ class Settings:
     #: None: offline fixtures; a live transport makes real calls
     transport: Transport | None = None
     _config_fixtures: list[tuple[str, object]] | None = field(default=None, repr=False)
+    #: what `make` was given and has not read yet: profiles, the fixture file
+    _unread_profiles: Sequence[ProfileLike] | None = field(default=None, repr=False)
+    _unread_fixtures: str | None = field(default=None, repr=False)
+    _error: InputError | None = field(default=None, repr=False)
 
     @classmethod
     def make(
@@ -69,11 +78,26 @@ class Settings:
         fixtures_file: str | None = None,
         transport: Transport | None = None,
     ) -> Settings:
-        """Settings with profile files loaded, and the fixture file read when one is named."""
-        where = "fixtures"
-        if fixtures_file:
-            fixtures, where = load_fixture_file(fixtures_file), fixtures_file
-        return cls(config, caller_profiles(profiles), fixtures, where, transport)
+        """Settings whose profile files and fixture file are read on first use (`load`)."""
+        return cls(config, fixtures=fixtures, transport=transport,
+                   _unread_profiles=profiles, _unread_fixtures=fixtures_file or None)
+
+    def load(self) -> Settings:
+        """Read the files `make` was given, once; raise the same InputError every time
+        when one is bad. Every use of the caller's profiles or fixtures goes through here."""
+        if self._unread_profiles is not None or self._unread_fixtures is not None:
+            names, self._unread_profiles = self._unread_profiles, None
+            file, self._unread_fixtures = self._unread_fixtures, None
+            try:
+                if file is not None:
+                    self.fixtures, self.fixtures_from = load_fixture_file(file), file
+                if names is not None:
+                    self.profiles = caller_profiles(names)
+            except InputError as err:
+                self._error = err
+        if self._error is not None:
+            raise self._error
+        return self
 
     def config_fixtures(self) -> list[tuple[str, object]]:
         """The config's fixture files, read once."""
@@ -86,6 +110,7 @@ class Settings:
                   ) -> Resources:  # fmt: skip
         """What a render of `webhook` for `profile` may use: the caller's fixtures, the
         profile's, the webhook's, the config's, then the targets' built-ins."""
+        self.load()
         sources: list[tuple[str, object]] = [(self.fixtures_from, self.fixtures)]
         if profile is not None:
             sources.append((profile.source or profile.name, profile.fixtures or None))
@@ -97,8 +122,9 @@ class Settings:
     def profiles_for(self, webhook: Webhook) -> list[Profile]:
         """The caller's profiles, else the file's `profiles:`, else the config's, else the
         bundled sample subscriber."""
-        if self.profiles is not None:
-            return list(self.profiles)
+        given = self.load().profiles
+        if given is not None:
+            return list(given)
         if webhook.profiles:
             base = Path(webhook.path).parent
             return [p for f in expand_globs(webhook.profiles, base, what=webhook.path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from rokt_braze.findings import CheckResult, Finding, Severity
+from rokt_braze.report import input_problem
 from rokt_braze.report.places import Place, by_place, summary
 
 
@@ -37,9 +38,15 @@ def summary_lines(result: CheckResult, places: list[Place] | None = None) -> lis
     s = summary(result, by_place(result.findings) if places is None else places)
     files = f"{s['files']} file{'s' if s['files'] != 1 else ''}"
     renders = f"{s['renders']} render{'s' if s['renders'] != 1 else ''}"
-    unreadable = len(result.input_errors)
+    unreadable = sum(1 for message in result.input_errors
+                     if input_problem(message, result.files).file in result.files)
     if unreadable:
         out.append(f"{unreadable} of {files} could not be checked (see the errors).")
+    shared = len(result.input_errors) - unreadable  # a profile or fixture file, say
+    if shared:
+        out.append(f"{shared} input error{'s' if shared != 1 else ''} (see the errors): "
+                   f"nothing that needs {'them' if shared != 1 else 'it'} was rendered.")
+    unreadable = len(result.input_errors)
     if not result.findings:
         if not unreadable:
             out.append(f"All checks passed ({files}, {renders}).")

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from report_samples import CREATE, ERR_TZ, sample_result
+from report_samples import CLEAN, CREATE, ERR_TZ, sample_result
 
 from rokt_braze.errors import InputError
 from rokt_braze.findings import CheckResult, Finding, Severity
@@ -82,8 +82,11 @@ def test_input_errors_become_error_commands_before_findings() -> None:
     lines = render(result).splitlines()
     assert lines[0] == ("::error title=rokt-braze::"
                         "templates/bad.webhook.yaml: line 3: bad YAML, see 50%25")
-    assert lines[-2:] == ["1 of 3 files could not be checked (see the errors).",
+    # the message names no checked file: the problem is in something they use
+    assert lines[-2:] == ["1 input error (see the errors): nothing that needs it was rendered.",
                           "Found 2 errors, 2 warnings, 1 info in 3 files (4 renders)."]
+    owned = sample_result(input_errors=[f"{CLEAN}:3:1: bad YAML"])
+    assert render(owned).splitlines()[-2] == "1 of 3 files could not be checked (see the errors)."
 
 
 def test_summary_line_matches_the_text_format() -> None:
