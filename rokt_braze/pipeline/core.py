@@ -30,6 +30,7 @@ from rokt_braze.lint import lint_webhook, unknown_tag_message
 from rokt_braze.pipeline.add_default import add_default
 from rokt_braze.pipeline.policy import Policy, dedupe
 from rokt_braze.pipeline.resources import Settings
+from rokt_braze.pipeline.retype import retype_fix
 from rokt_braze.profiles import Profile
 from rokt_braze.request import RenderedRequest
 from rokt_braze.secrets import redact, redact_userinfo, secret_values
@@ -296,7 +297,8 @@ class Pipeline:
         )
 
     def fix(self, outcome: Outcome, issue: Issue) -> Fix | None:
-        """A `default` filter for a missing attribute (`add_default`); the target's
+        """A `default` filter for a missing attribute (`add_default`); quotes added or
+        removed where the target wants another JSON type (`retype_fix`); the target's
         replacement as an edit of the template, when the template holds the rendered value
         as literal text (typed there, or captured from text typed there)."""
         fld = self._field(issue.field)
@@ -304,6 +306,9 @@ class Pipeline:
             return add_default(fld, issue.source_index, outcome.target)
         output = outcome.result.rendered.get(issue.field) if outcome.result else None
         found = issue.problem
+        if found is not None and found.retype is not None and fld is not None \
+                and output is not None and fld.name == "body":
+            return retype_fix(fld, output, found.offset, found.retype)
         if found is None or found.replacement is None or fld is None or output is None:
             return None
         old, new = found.replacement

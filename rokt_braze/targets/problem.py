@@ -20,7 +20,10 @@ class Problem:
     so the caller can map it back to the template. `severity` is set only when it differs
     from the rule's default. `replacement`: (the value as rendered at `offset`, the value
     to write instead), when the rule knows the right one; where the template holds that
-    value as literal text, the pipeline turns it into a fix.
+    value as literal text, the pipeline turns it into a fix. `retype`: the JSON type the
+    value at the problem's path should be written as ("number", "boolean": a string
+    holding one loses its quotes; "string": a bare value gets them), when the rule knows
+    it; the pipeline turns it into a fix where the template types those quotes.
     """
 
     rule: str
@@ -29,11 +32,13 @@ class Problem:
     offset: int = -1
     severity: Severity | None = None
     replacement: tuple[str, str] | None = None
+    retype: str | None = None
 
 
 def problem(
     rule: str, message: str, field: str, offset: int | Callable[[], int] = -1,
     severity: Severity | None = None, *, replacement: tuple[str, str] | None = None,
+    retype: str | None = None,
 ) -> Problem:
     """Build a `Problem`, refusing unknown rule ids and dropping a redundant severity.
 
@@ -43,8 +48,8 @@ def problem(
     default = RULES[rule].severity  # KeyError here is a programming error, not user input
     severity = None if severity == default else severity
     if callable(offset):
-        return _PlacedOnRead(rule, message, field, offset, severity, replacement)
-    return Problem(rule, message, field, offset, severity, replacement)
+        return _PlacedOnRead(rule, message, field, offset, severity, replacement, retype)
+    return Problem(rule, message, field, offset, severity, replacement, retype)
 
 
 class _PlacedOnRead(Problem):
@@ -53,10 +58,11 @@ class _PlacedOnRead(Problem):
     def __init__(
         self, rule: str, message: str, field: str, find: Callable[[], int],
         severity: Severity | None, replacement: tuple[str, str] | None = None,
+        retype: str | None = None,
     ) -> None:
         # as the frozen dataclass's own __init__ would
         self.__dict__.update(rule=rule, message=message, field=field, severity=severity,
-                             replacement=replacement, _find=find)
+                             replacement=replacement, retype=retype, _find=find)
 
     @property
     def offset(self) -> int:

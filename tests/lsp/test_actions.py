@@ -142,3 +142,20 @@ async def test_add_a_default_for_a_missing_attribute(session: Session) -> None:
     after = await session.change(name, text)
     assert [d.code for d in after if d.code == "missing-attribute"] == []
     assert len(after) == len(diagnostics) - 1
+
+
+async def test_the_stock_notify_before_loses_its_quotes(session: Session) -> None:
+    """rokt-notify-before knows notifyBefore is a number: the fix removes the two quotes
+    the template types around `{{notifyBefore}}`, and the warning is gone."""
+    text = (ROOT / "templates" / "rokt-create-event.webhook.yaml").read_text(encoding="utf-8")
+    name = "create.webhook.yaml"
+    diagnostics = await session.open(name, text)
+    notify = next(d for d in diagnostics if d.code == "rokt-notify-before")
+    offered = await actions(session, name, notify)
+    fix = next(a for a in offered if a.title.startswith("Remove the quotes"))
+    assert fix.title == "Remove the quotes: send 15 as a number" and fix.is_preferred
+    text = apply(text, edits(session, name, fix))
+    assert '"notifyBefore": {{notifyBefore}}\n' in text
+    after = await session.change(name, text)
+    assert [d.code for d in after] == [d.code for d in diagnostics
+                                       if d.code != "rokt-notify-before"]

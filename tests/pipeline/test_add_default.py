@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from edits import apply
+from edits import fix_one_by_one
 
 from rokt_braze import check
 from rokt_braze.findings import Finding
-from rokt_braze.webhook import load_webhook
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = "external_id: u1\nfirst_name: Ann\ncustom_attributes:\n  present: 5\n"
@@ -62,18 +61,7 @@ def hook(tmp_path: Path) -> Path:
 
 
 def test_each_fix_clears_its_finding_and_the_file_still_loads(hook: Path) -> None:
-    titles: dict[str, str] = {}
-    for _ in range(20):
-        found = missing(hook)
-        fixable = [f for f in found if f.fix is not None]
-        if not fixable:
-            break
-        f = fixable[0]
-        assert f.fix is not None
-        titles[f.message.split(" ")[0]] = f.fix.title
-        hook.write_text(apply(hook.read_text(encoding="utf-8"), f.fix.edits), encoding="utf-8")
-        load_webhook(hook)  # still a webhook file
-        assert f.message not in [g.message for g in missing(hook)]
+    titles = fix_one_by_one(hook, missing)
     # only the `if` condition is left: a condition takes no filters
     assert [f.message.split(" ")[0] for f in missing(hook)] == ["custom_attribute.${flag}"]
     assert titles == {

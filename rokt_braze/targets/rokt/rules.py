@@ -38,8 +38,9 @@ def parse_datetime(value: str) -> Stamp:
 
 
 #: A value rule's verdict before it has a place: (rule, message, key, severity, placed at
-#: the key rather than the value, the value to write instead when the rule knows it).
-_Found = tuple[str, str, str, Severity | None, bool, str | None]
+#: the key rather than the value, the value to write instead when the rule knows it, the
+#: JSON type to write it as when quotes would fix it: `Problem.retype`).
+_Found = tuple[str, str, str, Severity | None, bool, str | None, str | None]
 _MEMO_SIZE = 4096
 
 
@@ -51,8 +52,9 @@ class _Checker:
         self.out: list[_Found] = []
 
     def report(self, rule: str, message: str, key: str, severity: Severity | None = None,
-               *, at_key: bool = False, replacement: str | None = None) -> None:
-        self.out.append((rule, message, key, severity, at_key, replacement))
+               *, at_key: bool = False, replacement: str | None = None,
+               retype: str | None = None) -> None:
+        self.out.append((rule, message, key, severity, at_key, replacement, retype))
 
     def string(self, key: str) -> str | None:
         value = self.event.get(key)
@@ -138,7 +140,7 @@ class _Checker:
                            f"notifyBefore as a number of minutes: send {int(number)} without "
                            "quotes (the stock Rokt template sends a string)")  # fmt: skip
                 self.report("rokt-notify-before", message, "notifyBefore", Severity.WARNING,
-                            at_key=True)  # fmt: skip
+                            at_key=True, retype="number")  # fmt: skip
                 return
         elif isinstance(value, int | float):
             number = value
@@ -208,8 +210,9 @@ def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Pro
         found += rest
     return [problem(rule, f"{display((*at, name))} {message}", "body",
                     partial(doc.key_offset if at_key else doc.value_offset, (*at, name)),
-                    severity, replacement=None if new is None else (str(event.get(name)), new))
-            for rule, message, name, severity, at_key, new in found]
+                    severity, replacement=None if new is None else (str(event.get(name)), new),
+                    retype=retype)
+            for rule, message, name, severity, at_key, new, retype in found]
 
 
 _memo: dict[tuple[object, ...], tuple[_Found, ...]] = {}

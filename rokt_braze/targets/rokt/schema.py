@@ -109,6 +109,8 @@ class _Found(NamedTuple):
     path: Path
     at_key: bool
     severity: Severity | None = None
+    #: the JSON type to write the value as, when quotes would fix it (`Problem.retype`)
+    retype: str | None = None
 
 
 def _same(path: Path) -> Path:
@@ -131,7 +133,8 @@ def schema_problems(
         found = _memo[key] = tuple(_translate(name, instance, relocate))
     return [
         problem(f.rule, f.message, "body",
-                partial(doc.key_offset if f.at_key else doc.value_offset, f.path), f.severity)
+                partial(doc.key_offset if f.at_key else doc.value_offset, f.path), f.severity,
+                retype=f.retype)
         for f in found
     ]  # fmt: skip
 
@@ -173,11 +176,23 @@ def _translate(name: str, instance: object, relocate: Callable[[Path], Path]) ->
             names = [wanted] if isinstance(wanted, str) else wanted
             *others, last = dict.fromkeys(_TYPE_NAMES[t] for t in names)
             expected = f"{', '.join(others)} or {last}" if others else last
-            got = _TYPE_NAMES[_json_type(error.instance)]
-            yield _Found("rokt-field-type", f"{display(path)} must be {expected}, not {got}",
-                         path, False)  # fmt: skip
+            kind = _json_type(error.instance)
+            yield _Found("rokt-field-type",
+                         f"{display(path)} must be {expected}, not {_TYPE_NAMES[kind]}",
+                         path, False, retype=_retype(kind, names))
         elif keyword != "required":  # a keyword the schema files do not use today
             yield _Found("rokt-field-type", f"{display(path)}: {error.message}", path, False)
+
+
+def _retype(kind: str, wanted: list[str]) -> str | None:
+    """The type adding or removing quotes would make a `kind` value, when it is the
+    type the schema names first (null aside): a string may hold a number or a boolean
+    (the fix checks that it does); a number or a boolean can be quoted. A function of
+    types only, as the shape memo needs."""
+    first = next((w for w in wanted if w != "null"), "")
+    if kind == "string" and first in ("integer", "number", "boolean"):
+        return "boolean" if first == "boolean" else "number"
+    return "string" if kind in ("number", "boolean") and first == "string" else None
 
 
 def _json_type(value: object) -> str:
