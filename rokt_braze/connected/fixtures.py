@@ -22,7 +22,14 @@ _METHODS = frozenset({"GET", "POST"})  # Connected Content allows no other
 
 
 class FixtureError(ValueError):
-    """A fixture entry of the wrong shape; the message names the entry (1-based)."""
+    """A fixture entry of the wrong shape; the message names the entry (1-based). `entry`
+    (1-based, 0: the list itself) and `key` (the offending key, "" for the whole entry) say
+    where it is, for a caller that can place them in a file."""
+
+    def __init__(self, message: str, *, entry: int = 0, key: str = "") -> None:
+        super().__init__(message)
+        self.entry = entry
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def check_fixtures(value: object, *, where: str = "connected_content") -> list[d
         return []
     if not isinstance(value, list):
         raise FixtureError(f"{where} must be a list of fixtures, got {type(value).__name__}")
-    return [_check_one(entry, f"{where} entry {n}") for n, entry in enumerate(value, 1)]
+    return [_check_one(entry, where, n) for n, entry in enumerate(value, 1)]
 
 
 def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> list[Fixture]:
@@ -48,7 +55,7 @@ def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> lis
                            f"{type(entries).__name__}")
     out = []
     for n, entry in enumerate(entries, 1):
-        checked = _check_one(entry, f"{where} entry {n}")
+        checked = _check_one(entry, where, n)
         text = json.dumps(checked["json"]) if "json" in checked else checked.get("text", "")
         headers = {str(k): str(v) for k, v in checked.get("headers", {}).items()}
         response = CallResponse(checked.get("status", 200), text, headers,
@@ -57,32 +64,35 @@ def parse_fixtures(entries: Iterable[object], *, where: str = "fixtures") -> lis
     return out
 
 
-def _check_one(entry: object, where: str) -> dict[str, Any]:
+def _check_one(entry: object, where: str, n: int) -> dict[str, Any]:
+    def bad(reason: str, key: str = "") -> FixtureError:
+        return FixtureError(f"{where} entry {n}: {reason}", entry=n, key=key)
+
     if not isinstance(entry, Mapping):
-        raise FixtureError(f"{where}: expected a mapping with url, method, status, json or "
-                           f"text; got {type(entry).__name__}")
+        raise bad(f"expected a mapping with url, method, status, json or text; got "
+                  f"{type(entry).__name__}")
     unknown = sorted(str(key) for key in entry if key not in _KEYS)
     if unknown:
-        raise FixtureError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        raise bad(f"unknown key(s) {', '.join(unknown)}", unknown[0])
     url = entry.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise FixtureError(f"{where}: 'url' must be a non-empty string")
+        raise bad("'url' must be a non-empty string", "url")
     method = entry.get("method", "GET")
     if not isinstance(method, str) or method.upper() not in _METHODS:
-        raise FixtureError(f"{where}: 'method' must be GET or POST (Braze allows no other), "
-                           f"got {method!r}")
+        raise bad(f"'method' must be GET or POST (Braze allows no other), got {method!r}",
+                  "method")
     status = entry.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise FixtureError(f"{where}: 'status' must be an HTTP status code, got {status!r}")
+        raise bad(f"'status' must be an HTTP status code, got {status!r}", "status")
     if "json" in entry and "text" in entry:
-        raise FixtureError(f"{where}: give 'json' or 'text', not both")
+        raise bad("give 'json' or 'text', not both", "text")
     if "text" in entry and not isinstance(entry["text"], str):
-        raise FixtureError(f"{where}: 'text' must be a string")
+        raise bad("'text' must be a string", "text")
     headers = entry.get("headers", {})
     if not isinstance(headers, Mapping) or not all(
         isinstance(k, str) and isinstance(v, (str, int, float)) for k, v in headers.items()
     ):
-        raise FixtureError(f"{where}: 'headers' must map header names to strings")
+        raise bad("'headers' must map header names to strings", "headers")
     return {str(key): value for key, value in entry.items()}
 
 

@@ -161,18 +161,18 @@ def build_resources(
     for where, fixtures in (*sources, ("built-in fixtures", builtin_fixtures())):
         if fixtures is None:
             continue
-        fset = normalise(fixtures, where)
         try:
+            fset = normalise(fixtures, where)
             connected += parse_fixtures(fset.get("connected_content", []), where=where)
+            for name, text in _content_blocks(fset, where).items():
+                blocks.setdefault(name, text)
+            for key, table in tables.items():
+                if key in fset:
+                    seen_tables.add(key)
+                    for name, value in _mapping(fset, key, where).items():
+                        table.setdefault(str(name), value)
         except FixtureError as err:
-            raise InputError(str(err)) from None
-        for name, text in _content_blocks(fset, where).items():
-            blocks.setdefault(name, text)
-        for key, table in tables.items():
-            if key in fset:
-                seen_tables.add(key)
-                for name, value in _mapping(fset, key, where).items():
-                    table.setdefault(str(name), value)
+            raise _placed(err, where) from None
     return Resources(
         transport=transport or FixtureTransport(connected),
         content_blocks=blocks,
@@ -187,9 +187,10 @@ def normalise(fixtures: object, where: str) -> Mapping[str, Any]:
     if isinstance(fixtures, Mapping):
         unknown = sorted(str(k) for k in fixtures if k not in _SET_KEYS)
         if unknown:
-            raise InputError(f"{where}: unknown fixture key(s) {', '.join(unknown)}")
+            raise FixtureError(f"{where}: unknown fixture key(s) {', '.join(unknown)}",
+                               key=unknown[0])
         return fixtures
-    raise InputError(f"{where}: fixtures must be a list or a mapping")
+    raise FixtureError(f"{where}: fixtures must be a list or a mapping")
 
 
 def _content_blocks(fset: Mapping[str, Any], where: str) -> dict[str, str]:
@@ -198,7 +199,8 @@ def _content_blocks(fset: Mapping[str, Any], where: str) -> dict[str, str]:
     if isinstance(value, (str, os.PathLike)):
         folder = Path(value)
         if not folder.is_dir():
-            raise InputError(f"{where}: content_blocks folder {str(folder)!r} does not exist")
+            raise FixtureError(f"{where}: content_blocks folder {str(folder)!r} does not exist",
+                               key="content_blocks")
         return {f.stem: read_text(f) for f in sorted(folder.glob("*.liquid"))}
     return {str(k): str(v) for k, v in _mapping(fset, "content_blocks", where).items()}
 
@@ -206,8 +208,54 @@ def _content_blocks(fset: Mapping[str, Any], where: str) -> dict[str, str]:
 def _mapping(fset: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = fset.get(key, {})
     if not isinstance(value, Mapping):
-        raise InputError(f"{where}: '{key}' must be a mapping")
+        raise FixtureError(f"{where}: '{key}' must be a mapping", key=key)
     return value
+
+
+def _placed(err: FixtureError, where: str) -> InputError:
+    """The problem as `path:line:col: reason` when `where` is a fixture file (or a webhook
+    file) it can be found in, else as it reads (`where entry N: reason`)."""
+    at: tuple[str | int, ...] = (("connected_content", err.entry - 1, err.key) if err.entry
+                                 else (err.key,))
+    line, column = _place_in_file(where, at)
+    message = str(err)
+    if not line or not message.startswith(where):
+        return InputError(message)
+    reason = message[len(where):].lstrip(": ")
+    if err.entry:  # named as a profile names its fixtures
+        reason = f"connected_content {reason}"
+    return InputError(reason, path=where, line=line, column=column)
+
+
+def _place_in_file(path: str, at: tuple[str | int, ...]) -> tuple[int, int]:
+    """(line, column) of the YAML node `at` names (mapping keys, list indexes; a key's
+    own place, not its value's) in the file `path`: as far down as `at` leads; (0, 0) when
+    `path` is no readable YAML file. Only an error pays for reading the file again."""
+    if not os.path.isfile(path):
+        return 0, 0
+    try:
+        node = yaml.compose(read_text(path), Loader=safe_yaml.SafeLoader)
+    except (InputError, yaml.YAMLError):
+        return 0, 0
+    place = node
+    for step in at:
+        if isinstance(node, yaml.SequenceNode):
+            if step == "connected_content":
+                continue  # the file is the fixture list itself
+            if not isinstance(step, int) or step >= len(node.value):
+                break
+            place = node = node.value[step]
+        elif isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            found = next(((k, v) for k, v in node.value if getattr(k, "value", None) == step),
+                         None)
+            if found is None:
+                break
+            place, node = found
+        else:
+            break
+    if place is None:
+        return 0, 0
+    return int(place.start_mark.line) + 1, int(place.start_mark.column) + 1
 
 
 def load_fixture_file(path: str) -> object:

@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from rokt_braze.cli import main
 from rokt_braze.connected import (
     CallFailed,
     CallRequest,
@@ -20,6 +22,7 @@ from rokt_braze.errors import InputError
 from rokt_braze.pipeline import build_resources
 from rokt_braze.profiles import load_profiles
 
+CREATE = Path(__file__).resolve().parents[2] / "templates" / "rokt-create-event.webhook.yaml"
 BAD = [
     ({"url": ""}, "'url' must be a non-empty string"),
     ({"url": "  "}, "'url' must be a non-empty string"),
@@ -71,3 +74,48 @@ def test_transport_answers_first_match_and_never_the_network() -> None:
     with pytest.raises(CallFailed) as failed:
         transport.send(CallRequest("GET", "https://x/a?q=1"))  # the query string must match
     assert failed.value.kind == "unmatched" and not failed.value.retryable
+
+
+FILE_CASES = [
+    # (fixture file text, path:line:col: message it gives)
+    ("- url: https://x/a\n  status: 'two hundred'\n",
+     ":2:3: connected_content entry 1: 'status' must be an HTTP status code, got 'two hundred'"),
+    ("connected_content:\n  - url: https://x/a\n  - url: https://x/b\n    method: PUT\n",
+     ":4:5: connected_content entry 2: 'method' must be GET or POST (Braze allows no other), "
+     "got 'PUT'"),
+    ("connected_content:\n  - {url: '', status: 200}\n",
+     ":2:6: connected_content entry 1: 'url' must be a non-empty string"),
+    ("connected_content:\n  - status: 200\n",  # no url at all: the entry's own place
+     ":2:5: connected_content entry 1: 'url' must be a non-empty string"),
+    ('[{"url": "https://x/a"},\n {"url": "https://x/b", "text": 5}]\n',
+     ":2:25: connected_content entry 2: 'text' must be a string"),
+    ("content_blocks: {a: b}\ncatalogs: 3\n", ":2:1: 'catalogs' must be a mapping"),
+    ("catalogs: {}\nbogus: 1\n", ":2:1: unknown fixture key(s) bogus"),
+    ("content_blocks: nowhere\n", ":1:1: content_blocks folder 'nowhere' does not exist"),
+    ("3\n", ":1:1: fixtures must be a list or a mapping"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FILE_CASES)
+def test_a_fixture_file_problem_names_its_place(tmp_path: Path, text: str,
+                                                 expected: str) -> None:
+    """As a profile file's problems do: `path:line:col: message`, at the offending key."""
+    path = tmp_path / "fixtures.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        build_resources((str(path), yaml.safe_load(text)))
+    assert str(raised.value) == f"{path}{expected}"
+    assert main(["render", str(CREATE), "--fixtures", str(path)]) == 2
+
+
+def test_a_webhook_files_own_fixtures_are_placed_in_it(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    webhook = tmp_path / "w.webhook.yaml"
+    stock = CREATE.read_text(encoding="utf-8")
+    webhook.write_text(stock + "connected_content:\n  - url: https://x/a\n    status: 9\n",
+                       encoding="utf-8")
+    line = stock.count("\n") + 3
+    assert main(["check", str(webhook)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"rokt-braze: {webhook}:{line}:5: connected_content entry 1: 'status' must "
+                   "be an HTTP status code, got 9\n")
