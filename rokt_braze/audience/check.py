@@ -26,6 +26,7 @@ from rokt_braze.audience.summary import (
     AbortGroup,
     ChunkResult,
     Example,
+    LineProblem,
     RuleCount,
     RuleKey,
 )
@@ -100,7 +101,7 @@ class Checker:
 
     def check_chunk(self, chunk: Chunk, complete: frozenset[RuleKey] = frozenset()) -> ChunkResult:
         """Check every user in `chunk`; look for examples only of rules not in `complete`."""
-        result = ChunkResult(malformed=list(chunk.errors))
+        result = ChunkResult(malformed=[(line, 0, why) for line, why in chunk.errors])
         hashes: array[int] = array("Q")
         lines: array[int] = array("Q")
         stem = _stem(chunk.source) if chunk.source else self.stem
@@ -126,12 +127,12 @@ class Checker:
         return result
 
     def users(
-        self, chunk: Chunk, malformed: list[tuple[int, str]]
+        self, chunk: Chunk, malformed: list[LineProblem]
     ) -> Iterator[tuple[int, object, list[dict[str, Any]]]]:
         """(line, user record, file-level fixtures) for each user; bad input to `malformed`."""
         for line, record in self._records(chunk, malformed):
             if not isinstance(record, dict):
-                malformed.append((line, f"not a JSON object (got {_json_kind(record)})"))
+                malformed.append((line, 0, f"not a JSON object (got {_json_kind(record)})"))
                 continue
             if not is_track_body(record):
                 yield line, record, []
@@ -140,13 +141,13 @@ class Checker:
                 extra = check_fixtures(record.get("connected_content"))
                 users = users_from_track(record)
             except (TrackError, FixtureError) as err:
-                malformed.append((line, f"/users/track body: {err}"))
+                malformed.append((line, 0, f"/users/track body: {err}"))
                 continue
             for user in users:
                 yield line, user, extra
 
     def _records(
-        self, chunk: Chunk, malformed: list[tuple[int, str]]
+        self, chunk: Chunk, malformed: list[LineProblem]
     ) -> Iterator[tuple[int, object]]:
         if chunk.records:
             yield from chunk.records
@@ -157,15 +158,15 @@ class Checker:
             if value is not NOT_READ:
                 yield line, value
                 continue
-            value, error = read_line(raw, line)
+            value, column, error = read_line(raw, line)
             if error:
-                malformed.append((line, error))
+                malformed.append((line, column, error))
             elif value is not _BLANK:
                 yield line, value
 
     def _profile(
         self, user: object, extra: list[dict[str, Any]], line: int,
-        malformed: list[tuple[int, str]], stem: str = "",
+        malformed: list[LineProblem], stem: str = "",
     ) -> Profile | None:
         fallback = f"{stem or self.stem}:{line}"
         if (isinstance(user, dict) and not extra and "connected_content" not in user
@@ -178,7 +179,7 @@ class Checker:
             return profile_from_record(user, fallback_name=fallback, source=self.job.profiles,
                                        fixtures=extra)
         except RecordError as err:
-            malformed.append((line, str(err)))
+            malformed.append((line, 0, str(err)))
             return None
 
     # -- a user ----------------------------------------------------------------------------
@@ -243,7 +244,7 @@ class Checker:
 
     def event_ids(self, chunk: Chunk, wanted: set[int]) -> Iterator[tuple[int, str, str]]:
         """(line, user, eventId) of the users on the `wanted` lines of `chunk`."""
-        ignored: list[tuple[int, str]] = []
+        ignored: list[LineProblem] = []
         stem = _stem(chunk.source) if chunk.source else self.stem
         for line, user, extra in self.users(chunk, ignored):
             if line not in wanted:
@@ -256,22 +257,25 @@ class Checker:
 
 
 _BLANK = object()
-def read_line(raw: bytes, line: int) -> tuple[object, str]:
-    """One line of an export read with `json`: (its value, "") or (`_BLANK`, "") or
-    (None, why it is malformed). The reference: the fast parser may only agree with it,
-    or give up on a line and leave it to this."""
+def read_line(raw: bytes, line: int) -> tuple[object, int, str]:
+    """One line of an export read with `json`: (its value, 0, "") or (`_BLANK`, 0, "") or
+    (None, the column or 0, why it is malformed); the column counts characters of the line
+    as in the file, as a profile file's error does. The reference: the fast parser may only
+    agree with it, or give up on a line and leave it to this."""
     try:
-        text = raw.decode("utf-8-sig" if line == 1 else "utf-8").strip()
+        decoded = raw.decode("utf-8-sig" if line == 1 else "utf-8")
     except UnicodeDecodeError:
-        return None, "not UTF-8 text"
+        return None, 0, "not UTF-8 text"
+    text = decoded.strip()
     if not text:
-        return _BLANK, ""
+        return _BLANK, 0, ""
     try:
-        return json.loads(text), ""
+        return json.loads(text), 0, ""
     except json.JSONDecodeError as err:
-        return None, f"invalid JSON: {err.msg} at column {err.colno}"
+        indent = len(decoded) - len(decoded.lstrip())
+        return None, indent + err.colno, f"invalid JSON: {err.msg}"
     except RecursionError:
-        return None, "invalid JSON: nested too deeply"
+        return None, 0, "invalid JSON: nested too deeply"
 
 
 def _stem(source: str) -> str:

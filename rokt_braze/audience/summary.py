@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from rokt_braze.findings import Finding, Severity
 
 __all__ = [
-    "AbortGroup", "ChunkResult", "Collision", "Example", "RuleCount", "RuleKey", "Summary",
-    "Tally",
+    "AbortGroup", "ChunkResult", "Collision", "Example", "LineProblem", "Malformed",
+    "RuleCount", "RuleKey", "Summary", "Tally",
 ]  # fmt: skip
 
 EXAMPLES = 3
@@ -29,8 +29,10 @@ MAX_ABORT_REASONS = 10
 KEPT_ABORT_REASONS = 1000
 MAX_MALFORMED = 20
 
-#: (source, line, message) of input that could not be read as a user
-Malformed = tuple[str, int, str]
+#: (line, column or 0 when unknown, message) of input that could not be read as a user
+LineProblem = tuple[int, int, str]
+#: the same with the file (or `archive.zip!member`) it is in: (source, line, column, message)
+Malformed = tuple[str, int, int, str]
 
 
 @dataclass
@@ -106,7 +108,7 @@ class ChunkResult:
     #: eventId hashes (array "Q" bytes) and the export line of each
     hashes: bytes = b""
     lines: bytes = b""
-    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    malformed: list[LineProblem] = field(default_factory=list)
     #: every user with a finding: (line, external_id or "", rule ids)
     failing: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
     #: the eventId probe, run on this chunk's first user with an eventId: (line, findings)
@@ -169,7 +171,7 @@ class Tally:
         """Merge a checker's chunk result, its lines being lines of `source`."""
         part = Tally(users=chunk.users, users_with_findings=chunk.users_with_findings,
                      rules=chunk.rules, aborted=chunk.aborted, aborted_users=chunk.aborted_users,
-                     malformed=[(source, line, message) for line, message in chunk.malformed],
+                     malformed=[(source, *problem) for problem in chunk.malformed],
                      malformed_count=len(chunk.malformed), identity=chunk.identity,
                      renders=chunk.renders)
         if chunk.probe is not None:
@@ -288,7 +290,8 @@ class Summary(Tally):
             },
             "malformed": {
                 "lines": self.malformed_count,
-                "first": [{"source": f, "line": n, "message": m} for f, n, m in self.malformed],
+                "first": [{"source": f, "line": n, "column": c, "message": m}
+                          for f, n, c, m in self.malformed],
             },
             "template_findings": [f.to_dict() for f in self.webhook_findings()],
         }

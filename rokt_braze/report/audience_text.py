@@ -65,8 +65,8 @@ def text_lines(summary: Summary) -> list[str]:
         lines.append("")
         lines.append(f"Malformed input: {summary.malformed_count:,} "
                      f"line{'s' if summary.malformed_count != 1 else ''} skipped")
-        for source, number, message in summary.malformed:
-            at = f"{source}:{number}" if number else source
+        for source, number, column, message in summary.malformed:
+            at = source + "".join(f":{n}" for n in (number, column) if n and number)
             lines.append(f"    {at}: {message}")
         if summary.malformed_count > len(summary.malformed):
             lines.append(f"    ... and {summary.malformed_count - len(summary.malformed):,} more")

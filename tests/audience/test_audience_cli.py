@@ -51,7 +51,8 @@ def test_json_format_shape(
     assert set(example["position"]) == {"line", "column"}
     assert report["malformed"]["lines"] == 1
     assert report["malformed"]["first"][0] == {
-        "source": str(export), "line": 16, "message": report["malformed"]["first"][0]["message"]}
+        "source": str(export), "line": 16, "column": 26,
+        "message": "invalid JSON: Expecting property name enclosed in double quotes"}
     assert set(report["collisions"]) == {"rule", "severity", "event_ids", "users", "groups"}
     assert set(report["aborted"]) == {"users", "reasons", "other_reasons_users"}
 
@@ -63,7 +64,7 @@ def test_text_report_lists_rules_examples_and_malformed_lines(
     assert status == 2
     assert "rokt-subscription-ids" in out
     assert f"{user_id(5)}, {user_id(9)}, {user_id(14)}" in out
-    assert f"{export}:16: invalid JSON" in out
+    assert f"    {export}:16:26: invalid JSON: Expecting property name" in out
     assert "1 malformed line skipped" in err
     assert "\r" not in err  # stderr is not a terminal: no progress bar
 
@@ -283,3 +284,26 @@ def test_an_unreachable_object_store_is_an_input_error(
     assert status == 2
     assert err.startswith("rokt-braze: s3://exports/users.jsonl: cannot list: ")
     assert "internal error" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("line", [
+    b'{"external_id": "u2", oops}',
+    b'   {"external_id": "u2",\t"x": tru}',  # indented: columns count from the line's start
+    b'{"external_id": [1, 2',
+])
+def test_a_malformed_line_is_placed_as_check_places_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, line: bytes
+) -> None:
+    """`file:line:col: message`, the place and words `check --profile` gives the same file."""
+    export = tmp_path / "users.jsonl"
+    export.write_bytes(json.dumps(make_user(1, seeded=False)).encode() + b"\n" + line + b"\n")
+    assert main(["check", str(CREATE), "--profile", str(export)]) == 2
+    by_check = capsys.readouterr().err.removeprefix("rokt-braze: ").strip()
+    assert by_check.startswith(f"{export}:2:")
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1")
+    assert status == 2
+    assert f"    {by_check}\n" in out
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1",
+                         "--format", "json")
+    [entry] = json.loads(out)["malformed"]["first"]
+    assert f"{entry['source']}:{entry['line']}:{entry['column']}: {entry['message']}" == by_check

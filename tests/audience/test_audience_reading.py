@@ -77,7 +77,7 @@ def read(checker: Checker, data: bytes, fast: bool, monkeypatch: pytest.MonkeyPa
     with monkeypatch.context() as patch:
         if not fast:
             patch.setattr(fastjson, "_orjson", None)
-        malformed: list[tuple[int, str]] = []
+        malformed: list[tuple[int, int, str]] = []
         records = [(line, typed(value)) for line, value in
                    checker._records(Chunk(first_line=1, data=data), malformed)]
     return records, malformed

@@ -23,12 +23,12 @@ def records(path: Path) -> list[tuple[int, object]]:
     """(line, record) as a worker sees them, all chunks, in order."""
     checker = Checker(Job(str(CREATE), str(path)))
     out: list[tuple[int, object]] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, int, str]] = []  # (line, column, message)
     with ExportReader(path) as reader:
         for chunk in reader.chunks():
             out += [(line, user) for line, user, _ in checker.users(chunk, bad)]
-            bad += chunk.errors
-    return out + [(line, message) for line, message in bad]
+            bad += [(line, 0, message) for line, message in chunk.errors]
+    return out + [(line, message) for line, _, message in bad]
 
 
 @pytest.mark.parametrize("chunk", [5, 64, 1 << 20])

@@ -265,7 +265,7 @@ def test_a_one_line_export_cut_short_is_a_malformed_line_not_pretty_printed_json
     out, err = capsys.readouterr()
     assert status == 2
     assert "pretty-printed" not in err
-    assert "users.jsonl:1: invalid JSON" in out and "No user could be checked" in out
+    assert "users.jsonl:1:22: invalid JSON" in out and "No user could be checked" in out
 
 
 @pytest.mark.parametrize("spec", ["nowhere/*.jsonl", "missing-folder/"])
