@@ -7,11 +7,13 @@
     pipeline.rules(outcome)                # the same judgement, as (rule, severity) only
     pipeline.probe(outcome)                # the eventId-varies probe: once per webhook
 
-`findings` and `rules` share one path (`_judged`): an outcome's issues are listed once
-(`issues`), each with its own severity, and judged by the file's `Policy`; `rules` skips
-working out positions (a traced render) unless a line-level suppression comment makes
-the line matter. `check`, `render`, `send`, `audience`, `fuzz`, the Python API and the
-pytest plugin all go through here; they differ only in which profiles they render and
+`findings` judges an outcome's issues (`issues`, each with its own severity) by the
+file's `Policy` (`_judged`). `rules` judges the same issues' (rule, severity) pairs
+without building them: the target's rules are counted by `targets.RuleCounter`, which
+reuses the verdict of the rules that read nothing that differs per user; it falls back
+to `_judged` when a line-level suppression comment makes a place matter. `check`,
+`render`, `send`, `audience`, `fuzz`, the Python API and the pytest plugin all go
+through here; they differ only in which profiles they render and
 how they schedule and report the work.
 """
 
@@ -37,6 +39,7 @@ from rokt_braze.secrets import redact, redact_userinfo, secret_values
 from rokt_braze.targets import (
     Origin,
     Problem,
+    RuleCounter,
     detect_target,
     endpoint_ids,
     event_id,
@@ -141,6 +144,7 @@ class Pipeline:
         self.probed = False
         #: each field's template source, for the target rules that read it
         self.sources = {fld.name: fld.source for fld in webhook.fields()}
+        self._counter = RuleCounter(self.sources)
 
     # -- resources and profiles -------------------------------------------------------------
 
@@ -251,6 +255,17 @@ class Pipeline:
                 *(i._replace(recovered=True) for i in out)]
 
     def _render_issues(self, outcome: Outcome, result: RenderResult) -> list[Issue]:
+        out = self._call_issues(result)
+        if self.webhook.is_liquid:
+            return out
+        origin = Origin(self.sources, outcome.attributes)
+        for p in validate(result.request, outcome.target, origin):
+            out.append(Issue(p.rule, p.severity or RULES[p.rule].severity, p.message, p.field,
+                             problem=p))
+        return out
+
+    def _call_issues(self, result: RenderResult) -> list[Issue]:
+        """Failed connected_content calls and missing attributes."""
         out = []
         for fld, call in result.calls:
             if call.cached:  # the call that filled the cache has reported it
@@ -269,17 +284,33 @@ class Pipeline:
             out.append(Issue("missing-attribute", RULES["missing-attribute"].severity,
                              f"{attr.path} is not set for this profile: it renders blank",
                              fld.name, source_index=attr.start))
-        if self.webhook.is_liquid:
-            return out
-        origin = Origin(self.sources, outcome.attributes)
-        for p in validate(result.request, outcome.target, origin):
-            out.append(Issue(p.rule, p.severity or RULES[p.rule].severity, p.message, p.field,
-                             problem=p))
         return out
 
     def rules(self, outcome: Outcome) -> set[tuple[str, Severity]]:
-        """The (rule, severity) pairs `findings` would report, without their places."""
-        return {(i.rule, s) for i, s, _ in self._judged(outcome, positioned=False)}
+        """The (rule, severity) pairs `findings` would report, without their places.
+
+        The counting path: a request's target rules are counted by `RuleCounter` (no
+        messages, no offsets, most of the verdict reused across users); when a line-level
+        suppression names one of the rules found, the place decides, and the rules are
+        judged as `findings` judges them (`_judged`)."""
+        found = self._issue_rules(outcome)
+        policy = self.policy
+        if policy.positional and any(policy.needs_line(rule) for rule, _ in found):
+            return {(i.rule, s) for i, s, _ in self._judged(outcome, positioned=False)}
+        out = set()
+        for rule, own in found:
+            severity = policy.severity(rule, own)
+            if severity is not None:
+                out.add((rule, severity))
+        return out
+
+    def _issue_rules(self, outcome: Outcome) -> list[tuple[str, Severity]]:
+        """(rule, severity) of each of `issues(outcome)`, not judged."""
+        result = outcome.result
+        if result is None or outcome.recovered_from is not None or self.webhook.is_liquid:
+            return [(i.rule, i.severity) for i in self.issues(outcome)]
+        found = [(i.rule, i.severity) for i in self._call_issues(result)]
+        return found + self._counter.rules(result.request, outcome.target, outcome.attributes)
 
     def findings(self, outcome: Outcome) -> list[Finding]:
         """The outcome's findings, positioned in the file and judged."""

@@ -10,14 +10,15 @@ from the rendered URL. Nothing outside this package knows any receiver by name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from rokt_braze.findings import RULES, Severity
 from rokt_braze.request import RenderedRequest
 from rokt_braze.targets import http
-from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin, Target
-from rokt_braze.targets.jsonpos import JsonError
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin, PerUser, Target
+from rokt_braze.targets.jsonpos import JsonDoc, JsonError
 from rokt_braze.targets.problem import Problem
 from rokt_braze.targets.registry import endpoints, targets
 
@@ -25,7 +26,9 @@ __all__ = [
     "BodyField",
     "EventIdPolicy",
     "Origin",
+    "PerUser",
     "Problem",
+    "RuleCounter",
     "Target",
     "array_attribute",
     "body_fields",
@@ -74,13 +77,24 @@ def validate(
     """
     receiver = _target(target)
     contract = receiver.contract(target) if target else http.GENERIC
+    generic, doc = _generic(request, contract)
+    if target is None:
+        return generic
+    return _merged(generic, receiver.validate(request, target, doc, origin))
+
+
+def _generic(
+    request: RenderedRequest, contract: http.HttpContract
+) -> tuple[list[Problem], JsonDoc | None]:
+    """The generic HTTP problems, and the parsed body."""
     generic = list(_head_problems(request.url, request.method,
                                   tuple(request.headers.items()), contract))
     body_problems, doc = http.check_body(request, contract)
-    generic += body_problems
-    if target is None:
-        return generic
-    specific = receiver.validate(request, target, doc, origin)
+    return generic + body_problems, doc
+
+
+def _merged(generic: list[Problem], specific: list[Problem]) -> list[Problem]:
+    """Both, in field order, without a generic problem where a specific one is."""
     if not specific:
         return generic
     # (offsets are read only where they decide something: a body problem's costs a scan)
@@ -89,6 +103,78 @@ def validate(
     kept = [p for p in generic if (p.field, p.offset) not in taken]
     out = kept + specific
     return sorted(out, key=_place) if len(out) > 1 else out
+
+
+#: (rule, severity) of a problem: its own severity, else the rule's
+RuleKey = tuple[str, Severity]
+
+
+class RuleCounter:
+    """The (rule, severity) pairs of `validate`'s problems for requests rendered from one
+    webhook (`sources`), for a caller that only counts them (an audience run).
+
+    The target splits its rules (`Target.per_user`): those that read values differing per
+    user run for every request; the pairs of all the others, generic rules included, are
+    reused for every request with the same URL, method, headers and key. Nothing is
+    placed: no offset is looked up. A body the target does not split goes to `validate`.
+    """
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self._memo: dict[Hashable, list[RuleKey]] = {}
+        #: endpoint -> its target, when its contract takes a JSON object body (else None)
+        self._splits: dict[str, Target | None] = {}
+
+    def rules(
+        self, request: RenderedRequest, target: str | None, attributes: Mapping[str, object]
+    ) -> list[RuleKey]:
+        """The pairs of `validate(request, target, Origin(sources, attributes))`, each once
+        or more."""
+        origin = Origin(self.sources, attributes)
+        split = self._split(request, target, origin)
+        if split is None:
+            return _keys(validate(request, target, origin))
+        assert target is not None
+        mine = _keys(split.problems)
+        key = (target, request.url, request.method, tuple(request.headers.items()), split.key)
+        shared = self._memo.get(key)
+        if shared is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            generic, _ = _generic(request, _target(target).contract(target))
+            shared = self._memo[key] = _keys(_merged(generic, split.shared()))
+        return shared + mine if mine else shared
+
+    def _split(self, request: RenderedRequest, target: str | None, origin: Origin
+               ) -> PerUser | None:  # fmt: skip
+        """The target's split, for a JSON object body (no generic body problem) whose
+        per-user problems are all in the body (none can take a generic one's place)."""
+        if target is None:
+            return None
+        receiver = self._splits.get(target)
+        if receiver is None:
+            if target in self._splits:
+                return None
+            found = _target(target)
+            receiver = self._splits[target] = found if found.contract(target).json_body else None
+            if receiver is None:
+                return None
+        if not request.body:
+            return None
+        doc = http.parse_body(request.body)
+        if isinstance(doc, JsonError) or type(doc.value) is not dict:
+            return None
+        split = receiver.per_user(request, target, doc, origin)
+        if split is None or any(p.field != "body" for p in split.problems):
+            return None
+        return split
+
+
+_MEMO_SIZE = 4096
+
+
+def _keys(problems: list[Problem]) -> list[RuleKey]:
+    return [(p.rule, p.severity or RULES[p.rule].severity) for p in problems]
 
 
 @lru_cache(maxsize=4096)

@@ -11,9 +11,9 @@ as arrays (for the `array-output` lint), and the keys its JSON body takes (for a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from rokt_braze.request import RenderedRequest
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rokt_braze.targets.jsonpos import JsonDoc
     from rokt_braze.targets.problem import Problem
 
-__all__ = ["BodyField", "EventIdPolicy", "Origin", "Target"]
+__all__ = ["BodyField", "EventIdPolicy", "Origin", "PerUser", "Target"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,22 @@ class BodyField:
     types: tuple[str, ...] = ()
 
 
+class PerUser(NamedTuple):
+    """A request's target problems in two parts, for a run that only counts rules.
+
+    Across an audience most of a body is the same for every user; a few values differ
+    (Rokt: the eventId, the subscription ids, the user's accounts). `problems` are those
+    of the rules that read such values, found for this request; `shared` finds all the
+    others, which read nothing of the body but what `key` holds (with the request's URL,
+    method and headers), so a caller may reuse their (rule, severity) pairs for every
+    request with the same key. `shared()` plus `problems` are `validate`'s problems.
+    """
+
+    key: Hashable
+    problems: list[Problem]
+    shared: Callable[[], list[Problem]]
+
+
 class Target(Protocol):
     """A receiver contract (see the module doc)."""
 
@@ -86,6 +102,13 @@ class Target(Protocol):
     ) -> list[Problem]:
         """The endpoint's own rules (URL, schemas, values); `doc` is the parsed body,
         `origin` the sources and the user it was rendered from (None: unknown)."""
+        ...
+
+    def per_user(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc, origin: Origin
+    ) -> PerUser | None:
+        """`validate` split for counting (see `PerUser`) for a body that parsed as a JSON
+        object; None when the target does not split it (the caller runs `validate`)."""
         ...
 
     def fixtures(self) -> list[Mapping[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin, PerUser
 from rokt_braze.targets.jsonpos import JsonDoc, JsonError, parse
 from rokt_braze.targets.problem import Problem, problem, show
 
@@ -232,6 +232,11 @@ class HttpTarget:
         origin: Origin | None = None,
     ) -> list[Problem]:
         return []
+
+    def per_user(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc, origin: Origin
+    ) -> PerUser | None:
+        return None
 
     def fixtures(self) -> list[Mapping[str, Any]]:
         return []

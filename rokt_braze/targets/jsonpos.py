@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # C-accelerated, untyped
 
 from rokt_braze import fastjson
@@ -81,6 +82,30 @@ def parse(text: str) -> JsonDoc:
         raise
     except RecursionError:
         raise JsonError("nested too deeply", 0) from None
+
+
+def frozen(value: object) -> Hashable:
+    """A parsed JSON value as a hashable key that keeps apart every two values that
+    differ, in JSON type too (1, 1.0 and true are equal in Python; 0.0 and -0.0 too)."""
+    kind = type(value)
+    if kind is dict:
+        kinds = tuple(map(type, value.values()))  # type: ignore[attr-defined]
+        if _PLAIN.issuperset(kinds):  # the common case: an object of strings (no float)
+            return kinds, tuple(value.items())  # type: ignore[attr-defined]
+        return dict, tuple([(k, frozen(v)) for k, v in value.items()])  # type: ignore[attr-defined]
+    if kind is list:
+        kinds = tuple(map(type, value))  # type: ignore[call-overload]
+        if _PLAIN.issuperset(kinds):
+            return list, kinds, tuple(value)  # type: ignore[arg-type]
+        return list, tuple([frozen(v) for v in value])  # type: ignore[attr-defined]
+    if kind is float:
+        return float, repr(value)
+    return kind, value  # str, int, bool, None
+
+
+#: JSON scalar types whose Python values are equal only when the JSON values are
+#: (with their types kept apart: 1 == True)
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def _skip(text: str, pos: int) -> int:

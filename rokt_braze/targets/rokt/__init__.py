@@ -11,25 +11,26 @@ eventId policy, and the `rokt:*` custom attributes Rokt writes as arrays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from functools import partial
 from typing import Any
 
 from rokt_braze.findings import Severity
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin
+from rokt_braze.targets.base import BodyField, EventIdPolicy, Origin, PerUser
 from rokt_braze.targets.http import HttpContract
-from rokt_braze.targets.jsonpos import JsonDoc, Path
+from rokt_braze.targets.jsonpos import JsonDoc, Path, frozen
 from rokt_braze.targets.problem import Problem, problem
 from rokt_braze.targets.rokt.accounts import check_accounts
 from rokt_braze.targets.rokt.routes import CREATE, DELETE, ENDPOINTS, REMOVE, UPDATE, route
-from rokt_braze.targets.rokt.rules import check_event, check_subscription_ids
+from rokt_braze.targets.rokt.rules import check_event, check_event_id, check_subscription_ids
 from rokt_braze.targets.rokt.schema import body_fields, event_fields, schema_problems
 from rokt_braze.targets.rokt.token import check_token
 from rokt_braze.targets.rokt.url import check_method, check_url, detect
 
 __all__ = [
     "CONTRACT", "CREATE", "DELETE", "REMOVE", "TARGET", "TARGETS", "TOKEN_FIXTURE", "UPDATE",
-    "detect", "event_id", "validate",
+    "detect", "event_id", "per_user", "validate",
 ]  # fmt: skip
 
 TARGETS = ENDPOINTS
@@ -43,19 +44,56 @@ def validate(
     """Rokt rules for `request`; `doc` is its parsed body, None when it did not parse;
     `origin` (the template sources and the user) enables the token-origin and the
     cross-account rules."""
-    out = check_url(request.url, target) + check_method(request.method, target)
-    schema = route(target).schema
-    if schema is not None and doc is not None and isinstance(doc.value, dict):
-        out.extend(_check_body(doc, doc.value, update=schema == "update_event"))
+    out = _check_head(request, target)
+    root = _root(target, doc)
+    if doc is not None and root is not None:
+        flat = _is_flat(root, target)
+        body = _shared_body(doc, root, flat, target) + _user_body(doc, root, flat, target)
+        out.extend(sorted(body, key=lambda p: p.offset) if len(body) > 1 else body)
     if origin is not None:
-        out += _check_origin(request, target, doc, origin)
+        out += check_accounts(request.url, target, doc, origin.attributes)
+        out += _check_token(request, origin)
     return out
 
 
-def _check_origin(
-    request: RenderedRequest, target: str, doc: JsonDoc | None, origin: Origin
+def per_user(
+    request: RenderedRequest, target: str, doc: JsonDoc, origin: Origin
+) -> PerUser | None:
+    """`validate` in two parts (see `PerUser`): the rules that read the eventId, the
+    subscription ids or the user's accounts run here; the others read the URL, the
+    method, the headers and the body with its eventId and ids seen only by JSON type."""
+    root = _root(target, doc)
+    if root is None:
+        return None
+    flat = _is_flat(root, target)
+    key = _shared_view(root, flat)
+    problems = _user_body(doc, root, flat, target)
+    problems += check_accounts(request.url, target, doc, origin.attributes)
+    return PerUser(key, problems, partial(_shared, request, target, doc, origin, root, flat))
+
+
+def _shared(
+    request: RenderedRequest, target: str, doc: JsonDoc, origin: Origin,
+    root: Mapping[str, object], flat: bool,
 ) -> list[Problem]:
-    out = check_accounts(request.url, target, doc, origin.attributes)
+    """`validate` without `per_user`'s problems."""
+    return [*_check_head(request, target), *_shared_body(doc, root, flat, target),
+            *_check_token(request, origin)]
+
+
+def _check_head(request: RenderedRequest, target: str) -> list[Problem]:
+    return check_url(request.url, target) + check_method(request.method, target)
+
+
+def _root(target: str, doc: JsonDoc | None) -> dict[str, object] | None:
+    """The body object when the route takes a body and it parsed as one."""
+    if doc is None or route(target).schema is None or not isinstance(doc.value, dict):
+        return None
+    return doc.value
+
+
+def _check_token(request: RenderedRequest, origin: Origin) -> list[Problem]:
+    out = []
     for name in request.headers:
         source = origin.sources.get(f"header:{name}")
         if name.lower() == "authorization" and source is not None:
@@ -63,9 +101,12 @@ def _check_origin(
     return out
 
 
-def _check_body(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[Problem]:
+def _shared_body(
+    doc: JsonDoc, root: Mapping[str, object], flat: bool, target: str
+) -> list[Problem]:
+    """The body rules that read neither the eventId nor the subscription ids' values."""
     out: list[Problem] = []
-    if update and _is_flat(root):
+    if flat:
         message = ('the event fields are not wrapped in "event": the legacy flat update shape; '
                    'the current Braze template sends {"event": {...}}')  # fmt: skip
         at = doc.value_offset(())
@@ -78,16 +119,45 @@ def _check_body(doc: JsonDoc, root: Mapping[str, object], update: bool) -> list[
         out += schema_problems(doc, wrapped, "update_event", _unwrap)
         out += check_event(doc, root, ())
     else:
-        out += schema_problems(doc, root, "update_event" if update else "create_event")
+        out += schema_problems(doc, root, route(target).schema or "")
         event = root.get("event")
         if isinstance(event, Mapping):
             out += check_event(doc, event, ("event",))
-    out += check_subscription_ids(doc, root, update)
-    return sorted(out, key=lambda p: p.offset) if len(out) > 1 else out
+    return out
 
 
-def _is_flat(root: Mapping[str, object]) -> bool:
-    return "event" not in root and not event_fields().isdisjoint(root)
+def _user_body(
+    doc: JsonDoc, root: Mapping[str, object], flat: bool, target: str
+) -> list[Problem]:
+    """The body rules that read the eventId or the subscription ids: values that differ
+    for every user."""
+    event = root if flat else root.get("event")
+    out = check_event_id(doc, event, () if flat else ("event",)) if isinstance(
+        event, Mapping) else []
+    return out + check_subscription_ids(doc, root, route(target).schema == "update_event")
+
+
+def _shared_view(root: Mapping[str, object], flat: bool) -> Hashable:
+    """The body as `_shared_body` reads it, as a key: the eventId and the subscription ids
+    only by their JSON types (one string stands for a list of strings)."""
+    view = dict(root)
+    if flat:
+        if type(view.get("eventId")) is str:
+            view["eventId"] = ""
+    else:
+        event = view.get("event")
+        if type(event) is dict and type(event.get("eventId")) is str:
+            view["event"] = {**event, "eventId": ""}
+    ids = view.get("subscriptionIds")
+    if type(ids) is list and all(type(i) is str for i in ids):
+        view["subscriptionIds"] = [""] if ids else []
+    return frozen(view)
+
+
+def _is_flat(root: Mapping[str, object], target: str) -> bool:
+    """An update body in the legacy flat shape: the event's fields at the top level."""
+    return (route(target).schema == "update_event" and "event" not in root
+            and not event_fields().isdisjoint(root))
 
 
 def _unwrap(path: Path) -> Path:
@@ -138,6 +208,11 @@ class RoktTarget:
         origin: Origin | None = None,
     ) -> list[Problem]:
         return validate(request, endpoint, doc, origin)
+
+    def per_user(
+        self, request: RenderedRequest, endpoint: str, doc: JsonDoc, origin: Origin
+    ) -> PerUser | None:
+        return per_user(request, endpoint, doc, origin)
 
     def fixtures(self) -> list[Mapping[str, Any]]:
         return [TOKEN_FIXTURE]

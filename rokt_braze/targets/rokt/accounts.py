@@ -40,7 +40,7 @@ def check_accounts(
         return []  # not Rokt's arrays: the template's own output shows what went wrong
     values = path_values(url, endpoint)
     code = values.get("accountCode", ("", 0))[0].casefold()
-    if not code or all(isinstance(c, str) and account(c).casefold() == code for c in codes):
+    if not code or _all_of(code, codes):
         return []  # every subscription is the URL account's: most users, most of the time
     accounts = _accounts(attributes.get("rokt:subscription_id"), codes)
     out = []
@@ -55,6 +55,14 @@ def check_accounts(
                    f"{_EFFECT[endpoint]}")  # fmt: skip
         out.append(problem("rokt-subscription-ids", message, field, offset))
     return out
+
+
+def _all_of(code: str, codes: list[object] | tuple[object, ...]) -> bool:
+    """Every entry of `codes` is of account `code` (case-folded)."""
+    for entry in codes:
+        if not isinstance(entry, str) or entry.partition("/")[0].casefold() != code:
+            return False
+    return True
 
 
 def _accounts(ids: object, codes: list[object] | tuple[object, ...]

@@ -9,7 +9,7 @@ notifyBefore in whole minutes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 
@@ -60,19 +60,8 @@ class _Checker:
         value = self.event.get(key)
         return value if isinstance(value, str) else None
 
-    def event_id(self) -> list[_Found]:
-        """The rules that read eventId: the one value that differs for every user."""
-        event_id = self.string("eventId")
-        if event_id is not None and not event_id.strip():
-            self.report("rokt-required-field", "is empty; the Rokt API requires a value",
-                        "eventId")
-        elif event_id and event_id.endswith("_"):
-            message = f"{show(event_id)} ends in '_': the user id part rendered empty"
-            self.report("rokt-required-field", message, "eventId")
-        return self.out
-
     def run(self) -> list[_Found]:
-        """Every other rule; they never read eventId (`check_event` memoizes them)."""
+        """Every rule but eventId's (`check_event` memoizes them)."""
         for key in ("title", "start", "timezone"):
             value = self.string(key)
             if value is not None and not value.strip():
@@ -190,24 +179,48 @@ class _Checker:
 
 
 def check_event(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Problem]:
-    """Value rules for the event object found at path `at` of `doc`.
+    """Value rules for the event object found at path `at` of `doc`, but eventId's
+    (`check_event_id`).
 
     Across an audience every field of the event but eventId is usually the same for every
-    user, so the rules that do not read eventId run once per distinct rest of the event
-    (memoized on its keys, JSON types and values); the eventId rules run per user.
+    user, so these rules run once per distinct rest of the event (memoized on its keys,
+    JSON types and values).
     """
-    found = _Checker(event).event_id()
     key = _memo_key(event)
     if key is None:
-        found += _Checker({k: v for k, v in event.items() if k != "eventId"}).run()
+        found: tuple[_Found, ...] | list[_Found] = _Checker(_without_id(event)).run()
     else:
-        rest = _memo.get(key)
-        if rest is None:
+        found = _memo.get(key)  # type: ignore[assignment]
+        if found is None:
             if len(_memo) >= _MEMO_SIZE:
                 _memo.clear()
-            rest = _memo[key] = tuple(
-                _Checker({k: v for k, v in event.items() if k != "eventId"}).run())
-        found += rest
+            found = _memo[key] = tuple(_Checker(_without_id(event)).run())
+    return _placed(doc, event, at, found)
+
+
+def check_event_id(doc: JsonDoc, event: Mapping[str, object], at: Path) -> list[Problem]:
+    """`rokt-required-field` for an empty eventId, or one whose user id part rendered
+    empty: the one event value that differs for every user."""
+    value = event.get("eventId")
+    if not isinstance(value, str):
+        return []
+    if not value.strip():
+        message = "is empty; the Rokt API requires a value"
+    elif value.endswith("_"):
+        message = f"{show(value)} ends in '_': the user id part rendered empty"
+    else:
+        return []
+    return _placed(doc, event, at, [("rokt-required-field", message, "eventId", None, False,
+                                     None, None)])
+
+
+def _without_id(event: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in event.items() if k != "eventId"}
+
+
+def _placed(
+    doc: JsonDoc, event: Mapping[str, object], at: Path, found: Iterable[_Found]
+) -> list[Problem]:
     return [problem(rule, f"{display((*at, name))} {message}", "body",
                     partial(doc.key_offset if at_key else doc.value_offset, (*at, name)),
                     severity, replacement=None if new is None else (str(event.get(name)), new),
