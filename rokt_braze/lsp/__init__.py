@@ -5,7 +5,8 @@ from the pipeline, as `check` would give it:
 
 - `checking`: one document's text -> the findings `check` reports for it (the workspace's
   config, profiles and fixtures; the same rule ids, severities, positions and
-  suppressions), and the files the check read (a profile edit re-checks its users);
+  suppressions), and the files the check read (a profile edit re-checks its users;
+  profile and fixture files open in the editor are read as it holds them, unsaved);
 - `diagnostics`: findings as LSP diagnostics;
 - `hover`: what an output or tag renders to per profile, a connected_content call, a rule;
 - `completion`: `${...}` attributes, filters, tags, Rokt body fields, time-zone ids;

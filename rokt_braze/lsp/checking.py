@@ -4,7 +4,9 @@
 nearest `.rokt-braze.toml` or `[tool.rokt-braze]` above the file, as `check` run there
 would), parses the editor's text (unsaved edits included) and hands the webhook to
 `pipeline.check_files`, which applies the same policy, de-duplication and cap as the
-command line. Nothing here raises: an input problem (bad YAML, a bad profile file) is a
+command line. The profile and fixture files it reads come from the editor too when it
+holds them open (`Sources.unsaved`): a profile edited and not yet saved is the one used.
+Nothing here raises: an input problem (bad YAML, a bad profile file) is a
 `Problem`, and the caller turns anything else into one too.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from rokt_braze.findings import Finding
 from rokt_braze.pipeline import Settings, check_files
 from rokt_braze.webhook import Webhook, parse_webhook
 
-__all__ = ["Checked", "Problem", "TransportFor", "check_text", "settings_for"]
+__all__ = ["OFFLINE", "Checked", "Problem", "Sources", "TransportFor", "check_text"]
 
 #: Makes the connected_content transport for a config: None (offline fixtures, the
 #: default in an editor) or a live transport when the server was started with --live.
@@ -53,20 +55,33 @@ class Checked:
     settings: Settings | None = field(default=None, repr=False)
 
 
-def settings_for(path: str, transport_for: TransportFor | None = None) -> Settings:
-    """What `check` run on `path` would use: the nearest config above the file."""
-    config = load_config(find_config(Path(path).parent))
-    transport = transport_for(config) if transport_for else None
-    return Settings.make(config, transport=transport)
+@dataclass(frozen=True)
+class Sources:
+    """Where a check's inputs besides the document come from: the connected_content
+    transport per config, and the files the editor holds (absolute path -> text), read
+    instead of the disk's."""
+
+    transport_for: TransportFor | None = None
+    unsaved: Mapping[str, str] = field(default_factory=dict)
+
+    def settings(self, path: str) -> Settings:
+        """What `check` run on `path` would use: the nearest config above the file."""
+        config = load_config(find_config(Path(path).parent))
+        transport = self.transport_for(config) if self.transport_for else None
+        return Settings.make(config, transport=transport, unsaved=self.unsaved)
 
 
-def check_text(path: str, text: str, transport_for: TransportFor | None = None) -> Checked:
+#: no live transport, no unsaved files: what a check outside an editor reads
+OFFLINE = Sources()
+
+
+def check_text(path: str, text: str, sources: Sources = OFFLINE) -> Checked:
     """The findings of `path` with `text` as its contents (see the module doc)."""
     out = Checked(path)
     if not is_template_path(path):
         return out
     try:
-        settings = out.settings = settings_for(path, transport_for)
+        settings = out.settings = sources.settings(path)
         out.depends_on = _read_files(settings.config, None)
         if Rules.of(settings.config).user_excluded(path, is_dir=False):
             return out  # `check` skips it too

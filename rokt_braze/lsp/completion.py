@@ -30,7 +30,7 @@ from rokt_braze.errors import InputError
 from rokt_braze.lint.names import ALLOWED_TAGS
 from rokt_braze.lint.source import regions
 from rokt_braze.lint.variables import STANDARD_ATTRIBUTES
-from rokt_braze.lsp.checking import TransportFor, settings_for
+from rokt_braze.lsp.checking import OFFLINE, Sources
 from rokt_braze.lsp.text import Text
 from rokt_braze.pipeline import Pipeline, declared_target
 from rokt_braze.targets import BodyField, body_fields, detect_target
@@ -66,7 +66,7 @@ class Item:
 
 
 def complete(path: str, source: str, offset: int,
-             transport_for: TransportFor | None = None) -> list[Item]:
+             sources: Sources = OFFLINE) -> list[Item]:
     """What may be typed at code-point `offset` of the document (see the module doc)."""
     try:
         webhook = parse_webhook(path, source)
@@ -77,12 +77,12 @@ def complete(path: str, source: str, offset: int,
         if index is None or index > len(fld.source):
             continue
         return _in_field(webhook, fld, fld.source[:index], fld.source[index:], offset, path,
-                         transport_for)
+                         sources)
     return []
 
 
 def _in_field(webhook: Webhook, fld: Field, before: str, after: str, offset: int, path: str,
-              transport_for: TransportFor | None) -> list[Item]:
+              sources: Sources) -> list[Item]:
     """`before`/`after`: the field's text up to and from the cursor."""
     attribute = _ATTRIBUTE.search(before)
     if attribute:  # the whole name is replaced, and the } added when missing
@@ -91,7 +91,7 @@ def _in_field(webhook: Webhook, fld: Field, before: str, after: str, offset: int
         close = "" if after[end - offset:end - offset + 1] == "}" else "}"
         start = offset - len(attribute.group(2))
         return [Item(i.label, i.kind, i.detail, start=start, end=end, text=i.label + close)
-                for i in _attributes(webhook, attribute.group(1), path, transport_for)]
+                for i in _attributes(webhook, attribute.group(1), path, sources)]
     opened = _open_markup(before)
     if opened == "{{" or opened == "{%":
         tag = _TAG.search(before)
@@ -126,7 +126,7 @@ def _field_item(f: BodyField, start: int) -> Item:
 
 
 def _attributes(webhook: Webhook, namespace: str | None, path: str,
-                transport_for: TransportFor | None) -> list[Item]:
+                sources: Sources) -> list[Item]:
     if namespace is None:
         return [Item(name, types.CompletionItemKind.Variable, "standard attribute")
                 for name in sorted(STANDARD_ATTRIBUTES)]
@@ -134,7 +134,7 @@ def _attributes(webhook: Webhook, namespace: str | None, path: str,
     if key is None:
         return []
     try:
-        profiles = Pipeline(webhook, settings_for(path, transport_for)).profiles()
+        profiles = Pipeline(webhook, sources.settings(path)).profiles()
     except InputError:
         return []
     seen: dict[str, str] = {}

@@ -19,7 +19,7 @@ from rokt_braze.commands.render import call_block
 from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES
 from rokt_braze.lint.source import Region, regions, tag_name
-from rokt_braze.lsp.checking import TransportFor, settings_for
+from rokt_braze.lsp.checking import OFFLINE, Sources
 from rokt_braze.lsp.diagnostics import RULES_URL
 from rokt_braze.pipeline import Outcome, Pipeline
 from rokt_braze.profiles import Profile
@@ -37,7 +37,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 
 def hover_markdown(path: str, text: str, offset: int, limit: int,
-                   transport_for: TransportFor | None = None) -> str | None:
+                   sources: Sources = OFFLINE) -> str | None:
     """The hover for code-point `offset` of the document, or None."""
     word = _word_at(text, offset)
     if word in RULES:
@@ -54,7 +54,7 @@ def hover_markdown(path: str, text: str, offset: int, limit: int,
         if region is None or region.kind not in ("output", "tag"):
             return None
         try:
-            settings = settings_for(path, transport_for)
+            settings = sources.settings(path)
             pipeline = Pipeline(webhook, settings)
             profiles = pipeline.profiles()[:limit]
         except InputError as err:

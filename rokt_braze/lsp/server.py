@@ -6,6 +6,8 @@ a check that has not started, and the result of one that was overtaken is droppe
 only the latest text's diagnostics are published. Hover, completion and code actions run
 in the same worker (the pipeline's caches are not shared between threads). Anything a
 check raises becomes a diagnostic and a log line: a broken file never stops the server.
+Every check reads the open documents' text (`sources`), so a change to a profile or
+fixture file re-checks, after the same debounce, the open webhooks that read it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pygls.uris import to_fs_path
 
 from rokt_braze import __version__
 from rokt_braze.lsp.actions import code_actions
-from rokt_braze.lsp.checking import Checked, Problem, TransportFor, check_text
+from rokt_braze.lsp.checking import Checked, Problem, Sources, TransportFor, check_text
 from rokt_braze.lsp.completion import complete, to_lsp
 from rokt_braze.lsp.diagnostics import to_diagnostics
 from rokt_braze.lsp.hover import hover_markdown
@@ -79,8 +81,7 @@ class RoktBrazeServer(LanguageServer):
             text, version = document.source, document.version
             path = path_of(uri)
             try:
-                checked = await self.in_worker(check_text, path, text,
-                                               self.options.transport_for)
+                checked = await self.in_worker(check_text, path, text, self.sources())
             except Exception as err:  # a bug: say so where the user looks, keep serving
                 log.error("checking %s failed:\n%s", path, traceback.format_exc())
                 checked = Checked(path, problems=[Problem(
@@ -100,15 +101,23 @@ class RoktBrazeServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
-    def recheck_users_of(self, path: str) -> None:
+    def sources(self) -> Sources:
+        """The check's inputs as the editor holds them now: every open document's text
+        (a profile or fixture file edited and not saved is read from here)."""
+        unsaved = {os.path.abspath(path_of(uri)): document.source
+                   for uri, document in self.workspace.text_documents.items()}
+        return Sources(self.options.transport_for, unsaved)
+
+    def recheck_users_of(self, path: str, delay: float = 0, *, saved: bool = True) -> None:
         """Re-check the open webhooks that read `path` (a profile, fixture or config
-        file), or every open webhook when `path` is a config file none has read yet."""
+        file); when it was saved, every open webhook if it is a config file none has read
+        yet (the config is read from disk, so an unsaved one changes nothing)."""
         path = os.path.abspath(path)
-        config = os.path.basename(path) in CONFIG_NAMES
+        config = saved and os.path.basename(path) in CONFIG_NAMES
         for uri, checked in list(self.checked.items()):
             if uri in self.workspace.text_documents and (
                     path in checked.depends_on or config):
-                self.schedule(uri, 0)
+                self.schedule(uri, delay)
 
 
 def path_of(uri: str) -> str:
@@ -124,7 +133,9 @@ def build_server(options: Options) -> RoktBrazeServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RoktBrazeServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, ls.options.debounce)
+        uri = params.text_document.uri
+        ls.schedule(uri, ls.options.debounce)
+        ls.recheck_users_of(path_of(uri), ls.options.debounce, saved=False)  # a profile
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: RoktBrazeServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -142,6 +153,7 @@ def build_server(options: Options) -> RoktBrazeServer:
         ls.checked.pop(uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.recheck_users_of(path_of(uri), saved=False)  # edits not saved are dropped
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix]))
@@ -163,7 +175,7 @@ def build_server(options: Options) -> RoktBrazeServer:
         text = Text(document.source, document.position_codec)
         markdown = await ls.in_worker(hover_markdown, path_of(document.uri), document.source,
                                       text.offset(params.position),
-                                      ls.options.hover_profiles, ls.options.transport_for)
+                                      ls.options.hover_profiles, ls.sources())
         if markdown is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
@@ -177,7 +189,7 @@ def build_server(options: Options) -> RoktBrazeServer:
         text = Text(document.source, document.position_codec)
         offset = text.offset(params.position)
         items = await ls.in_worker(complete, path_of(document.uri), document.source, offset,
-                                   ls.options.transport_for)
+                                   ls.sources())
         return to_lsp(items, text, offset)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

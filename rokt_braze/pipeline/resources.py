@@ -62,6 +62,9 @@ class Settings:
     fixtures_from: str = "fixtures"
     #: None: offline fixtures; a live transport makes real calls
     transport: Transport | None = None
+    #: files an editor holds with unsaved changes (absolute path -> text): a webhook's or
+    #: the config's profile and fixture files are read from here first (the language server)
+    unsaved: Mapping[str, str] = field(default_factory=dict, repr=False)
     _config_fixtures: list[tuple[str, object]] | None = field(default=None, repr=False)
     #: what `make` was given and has not read yet: profiles, the fixture file
     _unread_profiles: Sequence[ProfileLike] | None = field(default=None, repr=False)
@@ -77,9 +80,10 @@ class Settings:
         fixtures: object = None,
         fixtures_file: str | None = None,
         transport: Transport | None = None,
+        unsaved: Mapping[str, str] | None = None,
     ) -> Settings:
         """Settings whose profile files and fixture file are read on first use (`load`)."""
-        return cls(config, fixtures=fixtures, transport=transport,
+        return cls(config, fixtures=fixtures, transport=transport, unsaved=unsaved or {},
                    _unread_profiles=profiles, _unread_fixtures=fixtures_file or None)
 
     def load(self) -> Settings:
@@ -103,7 +107,8 @@ class Settings:
         """The config's fixture files, read once."""
         if self._config_fixtures is None:
             cfg = self.config
-            self._config_fixtures = [(f, load_fixture_file(f)) for f in cfg.resolve(cfg.fixtures)]
+            self._config_fixtures = [(f, load_fixture_file(f, self._unsaved(f)))
+                                     for f in cfg.resolve(cfg.fixtures)]
         return self._config_fixtures
 
     def resources(self, profile: Profile | None = None, webhook: Webhook | None = None,
@@ -128,11 +133,14 @@ class Settings:
         if webhook.profiles:
             base = Path(webhook.path).parent
             return [p for f in expand_globs(webhook.profiles, base, what=webhook.path)
-                    for p in load_profiles(f)]
+                    for p in load_profiles(f, unsaved=self._unsaved(f))]
         if self.config.profiles:
             return [p for f in self.config.resolve(self.config.profiles)
-                    for p in load_profiles(f)]
+                    for p in load_profiles(f, unsaved=self._unsaved(f))]
         return [sample_subscriber()]
+
+    def _unsaved(self, path: str) -> str | None:
+        return self.unsaved.get(os.path.abspath(path)) if self.unsaved else None
 
 
 def caller_profiles(profiles: Sequence[ProfileLike] | None) -> list[Profile] | None:
@@ -258,9 +266,10 @@ def _place_in_file(path: str, at: tuple[str | int, ...]) -> tuple[int, int]:
     return int(place.start_mark.line) + 1, int(place.start_mark.column) + 1
 
 
-def load_fixture_file(path: str) -> object:
-    """A YAML/JSON fixture file as data (validated when resources are built)."""
-    text = read_text(path)
+def load_fixture_file(path: str, unsaved: str | None = None) -> object:
+    """A YAML/JSON fixture file as data (validated when resources are built); `unsaved`:
+    its text as an editor holds it, read instead of the file."""
+    text = read_text(path) if unsaved is None else unsaved
     try:
         return safe_yaml.load(text)
     except yaml.YAMLError as err:

@@ -20,6 +20,7 @@ with the file as a whole (unreadable, binary, not gzip, empty) always raise.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import zlib
@@ -56,16 +57,18 @@ class ProfileError(InputError):
         self.record = record
 
 
-def load_profiles(path: str | os.PathLike[str]) -> list[Profile]:
-    """Every profile in the file; the first problem raises `ProfileError`."""
-    profiles = list(iter_profiles(path))
+def load_profiles(path: str | os.PathLike[str], *, unsaved: str | None = None) -> list[Profile]:
+    """Every profile in the file; the first problem raises `ProfileError`. `unsaved`: the
+    file's text as an editor holds it, read instead of the file (named as the file)."""
+    profiles = list(iter_profiles(path, unsaved=unsaved))
     if not profiles:
         raise ProfileError("contains no profiles", path=str(path))
     return profiles
 
 
 def iter_profiles(
-    path: str | os.PathLike[str], *, on_error: OnError | None = None
+    path: str | os.PathLike[str], *, on_error: OnError | None = None,
+    unsaved: str | None = None,
 ) -> Iterator[Profile]:
     """Yield the file's profiles one by one (JSON Lines is streamed; see the module doc)."""
     file = Path(path)
@@ -73,9 +76,9 @@ def iter_profiles(
     ext, gz = _extension(file)
     stem = file.name[: len(file.name) - len(ext) - (3 if gz else 0)] or file.name
     if ext in _JSONL:
-        yield from _iter_jsonl(file, source, stem, gz, on_error)
+        yield from _iter_jsonl(file, source, stem, gz, on_error, unsaved)
         return
-    text = _read_text(file, source, gz)
+    text = _read_text(file, source, gz, unsaved)
     kind = "yaml" if ext in _YAML else "json" if ext == ".json" else _sniff(text)
     records, locate = _parse_yaml(text, source) if kind == "yaml" else _parse_json(text, source)
     if not records:
@@ -167,16 +170,19 @@ def _extension(file: Path) -> tuple[str, bool]:
     return (suffixes[-1] if suffixes else ""), gz
 
 
-def _open(file: Path, source: str, gz: bool) -> IO[bytes]:
+def _open(file: Path, source: str, gz: bool, unsaved: str | None = None) -> IO[bytes]:
+    """The file's bytes (decompressed); an editor's unsaved text instead when given."""
+    if unsaved is not None:
+        return io.BytesIO(unsaved.encode("utf-8", "surrogatepass"))
     try:
         return cast(IO[bytes], gzip.open(file, "rb") if gz else file.open("rb"))
     except OSError as err:
         raise ProfileError(f"cannot read: {err.strerror or err}", path=source) from None
 
 
-def _head(file: Path, source: str, gz: bool) -> bytes:
+def _head(file: Path, source: str, gz: bool, unsaved: str | None) -> bytes:
     """The first bytes, to turn away binary files before parsing them."""
-    with _open(file, source, gz) as fh:
+    with _open(file, source, gz, unsaved) as fh:
         try:
             head = fh.read(_SNIFF)
         except (OSError, EOFError, zlib.error) as err:
@@ -186,9 +192,9 @@ def _head(file: Path, source: str, gz: bool) -> bytes:
     return head
 
 
-def _read_text(file: Path, source: str, gz: bool) -> str:
-    _head(file, source, gz)
-    with _open(file, source, gz) as fh:
+def _read_text(file: Path, source: str, gz: bool, unsaved: str | None) -> str:
+    _head(file, source, gz, unsaved)
+    with _open(file, source, gz, unsaved) as fh:
         try:
             raw = fh.read()
         except (OSError, EOFError, zlib.error) as err:
@@ -301,12 +307,13 @@ def _yaml_record_nodes(text: str) -> list[yaml.Node]:
 
 
 def _iter_jsonl(
-    file: Path, source: str, stem: str, gz: bool, on_error: OnError | None
+    file: Path, source: str, stem: str, gz: bool, on_error: OnError | None,
+    unsaved: str | None = None,
 ) -> Iterator[Profile]:
-    _head(file, source, gz)
+    _head(file, source, gz, unsaved)
     seen_record = False
     n = 0
-    with _open(file, source, gz) as fh:
+    with _open(file, source, gz, unsaved) as fh:
         for line_no, raw in _numbered_lines(fh, source):
             try:
                 decoded = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")

@@ -128,6 +128,13 @@ class Session:
 
         return await asyncio.wait_for(wait(), WAIT)
 
+    def close(self, name: str) -> None:
+        """Close the document (unsaved edits are dropped, as an editor drops them)."""
+        uri = self.uri(name)
+        del self.versions[uri]
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+
     def uri(self, name: str) -> str:
         return (self.folder / name).as_uri()
 

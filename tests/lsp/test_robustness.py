@@ -61,15 +61,20 @@ async def test_hostile_files_do_not_stop_the_server(session: Session) -> None:
 async def test_a_profile_edit_rechecks_the_webhooks_that_use_it(session: Session) -> None:
     session.write("profiles/user.yaml", "external_id: u1\nfirst_name: Ada\n")
     assert await session.open("good.webhook.yaml", GOOD) == []
-    # the profile loses first_name: saved in the editor, the webhook is checked again
+    # the profile loses first_name in the editor: the webhook is checked against the
+    # unsaved text, again when it is saved, and against the disk once it is closed
+    webhook = session.uri("good.webhook.yaml")
+    missing = [("missing-attribute",
+                "${first_name} is not set for this profile: it renders blank [u1]")]
     await session.open("profiles/user.yaml")
+    await session.change("profiles/user.yaml", "external_id: u1\n")
+    assert [(d.code, d.message) for d in await session.diagnostics(webhook)] == missing
     session.write("profiles/user.yaml", "external_id: u1\n")
     session.client.text_document_did_save(types.DidSaveTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=session.uri("profiles/user.yaml"))))
-    diagnostics = await session.diagnostics(session.uri("good.webhook.yaml"))
-    assert [(d.code, d.message) for d in diagnostics] == [
-        ("missing-attribute", "${first_name} is not set for this profile: it renders blank "
-                              "[u1]")]
+    assert [(d.code, d.message) for d in await session.diagnostics(webhook)] == missing
+    session.close("profiles/user.yaml")
+    assert [(d.code, d.message) for d in await session.diagnostics(webhook)] == missing
     # changed outside the editor (the client's file watcher): checked again too
     session.write("profiles/user.yaml", "external_id: u1\nfirst_name: Grace\n")
     session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
