@@ -9,6 +9,7 @@ from the pipeline, as `check` would give it:
   profile and fixture files open in the editor are read as it holds them, unsaved);
 - `diagnostics`: findings as LSP diagnostics;
 - `hover`: what an output or tag renders to per profile, a connected_content call, a rule;
+  `blocks`: the branch a block tag took, the times a loop ran;
 - `completion`: `${...}` attributes, filters, tags, Rokt body fields, time-zone ids;
 - `actions`: the fixes lint rules carry, and a suppression comment for a line.
 

@@ -1,5 +1,6 @@
-"""Hover: what a `{{ ... }}` or tag renders to for each profile, the connected_content
-call a tag makes, and a rule's documentation.
+"""Hover: what a `{{ ... }}` or tag renders to for each profile, the branch a block tag
+took or the times a loop ran (`blocks`), the connected_content call a tag makes, and a
+rule's documentation.
 
 The value comes from the pipeline itself: the field is rendered for each of the first
 profiles with the hovered markup wrapped in two marker characters (literal text, which
@@ -19,6 +20,7 @@ from rokt_braze.commands.render import call_block
 from rokt_braze.errors import InputError
 from rokt_braze.findings import RULES
 from rokt_braze.lint.source import Region, regions, tag_name
+from rokt_braze.lsp.blocks import Block, describe, find_block, mark
 from rokt_braze.lsp.checking import OFFLINE, Sources
 from rokt_braze.lsp.diagnostics import RULES_URL
 from rokt_braze.pipeline import Outcome, Pipeline
@@ -66,11 +68,17 @@ def hover_markdown(path: str, text: str, offset: int, limit: int,
 def _rendered(pipeline: Pipeline, fld: Field, region: Region,
               profiles: list[Profile]) -> str | None:
     source = fld.source
+    block = find_block(source, region) if region.kind == "tag" else None
+    if block is not None:  # any of its tags stands for the block
+        region = block.opener
     name = tag_name(source, region)
+    if name in ("assign", "capture"):  # a capture shows the value it sets
+        block = None
     shown = source[region.start:region.end]
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    marked, what = _marked(source, region, name)
+    marked, what = ((mark(source, block), "for each profile") if block is not None
+                    else _marked(source, region, name))
     if marked is None:
         return None
     try:
@@ -80,7 +88,8 @@ def _rendered(pipeline: Pipeline, fld: Field, region: Region,
     lines = [f"`{shown}` {what}:", ""]
     for profile in profiles:
         outcome = pipeline.render(profile, templates={fld.name: template})
-        lines += [f"**{outcome.profile.name}**", *_per_profile(outcome, fld, region, name), ""]
+        lines += [f"**{outcome.profile.name}**",
+                  *_per_profile(outcome, fld, region, name, block), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -104,7 +113,8 @@ def _marked(source: str, region: Region, name: str) -> tuple[str | None, str]:
             + source[region.end:]), what
 
 
-def _per_profile(outcome: Outcome, fld: Field, region: Region, name: str) -> list[str]:
+def _per_profile(outcome: Outcome, fld: Field, region: Region, name: str,
+                 block: Block | None) -> list[str]:
     if outcome.aborted is not None:
         return [f"message aborted: {outcome.aborted.reason or 'abort_message called'}"]
     if outcome.error is not None:
@@ -112,6 +122,9 @@ def _per_profile(outcome: Outcome, fld: Field, region: Region, name: str) -> lis
         return [f"error: {err.rule} {err.message} (line {err.line}, column {err.column})"]
     result = outcome.result
     assert result is not None
+    if block is not None:
+        rendered = result.rendered.get(fld.name)
+        return describe(block, fld.source, rendered.text if rendered else "")
     clean = cleaner(result.request.headers, [call for _, call in result.calls])
     if name == "connected_content":
         calls = [(f, c) for f, c in result.calls

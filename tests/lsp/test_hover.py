@@ -87,3 +87,57 @@ async def test_plain_text_has_no_hover(session: Session) -> None:
         text_document=types.TextDocumentIdentifier(uri=session.uri("greet.webhook.yaml")),
         position=types.Position(line=2, character=4)))
     assert result is None
+
+
+BLOCKS = """\
+url: https://example.com/hook
+body: |
+  {% if ${first_name} == 'Ada' %}A{% elsif ${first_name} %}B{% else %}C{% endif %}
+  {% for i in (1..custom_attribute.${n}) %}{% if i > 1 %}x{% endif %}{% else %}-{% endfor %}
+  {% case ${first_name} %}{% when 'Ada' %}a{% when 'Bo' %}b{% endcase %}
+  {% if false %}{% for j in (1..2) %}{% endfor %}{% endif %}
+"""
+PEOPLE = ("- {external_id: u1, first_name: Ada, custom_attributes: {n: 3}}\n"
+          "- {external_id: u2, first_name: Bo, custom_attributes: {n: 0}}\n"
+          "- {external_id: u3}\n")
+
+
+async def test_a_block_tag_shows_the_branch_each_profile_took(session: Session) -> None:
+    session.write("pyproject.toml", '[tool.rokt-braze]\nprofiles = ["people.yaml"]\n')
+    session.write("people.yaml", PEOPLE)
+    name = "blocks.webhook.yaml"
+    await session.open(name, BLOCKS)
+
+    async def shown(needle: str) -> list[str]:
+        value = await hover(session, name, BLOCKS, needle)
+        return [line for line in value.split("\n") if line]
+
+    branches = ["`{% if ${first_name} == 'Ada' %}` for each profile:",
+                "**u1**", "took `{% if ${first_name} == 'Ada' %}`",
+                "**u2**", "took `{% elsif ${first_name} %}`",
+                "**u3**", "took `{% else %}`"]
+    assert await shown("{% if ${first_name}") == branches
+    assert await shown("{% else %}C") == branches  # any tag of the block
+    assert await shown("{% endif %}\n  {% for i") == branches
+    assert await shown("{% for i") == [
+        "`{% for i in (1..custom_attribute.${n}) %}` for each profile:",
+        "**u1**", "ran its body 3 times",
+        "**u2**", "did not run its body; the `else` ran once (nothing to loop over)",
+        "**u3**", "did not run its body; the `else` ran once (nothing to loop over)"]
+    assert (await shown("{% if i > 1"))[1:] == [
+        "**u1**", "took `{% if i > 1 %}` 2 times; took no branch once",
+        "**u2**", "not reached (a branch not taken)",
+        "**u3**", "not reached (a branch not taken)"]
+    assert (await shown("{% endcase"))[1:] == [
+        "**u1**", "took `{% when 'Ada' %}`", "**u2**", "took `{% when 'Bo' %}`",
+        "**u3**", "took no branch"]
+    assert (await shown("{% for j"))[2] == "not reached (a branch not taken)"
+
+
+async def test_endcapture_shows_the_captured_value(session: Session) -> None:
+    text = ("url: https://example.com/hook\nbody: |\n"
+            "  {% capture c %}{% for i in (1..3) %}{{ i }}{% endfor %}{% endcapture %}{{ c }}\n")
+    await session.open("cap.webhook.yaml", text)
+    value = await hover(session, "cap.webhook.yaml", text, "{% endcapture")
+    assert value.startswith("`{% capture c %}` sets c to:")
+    assert "```text\n123\n```" in value
