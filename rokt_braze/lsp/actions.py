@@ -22,6 +22,7 @@ from rokt_braze.lint.suppress import suppressions
 from rokt_braze.lsp.checking import Checked
 from rokt_braze.lsp.diagnostics import diagnostic
 from rokt_braze.lsp.text import Text
+from rokt_braze.report.places import by_place
 from rokt_braze.webhook import Field, Webhook, parse_webhook
 
 __all__ = ["code_actions", "suppression_edit"]
@@ -32,12 +33,16 @@ _FORMS = ("{{% # rokt-braze: disable={rule} %}}",
 
 def code_actions(checked: Checked, text: Text, uri: str, first_line: int,
                  last_line: int) -> list[types.CodeAction]:
-    """Actions for the findings on 1-based lines `first_line`..`last_line`."""
-    found = [f for f in checked.findings if first_line <= f.line <= last_line]
+    """Actions for the findings on 1-based lines `first_line`..`last_line`: one per
+    place, as the diagnostics are (several profiles lacking one attribute are one fix)."""
+    found = [place.shown() for place in by_place(checked.findings)
+             if first_line <= place.first.line <= last_line]
+    fixes = {(f.rule, f.line, f.column): f.fix for f in reversed(checked.findings) if f.fix}
     out = []
     for f in found:
-        if f.fix is not None:
-            out.append(_action(f.fix.title, f.fix.edits, f, text, uri, preferred=True))
+        fix = fixes.get((f.rule, f.line, f.column))
+        if fix is not None:
+            out.append(_action(fix.title, fix.edits, f, text, uri, preferred=True))
     seen: set[tuple[str, int]] = set()
     for f in found:
         if (f.rule, f.line) in seen or checked.webhook is None:

@@ -125,18 +125,21 @@ async def test_a_zone_from_a_profile_attribute_has_no_fix(session: Session) -> N
 
 
 async def test_add_a_default_for_a_missing_attribute(session: Session) -> None:
-    """The profile lacks `nickname`: the fix adds `| default: ''` after the attribute,
-    and the re-check of the edited (unsaved) text no longer reports it."""
-    session.write("p.yaml", "external_id: u1\nfirst_name: Ann\n")
+    """Two profiles lack `nickname`: one fix (per place, as the diagnostic is) adds
+    `| default: ''` after the attribute, and the re-check of the edited (unsaved) text
+    no longer reports it."""
+    session.write("p.yaml", "- {external_id: u1, first_name: Ann}\n"
+                            "- {external_id: u2, first_name: Bo}\n")
     name = "nick.webhook.yaml"
     text = ("url: https://example.com/hook\nprofiles: [p.yaml]\nbody: |\n"
             "  {\"nick\": \"{{custom_attribute.${nickname} | json_escape}}\",\n"
             "   \"name\": \"{{${first_name} | json_escape}}\"}\n")
     diagnostics = await session.open(name, text)
     [miss] = [d for d in diagnostics if d.code == "missing-attribute"]
+    assert miss.message.endswith("[u1, u2]")
     offered = await actions(session, name, miss)
-    fix = next(a for a in offered if a.title == "Add | default: ''")
-    assert fix.is_preferred
+    [fix] = [a for a in offered if a.title == "Add | default: ''"]
+    assert fix.is_preferred and list(fix.diagnostics or ()) == [miss]
     text = apply(text, edits(session, name, fix))
     assert "{{custom_attribute.${nickname} | default: '' | json_escape}}" in text
     after = await session.change(name, text)
