@@ -342,3 +342,27 @@ def test_on_error_continues_past_bad_records_in_whole_file_formats(write: Writer
     assert names == ["u1", "u2"]
     assert [(e.record, e.path) for e in errors] == [(2, str(path)), (3, str(path))]
     assert all(e.line > 0 for e in errors)
+
+
+# -- an editor's unsaved text ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["people.yaml", "people.json", "people.jsonl"])
+def test_unsaved_text_is_read_instead_of_the_file(write: Writer, name: str) -> None:
+    path = write(name, json.dumps(USER) + "\n")
+    unsaved = json.dumps(USER2) + "\n"
+    [profile] = load_profiles(path, unsaved=unsaved)
+    assert profile.data == USER2 and profile.source == str(path)
+    assert [p.data for p in load_profiles(path)] == [USER]  # the file is unchanged
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("people.yaml", "external_id: u1\nfirst_name: [Ann\n", 3),
+    ("people.jsonl", json.dumps(USER) + "\n{\"external_id\": \n", 2),
+])
+def test_a_broken_unsaved_text_is_reported_at_the_files_place(
+        write: Writer, name: str, text: str, line: int) -> None:
+    path = write(name, json.dumps(USER) + "\n")
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(path, unsaved=text)
+    assert caught.value.path == str(path) and caught.value.line == line
