@@ -264,8 +264,18 @@ def run_salt(config: Config, profiles: Sequence[str] | None, fixtures: str | Non
     for pattern_list in (config.profiles, config.fixtures):
         with contextlib.suppress(Exception):  # a bad glob fails the check itself, later
             data_files += config.resolve(pattern_list)
-    parts += [(os.path.abspath(f), _digest_of(f)) for f in data_files]
+    parts += [(os.path.abspath(f), _digest_of(f)) for f in _folders_expanded(data_files)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _folders_expanded(paths: Sequence[str]) -> list[str]:
+    """A folder of profiles stands for the files it holds (as `load_profiles` reads it)."""
+    if not any(os.path.isdir(path) for path in paths):
+        return list(paths)  # no import of the profile loader on a cache hit
+    from rokt_braze.profiles import files_under
+
+    return [name for path in paths
+            for name in ([n for n, _ in files_under(path)] if os.path.isdir(path) else [path])]
 
 
 def _code_stamp() -> list[tuple[str, int, int]]:

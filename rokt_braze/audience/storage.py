@@ -18,7 +18,7 @@ from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from rokt_braze.errors import InputError
-from rokt_braze.profiles import ProfileError
+from rokt_braze.profiles import ProfileError, files_under, hidden_name
 
 __all__ = ["SCALE_EXTRA", "ExportFile", "find_files", "missing_extra", "open_file"]
 
@@ -96,22 +96,9 @@ def _local(path: str) -> list[ExportFile]:
 
 
 def _local_listing(path: str) -> list[ExportFile]:
-    """The non-empty files at or under `path`, hidden ones and markers left out."""
-    if os.path.isfile(path):
-        size = os.path.getsize(path)
-        return [ExportFile(path, size)] if size else []
-    out = []
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not _hidden(d))
-        for name in sorted(files):
-            full = os.path.join(root, name)
-            if not _hidden(name) and os.path.isfile(full) and os.path.getsize(full):
-                out.append(ExportFile(full, os.path.getsize(full)))
-    return out
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith((".", "_"))
+    """The non-empty files at or under `path`, hidden ones and markers left out (as
+    `check --profile FOLDER` reads a folder)."""
+    return [ExportFile(name, size) for name, size in files_under(path)]
 
 
 # -- fsspec -------------------------------------------------------------------------------
@@ -151,7 +138,7 @@ def _remote(spec: str) -> list[ExportFile]:
         inside = name[len(path):] if name.startswith(path) else name.rsplit("/", 1)[-1]
         size = int(entry.get("size") or 0)
         if entry.get("type") == "directory" or (listing and (
-                not size or any(_hidden(part) for part in inside.split("/") if part))):
+                not size or any(hidden_name(part) for part in inside.split("/") if part))):
             continue
         out.append(ExportFile(fs.unstrip_protocol(name), size))
     return out

@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="webhook files, .liquid files or folders (default: .)")
     parser.add_argument("--profile", action="append", metavar="FILE",
-                        help="profile file to render with (repeatable)")
+                        help="profile file to render with, or a folder of them (searched "
+                        "recursively, as audience searches; repeatable)")
     add_format(parser, "check")
     add_fail_on(parser)
     add_config(parser)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
@@ -52,8 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_profile(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", metavar="FILE", help="profile file (default: the bundled "
-                        "sample Rokt subscriber)")
+    parser.add_argument("--profile", metavar="FILE", help="profile file, or a folder holding "
+                        "one (default: the bundled sample Rokt subscriber)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,7 +115,9 @@ def render_result(
         profiles = load_profiles(args.profile)
         if len(profiles) != 1:
             raise UsageError(f"{args.profile}: holds {len(profiles)} profiles; "
-                             f"{args.command} takes one")
+                             f"{args.command} takes one"
+                             + (" (name one of its files)" if os.path.isdir(args.profile)
+                                else ""))
         profile = profiles[0]
     else:
         profile = sample_subscriber()

@@ -6,6 +6,9 @@ Formats by extension (`.gz` on top of any): `.json` - one object, or an array of
 starts with `{` or `[`, YAML otherwise. Any record that is a `/users/track` body (`attributes`
 /`events` at the top) stands for the users it names, one profile per user.
 
+A folder stands for every profile file under it (`files_under`: the same files `audience`
+reads from a folder).
+
 Errors are `ProfileError` (an `InputError`) carrying the file, and `line` where known: syntax
 errors, the line of a JSON Lines record, the start of the bad record (the offending key in YAML).
 
@@ -37,7 +40,8 @@ from rokt_braze.profiles.track import TrackError, is_track_body, users_from_trac
 from rokt_braze.profiles.yaml12 import ProfileLoader
 from rokt_braze.safe_yaml import MAX_DEPTH, describe
 
-__all__ = ["ProfileError", "iter_profiles", "load_profiles", "to_profile"]
+__all__ = ["ProfileError", "files_under", "hidden_name", "iter_profiles", "load_profiles",
+           "to_profile"]
 
 OnError = Callable[["ProfileError"], None]
 #: (record index, key or "") -> the record's (line, column) in the file, (0, 0) if unknown
@@ -58,12 +62,40 @@ class ProfileError(InputError):
 
 
 def load_profiles(path: str | os.PathLike[str], *, unsaved: str | None = None) -> list[Profile]:
-    """Every profile in the file; the first problem raises `ProfileError`. `unsaved`: the
-    file's text as an editor holds it, read instead of the file (named as the file)."""
+    """Every profile in the file, or in the files under the folder; the first problem
+    raises `ProfileError`. `unsaved`: the file's text as an editor holds it, read instead
+    of the file (named as the file)."""
+    if unsaved is None and os.path.isdir(path):
+        files = files_under(str(path))
+        if not files:
+            raise ProfileError("a folder holding no profile files", path=str(path))
+        return [p for name, _ in files for p in load_profiles(name)]
     profiles = list(iter_profiles(path, unsaved=unsaved))
     if not profiles:
         raise ProfileError("contains no profiles", path=str(path))
     return profiles
+
+
+def files_under(path: str) -> list[tuple[str, int]]:
+    """(name, size) of the non-empty files at or under `path`, sorted by name, hidden ones
+    and `_`-prefixed markers (Spark's `_SUCCESS`) left out: what a folder of profiles, or
+    of an export, stands for."""
+    if os.path.isfile(path):
+        size = os.path.getsize(path)
+        return [(path, size)] if size else []
+    out = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not hidden_name(d))
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            if not hidden_name(name) and os.path.isfile(full) and os.path.getsize(full):
+                out.append((full, os.path.getsize(full)))
+    return out
+
+
+def hidden_name(name: str) -> bool:
+    """A file or folder a listing of profiles or an export skips (see `files_under`)."""
+    return name.startswith((".", "_"))
 
 
 def iter_profiles(
@@ -188,7 +220,8 @@ def _head(file: Path, source: str, gz: bool, unsaved: str | None) -> bytes:
         except (OSError, EOFError, zlib.error) as err:
             raise ProfileError(f"not a readable gzip file ({err})", path=source) from None
     if b"\x00" in head:
-        raise ProfileError("binary file, not a profile (JSON, JSON Lines or YAML)", path=source)
+        raise ProfileError("binary file, not a profile (JSON, JSON Lines or YAML; `rokt-braze "
+                           "audience` reads zip and Parquet exports)", path=source)
     return head
 
 

@@ -222,7 +222,8 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="cannot read") as caught:
         load_profiles(tmp_path / "nope.json")
     assert caught.value.path == str(tmp_path / "nope.json")
-    with pytest.raises(ProfileError, match="cannot read"):
+    # a folder stands for the files under it: an empty one holds no profile
+    with pytest.raises(ProfileError, match="a folder holding no profile files"):
         load_profiles(tmp_path)
 
 
