@@ -11,6 +11,10 @@ answer:
    second search does not meet the rule within its budget (a rare rule), the profile from
    discovery is shrunk by a plain greedy pass instead, so a rule seen once is never lost.
 
+Interrupted (`stop()` turns true, or Ctrl-C), the search stops at the next profile and
+returns what it has: every rule seen so far, with its minimal profile when the second phase
+reached it, else the profile discovery met it with (`RuleFailure.shrunk` says which).
+
 A rule "fails" for a profile when it yields a finding at or above the chosen level, after
 the config's rule severities and ignores and the file's suppression comments - the same
 filters `check` applies. A Python exception while rendering is a bug in rokt-braze; it is
@@ -66,6 +70,8 @@ class RuleFailure:
     profile: Data
     #: how many of the discovery profiles triggered the rule
     hits: int
+    #: False: the run was interrupted before this profile was shrunk (it is as found)
+    shrunk: bool = True
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class FuzzResult:
     template: tuple[Finding, ...] = ()
     #: rule -> the file its minimal profile was written to (`--out`)
     written: dict[str, str] = field(default_factory=dict)
+    #: the run was stopped (Ctrl-C) before it was done: `examples` counts the profiles tried
+    interrupted: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -88,11 +96,12 @@ class FuzzResult:
             "seed": self.seed,
             "examples": self.examples,
             "level": str(self.level),
+            "interrupted": self.interrupted,
             "template_findings": [f.to_dict() for f in self.template],
             "failures": [
                 {"rule": f.rule, "severity": str(f.severity), "hits": f.hits,
                  "findings": [x.to_dict() for x in f.findings], "profile": f.profile,
-                 "written": self.written.get(f.rule)}
+                 "shrunk": f.shrunk, "written": self.written.get(f.rule)}
                 for f in self.failures
             ],
         }
@@ -105,25 +114,55 @@ def fuzz_webhook(
     seed: int = 0,
     level: Severity = Severity.ERROR,
     config: Config | None = None,
+    stop: Callable[[], bool] | None = None,
+    on_found: Callable[[RuleFailure], object] | None = None,
 ) -> FuzzResult:
-    """Fuzz one webhook file; InputError when it cannot be loaded or does not parse."""
+    """Fuzz one webhook file; InputError when it cannot be loaded or does not parse.
+
+    `stop`: asked before each profile; once true, the search ends there and the result
+    (`interrupted`) holds what was found so far. A KeyboardInterrupt is taken the same way.
+    `on_found`: called as soon as discovery meets a rule, with its first profile (not
+    shrunk), so a caller can keep it even if the process is killed.
+    """
     if examples < 1:
         raise ValueError("examples must be at least 1")
     webhook = load_webhook(path)
-    oracle = _Oracle(webhook, config or load_config(None), level)
+    oracle = _Oracle(webhook, config or load_config(None), level, stop)
     strategy = profiles(template_reads(webhook, oracle.content_blocks))
-    sightings, drawn = _discover(strategy, oracle, examples, seed)
-    failures = []
-    for rule in sorted(sightings):
-        first, hits = sightings[rule]
-        minimal = _minimise(strategy, oracle, rule, first, examples, f"{seed}/{rule}")
-        found = tuple(oracle.failing(minimal).get(rule, ()))
-        if not found:  # cannot happen for a deterministic render; keep the raw sighting
-            minimal, found = first, tuple(oracle.failing(first)[rule])
-        worst = max(f.severity for f in found)
-        failures.append(RuleFailure(rule, worst, found, minimal, hits))
-    return FuzzResult(webhook.path, seed, drawn, level, tuple(failures),
-                      tuple(oracle.pipeline.template_findings()))
+    found = _Found()
+    interrupted = False
+    try:
+        _discover(strategy, oracle, examples, seed, found, on_found)
+        for rule in sorted(found.sightings):
+            first = found.sightings[rule][0]
+            found.minimal[rule] = _minimise(strategy, oracle, rule, first, examples,
+                                            f"{seed}/{rule}")
+    except KeyboardInterrupt:
+        interrupted = True
+    oracle.stop = None  # what remains renders the profiles in hand, whatever happens
+    failures = [_failure(oracle, rule, found) for rule in sorted(found.sightings)]
+    return FuzzResult(webhook.path, seed, found.drawn, level, tuple(failures),
+                      tuple(oracle.pipeline.template_findings()), interrupted=interrupted)
+
+
+@dataclass
+class _Found:
+    """What the search has found so far (kept when it is interrupted): rule -> (the first
+    profile that triggered it, how many did), the profiles drawn, rule -> minimal profile."""
+
+    sightings: dict[str, tuple[Data, int]] = field(default_factory=dict)
+    drawn: int = 0
+    minimal: dict[str, Data] = field(default_factory=dict)
+
+
+def _failure(oracle: _Oracle, rule: str, found: _Found) -> RuleFailure:
+    first, hits = found.sightings[rule]
+    minimal = found.minimal.get(rule, first)
+    findings = tuple(oracle.failing(minimal).get(rule, ()))
+    if not findings:  # cannot happen for a deterministic render; keep the raw sighting
+        minimal, findings = first, tuple(oracle.failing(first)[rule])
+    worst = max(f.severity for f in findings)
+    return RuleFailure(rule, worst, findings, minimal, hits, shrunk=rule in found.minimal)
 
 
 def template_reads(
@@ -145,8 +184,11 @@ def template_reads(
 class _Oracle:
     """Renders and validates the webhook for one profile; answers which rules fail."""
 
-    def __init__(self, webhook: Webhook, config: Config, level: Severity) -> None:
+    def __init__(self, webhook: Webhook, config: Config, level: Severity,
+                 stop: Callable[[], bool] | None = None) -> None:
         self.pipeline = Pipeline(webhook, Settings(config))
+        #: asked before each profile: true ends the search (as Ctrl-C does)
+        self.stop = stop
         for err in self.pipeline.parse_errors()[:1]:
             raise InputError(
                 f"{err.rule} {err.message}; fuzz needs a webhook that parses (rokt-braze check)",
@@ -157,6 +199,8 @@ class _Oracle:
 
     def failing(self, data: Data) -> dict[str, list[Finding]]:
         """Rule -> its findings at or above the level, for the user `data`."""
+        if self.stop is not None and self.stop():
+            raise KeyboardInterrupt  # Hypothesis lets it through at once, as it must
         out: dict[str, list[Finding]] = {}
         for found in self._findings(data):
             if found.severity >= self.level:
@@ -188,13 +232,16 @@ def _settings(max_examples: int) -> settings:
     )
 
 
-def draw_profiles(strategy: SearchStrategy[Data], count: int, seed: int) -> list[Data]:
+def draw_profiles(strategy: SearchStrategy[Data], count: int, seed: int,
+                  each: Callable[[Data], object] | None = None) -> list[Data]:
     """`count` values drawn from `strategy`, the same ones for the same seed (fewer when the
-    strategy has fewer distinct values)."""
+    strategy has fewer distinct values); `each` is called with every value as it is drawn."""
     drawn: list[Data] = []
 
     def keep(data: Data) -> bool:
         drawn.append(copy.deepcopy(data))
+        if each is not None:
+            each(drawn[-1])
         return False  # never "found": keep drawing until the budget is spent
 
     with _without_local_constants(), contextlib.suppress(NoSuchExample):
@@ -203,16 +250,24 @@ def draw_profiles(strategy: SearchStrategy[Data], count: int, seed: int) -> list
 
 
 def _discover(
-    strategy: SearchStrategy[Data], oracle: _Oracle, examples: int, seed: int
-) -> tuple[dict[str, tuple[Data, int]], int]:
-    """Rule -> (first profile that triggered it, how many did); and how many were drawn."""
-    seen: dict[str, tuple[Data, int]] = {}
-    drawn = draw_profiles(strategy, examples, seed)
-    for data in drawn:
-        for rule in oracle.failing(data):
+    strategy: SearchStrategy[Data], oracle: _Oracle, examples: int, seed: int, found: _Found,
+    on_found: Callable[[RuleFailure], object] | None = None,
+) -> None:
+    """Into `found`: rule -> (first profile that triggered it, how many did), and how many
+    were drawn; each profile is judged as it is drawn, so an interruption keeps them."""
+    seen = found.sightings
+
+    def judge(data: Data) -> None:
+        failing = oracle.failing(data)
+        found.drawn += 1
+        for rule, findings in failing.items():
             first, hits = seen.get(rule, (data, 0))
             seen[rule] = (first, hits + 1)
-    return seen, len(drawn)
+            if not hits and on_found is not None:
+                on_found(RuleFailure(rule, max(f.severity for f in findings), tuple(findings),
+                                     data, 1, shrunk=False))
+
+    draw_profiles(strategy, examples, seed, each=judge)
 
 
 @contextlib.contextmanager

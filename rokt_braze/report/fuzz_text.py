@@ -20,14 +20,19 @@ def write(result: FuzzResult, out: TextIO, fail_on: Severity | None = None) -> N
                   f"{result.examples} profiles\n")
         for found in failure.findings:
             out.write(f"  {comment_safe(line_of(found))}\n")
+        what = "smallest profile" if failure.shrunk else "profile (not shrunk: interrupted)"
         if failure.rule in result.written:
-            out.write(f"  smallest profile: {result.written[failure.rule]}\n")
+            out.write(f"  {what}: {result.written[failure.rule]}\n")
         else:
-            out.write("  smallest profile:\n")
+            out.write(f"  {what}:\n")
             for line in profile_yaml(failure.profile).splitlines():
                 out.write(f"    {line}\n")
     count = len(result.failures)
-    if count:
+    if result.interrupted:
+        out.write(f"interrupted after {result.examples} profiles: {count} "
+                  f"rule{'s' if count != 1 else ''} found so far at or above {result.level}; "
+                  f"run again with --seed {result.seed} for the whole search\n")
+    elif count:
         noun = "rule fails" if count == 1 else "rules fail"
         out.write(f"{count} {noun} at or above {result.level}; "
                   f"rerun with --seed {result.seed} to reproduce\n")
