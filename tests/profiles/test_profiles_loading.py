@@ -249,6 +249,20 @@ def test_yaml_list_of_non_mappings_reports_line(write: Writer) -> None:
     assert (caught.value.record, caught.value.line, caught.value.column) == (2, 2, 3)
 
 
+def test_yaml_list_names_the_record_as_json_does(write: Writer) -> None:
+    """`path:line:col: record N: ...` at the offending key, as for a JSON array."""
+    message = "custom_attributes must be a mapping, got int"
+    yaml_path = write("list.yaml", "- external_id: u1\n- external_id: u2\n  custom_attributes: 3\n")
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(yaml_path)
+    assert str(caught.value) == f"{yaml_path}:3:3: record 2: {message}"
+    json_path = write("list.json", '[{"external_id": "u1"},\n {"external_id": "u2", '
+                                   '"custom_attributes": 3}]\n')
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(json_path)
+    assert str(caught.value) == f"{json_path}:2:2: record 2: {message}"
+
+
 def test_top_level_scalar(write: Writer) -> None:
     with pytest.raises(ProfileError, match="must be a mapping, got string"):
         load_profiles(write("s.yaml", "just text\n"))
