@@ -132,9 +132,11 @@ def _user_body(
     """The body rules that read the eventId or the subscription ids: values that differ
     for every user."""
     event = root if flat else root.get("event")
-    out = check_event_id(doc, event, () if flat else ("event",)) if isinstance(
-        event, Mapping) else []
-    return out + check_subscription_ids(doc, root, route(target).schema == "update_event")
+    if type(event) is dict or isinstance(event, Mapping):
+        out = check_event_id(doc, event, () if flat else ("event",))
+        out += check_subscription_ids(doc, root, route(target).schema == "update_event")
+        return out
+    return check_subscription_ids(doc, root, route(target).schema == "update_event")
 
 
 def _shared_view(root: Mapping[str, object], flat: bool) -> Hashable:
@@ -149,9 +151,12 @@ def _shared_view(root: Mapping[str, object], flat: bool) -> Hashable:
         if type(event) is dict and type(event.get("eventId")) is str:
             view["event"] = {**event, "eventId": ""}
     ids = view.get("subscriptionIds")
-    if type(ids) is list and all(type(i) is str for i in ids):
+    if type(ids) is list and _STRINGS.issuperset(map(type, ids)):
         view["subscriptionIds"] = [""] if ids else []
     return frozen(view)
+
+
+_STRINGS = frozenset({str})
 
 
 def _is_flat(root: Mapping[str, object], target: str) -> bool:
