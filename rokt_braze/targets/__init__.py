@@ -165,7 +165,7 @@ class RuleCounter:
         if isinstance(doc, JsonError) or type(doc.value) is not dict:
             return None
         split = receiver.per_user(request, target, doc, origin)
-        if split is None or any(p.field != "body" for p in split.problems):
+        if split is None or (split.problems and any(p.field != "body" for p in split.problems)):
             return None
         return split
 

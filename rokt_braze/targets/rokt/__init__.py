@@ -45,10 +45,10 @@ def validate(
     `origin` (the template sources and the user) enables the token-origin and the
     cross-account rules."""
     out = _check_head(request, target)
-    root = _root(target, doc)
-    if doc is not None and root is not None:
-        flat = _is_flat(root, target)
-        body = _shared_body(doc, root, flat, target) + _user_body(doc, root, flat, target)
+    schema = route(target).schema
+    if doc is not None and schema is not None and isinstance(doc.value, dict):
+        root, flat = doc.value, _is_flat(doc.value, schema)
+        body = _shared_body(doc, root, flat, schema) + _user_body(doc, root, flat, schema)
         out.extend(sorted(body, key=lambda p: p.offset) if len(body) > 1 else body)
     if origin is not None:
         out += check_accounts(request.url, target, doc, origin.attributes)
@@ -62,14 +62,15 @@ def per_user(
     """`validate` in two parts (see `PerUser`): the rules that read the eventId, the
     subscription ids or the user's accounts run here; the others read the URL, the
     method, the headers and the body with its eventId and ids seen only by JSON type."""
-    root = _root(target, doc)
-    if root is None:
+    schema = route(target).schema
+    root = doc.value
+    if schema is None or type(root) is not dict:
         return None
-    flat = _is_flat(root, target)
-    key = _shared_view(root, flat)
-    problems = _user_body(doc, root, flat, target)
+    flat = _is_flat(root, schema)
+    problems = _user_body(doc, root, flat, schema)
     problems += check_accounts(request.url, target, doc, origin.attributes)
-    return PerUser(key, problems, partial(_shared, request, target, doc, origin, root, flat))
+    return PerUser(_shared_view(root, flat), problems,
+                   partial(_shared, request, target, doc, origin, root, flat))
 
 
 def _shared(
@@ -77,19 +78,13 @@ def _shared(
     root: Mapping[str, object], flat: bool,
 ) -> list[Problem]:
     """`validate` without `per_user`'s problems."""
-    return [*_check_head(request, target), *_shared_body(doc, root, flat, target),
+    schema = route(target).schema or ""
+    return [*_check_head(request, target), *_shared_body(doc, root, flat, schema),
             *_check_token(request, origin)]
 
 
 def _check_head(request: RenderedRequest, target: str) -> list[Problem]:
     return check_url(request.url, target) + check_method(request.method, target)
-
-
-def _root(target: str, doc: JsonDoc | None) -> dict[str, object] | None:
-    """The body object when the route takes a body and it parsed as one."""
-    if doc is None or route(target).schema is None or not isinstance(doc.value, dict):
-        return None
-    return doc.value
 
 
 def _check_token(request: RenderedRequest, origin: Origin) -> list[Problem]:
@@ -102,9 +97,10 @@ def _check_token(request: RenderedRequest, origin: Origin) -> list[Problem]:
 
 
 def _shared_body(
-    doc: JsonDoc, root: Mapping[str, object], flat: bool, target: str
+    doc: JsonDoc, root: Mapping[str, object], flat: bool, schema: str
 ) -> list[Problem]:
-    """The body rules that read neither the eventId nor the subscription ids' values."""
+    """The body rules that read neither the eventId nor the subscription ids' values
+    (`schema`: the route's body schema)."""
     out: list[Problem] = []
     if flat:
         message = ('the event fields are not wrapped in "event": the legacy flat update shape; '
@@ -119,7 +115,7 @@ def _shared_body(
         out += schema_problems(doc, wrapped, "update_event", _unwrap)
         out += check_event(doc, root, ())
     else:
-        out += schema_problems(doc, root, route(target).schema or "")
+        out += schema_problems(doc, root, schema)
         event = root.get("event")
         if isinstance(event, Mapping):
             out += check_event(doc, event, ("event",))
@@ -127,16 +123,15 @@ def _shared_body(
 
 
 def _user_body(
-    doc: JsonDoc, root: Mapping[str, object], flat: bool, target: str
+    doc: JsonDoc, root: Mapping[str, object], flat: bool, schema: str
 ) -> list[Problem]:
     """The body rules that read the eventId or the subscription ids: values that differ
     for every user."""
+    out = check_subscription_ids(doc, root, schema == "update_event")
     event = root if flat else root.get("event")
     if type(event) is dict or isinstance(event, Mapping):
-        out = check_event_id(doc, event, () if flat else ("event",))
-        out += check_subscription_ids(doc, root, route(target).schema == "update_event")
-        return out
-    return check_subscription_ids(doc, root, route(target).schema == "update_event")
+        return check_event_id(doc, event, () if flat else ("event",)) + out
+    return out
 
 
 def _shared_view(root: Mapping[str, object], flat: bool) -> Hashable:
@@ -159,9 +154,9 @@ def _shared_view(root: Mapping[str, object], flat: bool) -> Hashable:
 _STRINGS = frozenset({str})
 
 
-def _is_flat(root: Mapping[str, object], target: str) -> bool:
+def _is_flat(root: Mapping[str, object], schema: str) -> bool:
     """An update body in the legacy flat shape: the event's fields at the top level."""
-    return (route(target).schema == "update_event" and "event" not in root
+    return (schema == "update_event" and "event" not in root
             and not event_fields().isdisjoint(root))
 
 
