@@ -14,8 +14,9 @@ from collections.abc import Callable
 __all__ = ["NOT_READ", "loads"]
 
 NOT_READ = object()
-#: Every byte to b" " but digits to b"1": a run of 19 digits is then `_LONG_NUMBER`.
-_DIGITS = bytes(0x31 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+#: Digits to b"1", opening brackets to b"[", every other byte to b" ": one pass over the
+#: text then shows both a run of 19 digits (`_LONG_NUMBER`) and the count of brackets.
+_GUARD = bytes(0x31 if 0x30 <= i <= 0x39 else 0x5B if i in b"[{" else 0x20 for i in range(256))
 _LONG_NUMBER = b"1" * 19
 #: Fewer opening brackets than this cannot nest as deep as `json`'s recursion limit.
 _MANY_BRACKETS = 256
@@ -36,8 +37,8 @@ def loads(data: bytes | str) -> object:
             data = data.encode("utf-8")  # UTF-8 never puts an ASCII digit in a multibyte char
         except UnicodeEncodeError:  # a lone surrogate: orjson refuses it, json may not
             return NOT_READ
-    if (data.count(b"[") + data.count(b"{") >= _MANY_BRACKETS
-            or _LONG_NUMBER in data.translate(_DIGITS)):
+    shape = data.translate(_GUARD)
+    if shape.count(b"[") >= _MANY_BRACKETS or _LONG_NUMBER in shape:
         return NOT_READ
     try:
         return _orjson(data)

@@ -96,6 +96,8 @@ class Checker:
         #: the per-user identity rule (Rokt: rokt-event-id) and its severity, once seen
         self.identity: tuple[str, Severity | None] | None = None
         self.stem = _stem(job.profiles)
+        #: a user's judged rules -> (them sorted, their rule names sorted), see `_tally`
+        self._sorted: dict[frozenset[RuleKey], tuple[tuple[RuleKey, ...], tuple[str, ...]]] = {}
 
     # -- a chunk ---------------------------------------------------------------------------
 
@@ -212,13 +214,21 @@ class Checker:
         self, result: ChunkResult, profile: Profile, line: int, outcome: UserResult,
         complete: frozenset[RuleKey],
     ) -> None:
-        if outcome.rules:
+        if not outcome.rules:
+            keys: tuple[RuleKey, ...] = ()
+        else:
             result.users_with_findings += 1
             external_id = profile.data.get("external_id")
+            rules = frozenset(outcome.rules)
+            sorted_rules = self._sorted.get(rules)
+            if sorted_rules is None:  # users repeat a handful of sets: sort each once
+                sorted_rules = self._sorted[rules] = (
+                    tuple(sorted(rules)), tuple(sorted({rule for rule, _ in rules})))
+            keys = sorted_rules[0]
             result.failing.append((line, "" if external_id is None else str(external_id),
-                                   tuple(sorted({rule for rule, _ in outcome.rules}))))
+                                   sorted_rules[1]))
         details: list[Finding] | None = None
-        for key in sorted(outcome.rules):
+        for key in keys:
             count = result.rules.get(key)
             if count is None:
                 count = result.rules[key] = RuleCount(*key)

@@ -141,8 +141,10 @@ class CompiledTemplate(BrazeTemplate):
             self.counts["fallback: " + fallback.reason] += 1
             return super().render(namespaces, state)
         self.counts["compiled"] += 1
-        state = state or MessageState(Resources())
-        return Rendered(text, self.missing(misses, state), self, namespaces, state)
+        if state is None:
+            state = MessageState(Resources())
+        return Rendered(text, self.missing(misses, state) if misses else [], self, namespaces,
+                        state)
 
     def run(
         self, namespaces: Mapping[str, object], misses: set[tuple[str | None, str]] | None = None
@@ -281,9 +283,18 @@ class _Compiler:
         if type(expr) is not FilteredExpression:
             raise _NotCompiled(type(expr).__name__)
         value = self.primary(expr.left, local)
+        chain: list[tuple[str, Callable[..., object], tuple[object, ...]]] = []
         for filter_ in expr.filters or ():
-            value = self.filter(filter_, value, local)
-        return value
+            name, func, args, keywords = self.filter(filter_, local)
+            if name not in MULTIPLYING and not keywords and all(
+                    hasattr(a, "constant") for a in args):
+                chain.append((name, func, tuple(a.constant for a in args)))  # type: ignore[attr-defined]
+                continue
+            if chain:
+                value = _call_constant(value, chain, self.limits)
+                chain = []
+            value = _call(name, func, value, args, keywords, self.limits)
+        return _call_constant(value, chain, self.limits) if chain else value
 
     def primary(self, expr: object, local: set[str]) -> Value:
         if type(expr) in _LITERALS:
@@ -294,7 +305,10 @@ class _Compiler:
             raise _NotCompiled(type(expr).__name__)
         return _path(expr, local, self.env.undefined is Undefined)
 
-    def filter(self, filter_: object, left: Value, local: set[str]) -> Value:
+    def filter(
+        self, filter_: object, local: set[str]
+    ) -> tuple[str, Callable[..., object], list[Value], list[tuple[str, Value]]]:
+        """The filter's name, function and argument values (`_NotCompiled` if it has none)."""
         if type(filter_) is not LimitedFilter:
             raise _NotCompiled("an unlimited or unknown filter")
         name = filter_.name
@@ -312,7 +326,7 @@ class _Compiler:
                 args.append(self.primary(arg.value, local))
             else:
                 raise _NotCompiled(type(arg).__name__)
-        return _call(name, func, left, args, keywords, self.limits)
+        return name, func, args, keywords
 
 
 def _constant(constant: object) -> Value:
@@ -384,7 +398,8 @@ def _path(expr: Path, local: set[str], lax: bool) -> Value:
                     raise Fallback("an absent namespace") from None
                 run.misses.add((None, root))
                 return undefined(f"{root!r} is undefined")
-            recording = type(obj) not in _PLAIN and isinstance(obj, Mapping)
+            recording = isinstance(obj, dict) or (type(obj) not in _PLAIN
+                                                  and isinstance(obj, Mapping))
         for key in keys:
             if type(key) is int:
                 if type(obj) is not list and not isinstance(obj, list):
@@ -415,8 +430,6 @@ def _call(
     keywords: list[tuple[str, Value]], limits: _Limits,
 ) -> Value:
     """`LimitedFilter.evaluate` for the plain case: every refusal is a fallback."""
-    if name not in MULTIPLYING and not keywords and all(hasattr(a, "constant") for a in args):
-        return _call_constant(name, func, left, [a.constant for a in args], limits)  # type: ignore[attr-defined]
     multiplying = name in MULTIPLYING
 
     def value(run: _Render) -> object:
@@ -437,19 +450,22 @@ def _call(
 
 
 def _call_constant(
-    name: str, func: Callable[..., object], left: Value, args: list[object], limits: _Limits
+    left: Value, chain: list[tuple[str, Callable[..., object], tuple[object, ...]]],
+    limits: _Limits,
 ) -> Value:
-    """`_call` for the usual case: literal positional arguments, not `replace`."""
+    """`_call` for the usual case, a run of filters in one closure: literal positional
+    arguments, not `replace`."""
+    output = limits.output
 
     def value(run: _Render) -> object:
-        try:
-            result = func(left(run), *args)
-        except Fallback:
-            raise
-        except Exception:  # the interpreter raises it, positioned and worded
-            raise Fallback(f"filter {name} raised") from None
-        if isinstance(result, str) and len(result) > limits.output:
-            raise Fallback("output limit")
+        result = left(run)
+        for name, func, args in chain:
+            try:
+                result = func(result, *args)
+            except Exception:  # the interpreter raises it, positioned and worded
+                raise Fallback(f"filter {name} raised") from None
+            if isinstance(result, str) and len(result) > output:
+                raise Fallback("output limit")
         return result
 
     return value

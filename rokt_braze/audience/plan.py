@@ -177,22 +177,30 @@ class _ConstantTemplate(BrazeTemplate):
     replay: _Replay | None = None
     #: the replay's calls, their records already placed in the original source
     _placed: list[_Call] | None = field(default=None, repr=False)
+    #: what every render returns: the same text, nothing missing, and for a traced
+    #: render (its origins) a state holding the same call answers
+    _rendered: Rendered | None = field(default=None, repr=False)
 
     def render(
         self, namespaces: Mapping[str, object], state: MessageState | None = None
     ) -> Rendered:
-        state = state or MessageState(Resources())
-        text = ""
-        if self.replay is not None:
-            text = self.replay.text
-            if self._placed is None:
-                index = self.rewritten.original_index  # as `BrazeTemplate.render` maps them
-                self._placed = [
-                    replace(call, record=replace(call.record, index=index(call.record.index)))
-                    for call in self.replay.calls]
+        if state is None:
+            state = MessageState(Resources())
+        if self._placed is None:
+            index = self.rewritten.original_index  # as `BrazeTemplate.render` maps them
+            self._placed = [
+                replace(call, record=replace(call.record, index=index(call.record.index)))
+                for call in (self.replay.calls if self.replay is not None else [])]
+        if self._placed:
             # no Liquid maps these records in place: every user's state may share them
             _replay_calls(self._placed, state, fresh=False)
-        return Rendered(text, [], self, namespaces, state)
+        if self._rendered is None:
+            # the field reads nothing from the user, so the user's namespaces do not matter
+            own = MessageState(state.resources)
+            _replay_calls(self._placed, own, fresh=False)
+            self._rendered = Rendered(self.replay.text if self.replay is not None else "", [],
+                                      self, {}, own)
+        return self._rendered
 
 
 class _Replay(StaticRun):

@@ -185,7 +185,9 @@ def _from_apps(data: Mapping[str, Any]) -> dict[str, object]:
 
 
 def _custom_attributes(value: object) -> Mapping[str, Any]:
-    return LazyAttributes(value) if isinstance(value, Mapping) else RubyHash()
+    if type(value) is dict or isinstance(value, Mapping):  # (parsed JSON: a dict)
+        return LazyAttributes(value)
+    return RubyHash()
 
 
 class LazyAttributes(RubyHash):
@@ -205,7 +207,7 @@ class LazyAttributes(RubyHash):
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         if type(raw) is dict:  # parsed JSON (the common case): copied at C speed
-            super().__init__(raw)
+            dict.__init__(self, raw)
             if None in raw.values():
                 for key in [key for key, item in raw.items() if item is None]:
                     dict.__delitem__(self, key)

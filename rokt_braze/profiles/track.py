@@ -60,7 +60,9 @@ class TrackError(ValueError):
 
 def is_track_body(value: object) -> bool:
     """A mapping with `attributes`, `events` or `purchases` at the top: no export has those."""
-    return isinstance(value, Mapping) and any(key in value for key in _SECTIONS)
+    if type(value) is not dict and not isinstance(value, Mapping):  # (a parsed line: a dict)
+        return False
+    return any(map(value.__contains__, _SECTIONS))
 
 
 def users_from_track(body: Mapping[str, Any]) -> list[dict[str, Any]]:
