@@ -170,13 +170,18 @@ class Checker:
         self, user: object, extra: list[dict[str, Any]], line: int,
         malformed: list[LineProblem], stem: str = "",
     ) -> Profile | None:
+        if isinstance(user, dict) and not extra and "connected_content" not in user:
+            for key in _NAMESPACE_SOURCES.intersection(user):
+                if user[key] is not None and not isinstance(user[key], dict):
+                    break  # a shape `profile_from_record` refuses, with its message
+            else:
+                # What `profile_from_record` makes, without its defensive deep copy: the
+                # record was just parsed and nothing else holds it.
+                name = user.get("external_id")
+                if type(name) is not str or not name:  # (the usual case, as profile_name)
+                    name = profile_name(user, "") or f"{stem or self.stem}:{line}"
+                return Profile(name, user, self.job.profiles)
         fallback = f"{stem or self.stem}:{line}"
-        if (isinstance(user, dict) and not extra and "connected_content" not in user
-                and all(isinstance(user[k], dict) or user[k] is None
-                        for k in _NAMESPACE_SOURCES.intersection(user))):
-            # What `profile_from_record` makes, without its defensive deep copy: the
-            # record was just parsed and nothing else holds it.
-            return Profile(profile_name(user, fallback), user, self.job.profiles)
         try:
             return profile_from_record(user, fallback_name=fallback, source=self.job.profiles,
                                        fixtures=extra)

@@ -48,14 +48,16 @@ from liquid.builtin.tags.if_tag import IfNode
 from liquid.builtin.tags.liquid_tag import LiquidNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 
-from rokt_braze.audience.compiled import CompiledTemplate, StaticRun, compile_template
+from rokt_braze.audience.compiled import CompiledTemplate, Fallback, StaticRun, compile_template
 from rokt_braze.braze import BrazeTemplate, MessageState, Rendered, Resources, parse_template
 from rokt_braze.braze.state import CallRecord, message_state
 from rokt_braze.braze.tags.abort_message import AbortMessageNode
 from rokt_braze.braze.tags.connected_content import ConnectedContentNode
 from rokt_braze.connected import CallResponse
 from rokt_braze.errors import MessageAborted, TemplateError
-from rokt_braze.webhook import Webhook
+from rokt_braze.request import RenderedRequest
+from rokt_braze.webhook import Field, RenderResult, Webhook
+from rokt_braze.webhook.render import SpecialisedFields, put_field
 
 __all__ = ["MessagePlan"]
 
@@ -362,7 +364,64 @@ class MessagePlan:
                 if not isinstance(out[name], CompiledTemplate):
                     self._interpreted.append(name)
             self.stats[name] = (static, len(watches))
+        if all(isinstance(t, (_ConstantTemplate, CompiledTemplate)) for t in out.values()):
+            return _WholeMessage(self.webhook, out, self.resources, self.counts)
         return out
+
+
+class _WholeMessage(SpecialisedFields):
+    """Fields that are each constant or compiled: the message renders with no message
+    state. The constant fields' text, output and calls are the same for every user (their
+    calls as every user's fresh state replays them, so worked out once); the compiled
+    fields make no calls and read no state. A compiled field that falls back sends the
+    whole message to the field-by-field render, which counts the fallback."""
+
+    def __init__(self, webhook: Webhook, templates: dict[str, BrazeTemplate],
+                 resources: Resources, counts: Counter[str]) -> None:
+        super().__init__(templates)
+        self.method = webhook.method.source
+        self.resources = resources
+        self.counts = counts
+        #: the state the compiled fields' outputs trace with: they make no calls
+        self.trace_state = MessageState(resources)
+        state = MessageState(resources)  # what each user's state would be, calls and all
+        #: (field, template, its output when constant)
+        self.fields: list[tuple[Field, CompiledTemplate | None, Rendered | None]] = []
+        self.calls: list[tuple[Field, CallRecord]] = []
+        for fld in webhook.fields():
+            template = templates[fld.name]
+            if isinstance(template, CompiledTemplate):
+                self.fields.append((fld, template, None))
+                continue
+            before = len(state.calls)
+            self.fields.append((fld, None, template.render({}, state)))
+            self.calls += [(fld, call) for call in state.calls[before:]]
+        self.compiled = [t for _, t, _ in self.fields if t is not None]
+
+    def render_whole(self, namespaces: Mapping[str, object]) -> RenderResult | None:
+        texts: list[tuple[str, set[tuple[str | None, str]]]] = []
+        for compiled in self.compiled:
+            misses: set[tuple[str | None, str]] = set()
+            try:
+                texts.append((compiled.run(namespaces, misses), misses))
+            except Fallback:
+                return None
+        self.counts["compiled"] += len(texts)
+        request = RenderedRequest(self.method, "", {}, "")
+        result = RenderResult(request, calls=list(self.calls))
+        outputs = result.rendered
+        done = iter(texts)
+        for fld, template, rendered in self.fields:
+            if template is not None:
+                text, misses = next(done)
+                missing = template.missing(misses, MessageState(self.resources)) if misses else []
+                if missing:
+                    result.missing += [(fld, attr) for attr in missing]
+                rendered = Rendered(text, missing, template, namespaces, self.trace_state)
+            assert rendered is not None
+            outputs[fld.name] = rendered
+            put_field(request, fld.name, rendered.text)
+        return result
 
 
 def _specialised(template: BrazeTemplate, nodes: list[Node]) -> BrazeTemplate:

@@ -263,8 +263,11 @@ def _times_inside(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
-    if kind is list:  # Rokt's attributes: arrays of strings
-        return RubyArray([item if type(item) is str else _times_inside(item) for item in value])
+    if kind is list:  # Rokt's attributes: arrays of strings, copied as they are
+        for item in value:
+            if type(item) is not str:
+                return RubyArray([_times_inside(item) for item in value])
+        return RubyArray(value)
     if isinstance(value, Mapping):
         if set(value) == {"$time"} and isinstance(value["$time"], str):
             return parse_time(value["$time"], date_only=True) or value["$time"]

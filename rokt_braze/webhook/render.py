@@ -36,6 +36,16 @@ class RenderResult:
     calls: list[tuple[Field, CallRecord]] = field(default_factory=list)
 
 
+class SpecialisedFields(dict[str, BrazeTemplate]):
+    """Field name -> template specialised for a run (see `audience.plan`), which may know
+    how to render the whole message at once, with less per-user machinery."""
+
+    def render_whole(self, namespaces: Mapping[str, object]) -> RenderResult | None:
+        """The message for one user exactly as the field-by-field render gives it, or None
+        (then render it field by field)."""
+        return None
+
+
 def parse_field(webhook: Webhook, fld: Field) -> None:
     """Parse one field (cached); raise TemplateError positioned in the file."""
     try:
@@ -57,6 +67,10 @@ def render_message(
     `templates` (field name -> template) replaces the parsed source of those fields; an
     audience run passes templates specialised to render only what varies per user.
     """
+    if isinstance(templates, SpecialisedFields):
+        whole = templates.render_whole(namespaces)
+        if whole is not None:
+            return whole
     state = MessageState(resources or Resources())
     request = RenderedRequest(webhook.method.source, "", {}, "")
     result = RenderResult(request)
@@ -78,13 +92,18 @@ def render_message(
             result.missing += [(fld, attr) for attr in rendered.missing]
         if len(calls) > before:
             result.calls += [(fld, call) for call in calls[before:]]
-        if name == "url":
-            request.url = rendered.text.strip()
-        elif name == "body":
-            request.body = rendered.text
-        else:
-            request.headers[name.partition(":")[2]] = rendered.text.strip()
+        put_field(request, name, rendered.text)
     return result
+
+
+def put_field(request: RenderedRequest, name: str, text: str) -> None:
+    """One field's output into the request, as Braze sends it (URL and headers trimmed)."""
+    if name == "body":
+        request.body = text
+    elif name == "url":
+        request.url = text.strip()
+    else:
+        request.headers[name.partition(":")[2]] = text.strip()
 
 
 def locate(
