@@ -255,7 +255,13 @@ def size(value: object) -> int:
 
 
 def join(value: object, separator: object = " ") -> str:
-    return to_text(separator).join(to_text(item) for item in items(value))
+    text = to_text(separator)
+    if isinstance(value, list):
+        try:
+            return text.join(value)  # only strings (Rokt's arrays): each is its own to_s
+        except TypeError:  # something to flatten or convert
+            pass
+    return text.join(to_text(item) for item in items(value))
 
 
 FILTERS: dict[str, Callable[..., object]] = {
