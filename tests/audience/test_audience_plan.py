@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CREATE, UPDATE, make_user, seeded_users
+from conftest import CREATE, STRING_TYPED, UPDATE, make_user, seeded_users
 
 from rokt_braze.audience.plan import MessagePlan
 from rokt_braze.braze import Resources
@@ -16,6 +16,7 @@ from rokt_braze.errors import MessageAborted, TemplateError
 from rokt_braze.pipeline import build_resources
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.webhook import Webhook, load_webhook, render_message
+from rokt_braze.webhook.render import SpecialisedFields
 
 FIXTURES = [
     {"url": "https://example.com/fixed", "json": {"v": "from-fixed"}},
@@ -184,3 +185,21 @@ def test_a_template_that_always_aborts_is_never_specialised(tmp_path: Path) -> N
     plan = assert_same(webhook, resources_for(webhook))
     assert plan.templates({}) is None
     assert plan.stats == {}
+
+
+def test_a_message_of_constant_and_compiled_fields_renders_whole() -> None:
+    """The stock message renders in one step (`render_whole`); a user on whom a compiled
+    field falls back renders field by field instead, the fallback counted once."""
+    webhook = load_webhook(CREATE)
+    resources = resources_for(webhook)
+    plan = MessagePlan(webhook, resources)
+    plain, odd = (build_namespaces(make_user(n)) for n in (1, STRING_TYPED[0]))
+    templates = plan.templates(dict(plain))
+    assert isinstance(templates, SpecialisedFields)
+    assert templates.render_whole(plain) is not None
+    assert templates.render_whole(odd) is None  # its account code is a string, not an array
+    for namespaces in (plain, odd):
+        assert outcome(webhook, dict(namespaces), resources, templates) == outcome(
+            webhook, dict(namespaces), resources, None)
+    assert plan.counts == {"compiled": 2 + 2 + 1,  # the odd user's body still compiles
+                           "fallback: an index into a non-array": 1}
