@@ -202,8 +202,8 @@ class Pipeline:
         caller built them; `templates`: specialised fields, see `audience.plan`)."""
         namespaces = profile.namespaces() if namespaces is None else namespaces
         attributes = namespaces.get("custom_attribute")
-        outcome = Outcome(profile, attributes=attributes if isinstance(attributes, Mapping)
-                          else {})  # fmt: skip
+        outcome = Outcome(profile, attributes=attributes if isinstance(attributes, (dict, Mapping))
+                          else {})  # fmt: skip (dict first: no ABC check for the usual hash)
         try:
             outcome.result = render_message(self.webhook, namespaces, self.resources(profile),
                                             templates=templates)
