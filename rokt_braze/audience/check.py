@@ -62,6 +62,8 @@ class Job:
     settings: Settings = field(default_factory=Settings)
     #: False: render every field in full for every user (the reference path, for tests)
     specialise: bool = True
+    #: keep every user with a finding (line, id, rules), for a --failing-users file
+    failing: bool = False
 
 
 def event_id_hash(value: str) -> int:
@@ -223,15 +225,16 @@ class Checker:
             keys: tuple[RuleKey, ...] = ()
         else:
             result.users_with_findings += 1
-            external_id = profile.data.get("external_id")
             rules = frozenset(outcome.rules)
             sorted_rules = self._sorted.get(rules)
             if sorted_rules is None:  # users repeat a handful of sets: sort each once
                 sorted_rules = self._sorted[rules] = (
                     tuple(sorted(rules)), tuple(sorted({rule for rule, _ in rules})))
             keys = sorted_rules[0]
-            result.failing.append((line, "" if external_id is None else str(external_id),
-                                   sorted_rules[1]))
+            if self.job.failing:
+                external_id = profile.data.get("external_id")
+                result.failing.append((line, "" if external_id is None else str(external_id),
+                                       sorted_rules[1]))
         details: list[Finding] | None = None
         for key in keys:
             count = result.rules.get(key)

@@ -74,7 +74,7 @@ def run_audience(
     settings = Settings(config or Config())
     settings.config_fixtures()  # read once here, sent to every worker
     job = Job(webhook=webhook, profiles=" ".join(specs), settings=settings,
-              specialise=specialise)
+              specialise=specialise, failing=bool(failing_users))
     checker = Checker(job)  # a bad webhook or fixture fails here, before any worker starts
     summary = Summary(webhook=webhook, profiles=job.profiles, target=checker.target)
     summary.template_findings = checker.pipeline.template_findings()
