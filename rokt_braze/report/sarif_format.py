@@ -8,6 +8,8 @@ Code scanning matches alerts across runs by rule id, file path and fingerprints,
 - one result per rule and place: the same problem found by the static rules and by
   rendering, or for several profiles, is one alert listing the profiles;
 - regions carry end positions (the Liquid markup or token the finding points at);
+- a finding whose rule knows a fix carries it as SARIF `fixes` (the edits an editor's
+  code action applies);
 - `primaryLocationLineHash` is computed as upload-sarif computes it (`line_hash`), so
   an upload through the API matches alerts as the action would; `rokt-braze/v1` is our
   own: rule, path and message, no line, so an edit above a finding keeps its alert.
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from rokt_braze.findings import RULES, CheckResult, Finding, Rule, Severity
+from rokt_braze.findings import RULES, CheckResult, Finding, Fix, Rule, Severity
 from rokt_braze.report.line_hash import line_hashes
 from rokt_braze.report.places import Place, by_place, profiles_shown
 
@@ -172,8 +174,24 @@ def result_of(place: Place, rule_index: int, location: dict[str, str],
         if line_hash:
             prints[LINE_HASH_KEY] = line_hash
     res["partialFingerprints"] = prints
+    fix = next((f.fix for f in place.findings if f.fix is not None), None)
+    if fix is not None and first.file:
+        res["fixes"] = [sarif_fix(fix, location)]
     res["properties"] = {"profiles": profiles, "field": first.field}
     return res
+
+
+def sarif_fix(fix: Fix, location: dict[str, str]) -> dict[str, Any]:
+    """The rule's fix as SARIF `fixes` entry: each edit a replacement of a region (an
+    empty one for an insertion), in code points as `columnKind` says."""
+    return {"description": {"text": fix.title}, "artifactChanges": [{
+        "artifactLocation": location,
+        "replacements": [{
+            "deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                              "endLine": e.end_line, "endColumn": e.end_column},
+            "insertedContent": {"text": e.text},
+        } for e in fix.edits],
+    }]}
 
 
 #: where a finding's region ends: Liquid markup to its close, a quoted string to its

@@ -272,3 +272,34 @@ def test_without_project_metadata_there_is_no_help_link(
     driver = render(sample_result())["runs"][0]["tool"]["driver"]
     assert "informationUri" not in driver
     assert all("helpUri" not in rule for rule in driver["rules"])
+
+
+def test_a_fix_is_a_sarif_fix(validator: Any, tmp_path: Path) -> None:
+    """The stock template's notifyBefore: the fix removes two quotes, each a replacement
+    of a one-character region by nothing; an insertion is an empty region."""
+    path = tmp_path / "create.webhook.yaml"
+    path.write_text((REPO / "templates" / "rokt-create-event.webhook.yaml")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    doc = render(rokt_braze.check(path, config=REPO / "pyproject.toml"))
+    validator.validate(doc)
+    found = {r["ruleId"]: r for r in doc["runs"][0]["results"]}
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if '"notifyBefore"' in text)
+    quote = lines[line - 1].index('"{{notifyBefore}}"') + 1
+    [fix] = found["rokt-notify-before"]["fixes"]
+    assert fix["description"]["text"] == "Remove the quotes: send 15 as a number"
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"] == found["rokt-notify-before"]["locations"][0][
+        "physicalLocation"]["artifactLocation"]
+    assert [(r["deletedRegion"], r["insertedContent"]["text"])
+            for r in change["replacements"]] == [
+        ({"startLine": line, "startColumn": column, "endLine": line,
+          "endColumn": column + 1}, "")
+        for column in (quote, quote + len('"{{notifyBefore}}'))]
+    escaped, joined = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "json-unescaped"]
+    [insertion] = escaped["fixes"][0]["artifactChanges"][0]["replacements"]
+    region = insertion["deletedRegion"]
+    assert (region["startLine"], region["startColumn"]) == (region["endLine"],
+                                                           region["endColumn"])
+    assert insertion["insertedContent"]["text"] == " | json_escape"
+    assert "fixes" not in joined  # a joined array has no one-edit fix
