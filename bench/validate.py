@@ -1,9 +1,12 @@
 """Validations per second of the stock Rokt create body (as Braze renders it).
 
 Run: python bench/validate.py [seconds]. The validator runs once per user of an audience,
-so this is the number that bounds a dry run over millions of profiles. Measured twice: the
-bare request, and with the origin the pipeline passes (the webhook's sources and the
-user's attributes: the token-origin and cross-account rules run too).
+so this is the number that bounds a dry run over millions of profiles. Measured three
+times: the bare request, and with the origin the pipeline passes (the webhook's sources
+and the user's attributes: the token-origin and cross-account rules run too), both by
+`validate` (what `check` runs: every problem, placed on demand); then by the counting
+path an audience runs (`RuleCounter`: the (rule, severity) pairs only, the verdict of
+the rules that read nothing per-user reused across users).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from rokt_braze import render_webhook
+from rokt_braze.findings import Severity
 from rokt_braze.profiles import sample_subscriber
 from rokt_braze.request import RenderedRequest
-from rokt_braze.targets import Origin, detect_target, event_id, validate
+from rokt_braze.targets import Origin, RuleCounter, detect_target, event_id, validate
 from rokt_braze.webhook import load_webhook
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "rokt-create-event.webhook.yaml"
@@ -56,6 +60,18 @@ def main(seconds: float) -> None:
         elapsed = time.perf_counter() - started
         print(f"{count / elapsed:,.0f} validations/s (stock create body, {label}, "
               f"{count} runs)")
+    counter = RuleCounter(sources)
+    assert counter.rules(requests[0], detect_target(URL), users[0]["custom_attributes"]) == [
+        ("rokt-notify-before", Severity.WARNING)]
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for request, user in zip(requests, users, strict=True):
+            counter.rules(request, detect_target(request.url), user["custom_attributes"])
+            event_id(request)
+        count += len(requests)
+    elapsed = time.perf_counter() - started
+    print(f"{count / elapsed:,.0f} counts/s (stock create body, with its origin, "
+          f"RuleCounter as an audience counts, {count} runs)")
 
 
 if __name__ == "__main__":
