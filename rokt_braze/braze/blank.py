@@ -9,6 +9,11 @@ to a subclass with Ruby's semantics; everything else is python-liquid's own.
 left side cannot hold anything (a number, a boolean), and text looks for the right side
 written as Ruby writes it (`'true' contains true`).
 
+A `when` with several values (`{% when 1, 2 %}`) tries them one at a time, as Ruby
+Liquid does: each value is compared with the `case` value read again just then, and the
+body renders right after each match, so a body that changes the `case` variable changes
+what the next value is compared with (`RubyWhenNode`).
+
 `rubify_expressions` makes these switches after parsing, and with them those of
 `ordering` (`<`, `>`, `<=`, `>=`) and `ranges` (`(a..b)`), in one walk over the nodes.
 """
@@ -19,15 +24,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from liquid import is_undefined
-from liquid.builtin.expressions.logical import ContainsExpression, EqExpression, NeExpression
+from liquid.builtin.expressions.logical import (
+    ContainsExpression,
+    EqExpression,
+    NeExpression,
+    _eq,
+)
 from liquid.builtin.expressions.primitive import Blank, RangeLiteral
-from liquid.builtin.tags.case_tag import _AnyExpression
+from liquid.builtin.tags.case_tag import MultiExpressionBlockNode, _AnyExpression
 
 from rokt_braze.braze.ordering import RUBY_ORDERING
 from rokt_braze.braze.ranges import RubyRangeLiteral
 from rokt_braze.braze.values import to_s as to_text
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from liquid import Node, RenderContext
     from liquid.expression import Expression
 
@@ -83,6 +95,23 @@ class BlankWhenExpression(_AnyExpression):
         return matches
 
 
+class RubyWhenNode(MultiExpressionBlockNode):
+    """A `when` and its body: each value in turn is compared with the `case` value (read
+    again for each) and, when equal, the body renders before the next is tried."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        expression = self.expression
+        assert isinstance(expression, _AnyExpression)
+        count = -1  # no match: the `case` may render its `else`
+        for value in expression.expressions:
+            left = expression.left.evaluate(context)
+            if is_blank(left) if isinstance(value, Blank) else _eq(left, value.evaluate(context)):
+                count = max(count, 0) + self.block.render(context, buffer)
+        return count
+
+
 def ruby_contains(left: object, right: object) -> bool:
     """Ruby Liquid's `contains`."""
     if left is None or left is False or right is None or right is False:
@@ -105,11 +134,13 @@ class RubyContainsExpression(ContainsExpression):
 
 def rubify_expressions(nodes: Iterable[Node]) -> None:
     """Switch the parsed nodes' expressions to Ruby's semantics: every `== blank` /
-    `!= blank`, `when blank` and every `contains` (above), `<`, `>`, `<=`, `>=`
-    (`ordering`) and range literals (`ranges`)."""
+    `!= blank`, `when blank`, `when` with several values and every `contains` (above),
+    `<`, `>`, `<=`, `>=` (`ordering`) and range literals (`ranges`)."""
     for expression in walk(nodes):
         kind = type(expression)
-        if kind is ContainsExpression:
+        if kind is MultiExpressionBlockNode:
+            expression.__class__ = RubyWhenNode
+        elif kind is ContainsExpression:
             expression.__class__ = RubyContainsExpression
         elif kind is _AnyExpression and any(
             isinstance(value, Blank) for value in expression.expressions

@@ -46,6 +46,9 @@ _KEYWORDS = frozenset(
 SUBEXPRESSION_PREFIX = "_braze_sub_"
 _TAG_START = re.compile(r"\{%-?\s*(#|\w+)")
 _NEXT_MARKUP = re.compile(r"\{\{|\{%")
+#: Where `raw` ends: its first `{% endraw %}` (raw does not nest, and Ruby Liquid 5.4
+#: does not end it at `{%- endraw %}`; the lexer, `whitespace.py`, reads it so too).
+_END_RAW = re.compile(r"\{%\s*endraw\s*-?%\}")
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,8 @@ def _tag(out: _Writer, start: int, end: int) -> int:
         return start + 2
     name = m.group(1)
     if name == "raw":
-        stop = _find_end_tag(src, close + 2, end, "raw", "endraw")
+        found = _END_RAW.search(src, close + 2, end)
+        stop = found.end() if found else end
         out.copy(start, stop)
         return stop
     if name == "comment":

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from liquid.builtin.expressions import FilteredExpression, Path, tokenize
@@ -32,10 +32,15 @@ class SubExpression(Path):
     __slots__ = ()
 
     def evaluate(self, context: RenderContext) -> object:
+        """The filtered value, then `.key` / `[i]` after it as any path reads them
+        (`{{x | split: ','}}.size` is the number of items; `.size` of a number is 8)."""
         value = self.path[0].evaluate(context)  # type: ignore[union-attr]
         for segment in self.path[1:]:
             key = segment.evaluate(context) if isinstance(segment, Path) else segment
-            value = _index(value, key)
+            try:
+                value = context.get_item(value, key)
+            except (KeyError, TypeError, IndexError):
+                return None
         return value
 
 
@@ -48,17 +53,6 @@ class ContentBlockPath(Path):
         name = self.path[1]
         assert isinstance(name, str)
         return content_block_text(name, self.token, context)
-
-
-def _index(value: object, key: object) -> object:
-    try:
-        if isinstance(value, Mapping):
-            return value.get(key)
-        if isinstance(value, Sequence) and not isinstance(value, str) and isinstance(key, int):
-            return value[key]
-    except IndexError:
-        pass
-    return None
 
 
 def bind_subexpressions(

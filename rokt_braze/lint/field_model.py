@@ -384,4 +384,5 @@ class _Walker:
 def _is_block(node: Node) -> bool:
     """Block and branch nodes repeat their parent tag's token; they are not tags."""
     name = type(node).__name__
-    return name in ("BlockNode", "ConditionalBlockNode", "MultiExpressionBlockNode")
+    return name in ("BlockNode", "ConditionalBlockNode", "MultiExpressionBlockNode",
+                    "RubyWhenNode")

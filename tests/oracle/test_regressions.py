@@ -111,6 +111,10 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
                          {"x": [{"k": 2}, {"j": 1}, {"k": 1}]}, "1,2,"),
     "trim-keeps-final-newline": ("{{ 1 -}}0\n", {}, "10\n"),
     "trim-before-final-newline": ("{% if true -%}\n x \n{%- endif %}\n", {}, "x\n"),
+    "concat-nil-and-text-input": ("{{ nothing | concat: arr | size }}|"
+                                  "{{ 'ab' | concat: arr | join: ',' }}|"
+                                  "{{ arr | concat: nested | size }}",
+                                  {"arr": [1], "nested": [[2, 3]]}, "1|ab,1|2"),
     "join-string-input": ("{{ 'abc' | join: ',' }}|{{ nothing | join: ',' }}", {}, "abc|"),
     # for: Ruby's slice_collection, lax `reversed`, Integer() limits (kept out of the
     # generator before; now generated)
@@ -171,6 +175,11 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
         "{% case f %}{% when blank, 1 %}B{% endcase %}|"
         "{% case missing %}{% when blank or 2 %}B{% endcase %}",
         {"a": None, "f": False}, "NB|B|B"),
+    "when-values-are-tried-one-at-a-time": (
+        "{% case v %}{% when 1, 2 %}{% assign v = 2 %}one{% endcase %}|"
+        "{% case w %}{% when 1, 1 %}{% assign w = 2 %}x{% endcase %}|"
+        "{% case u %}{% when nil, blank %}{% capture u %}{% endcapture %}y{% endcase %}",
+        {"v": 1, "w": 1}, "oneone|x|yy"),
     "cycle-with-variables-is-its-own-group": (
         "{% cycle a, b %}{% cycle a, b %}{% cycle a, b %}|"
         "{% for i in (1..3) %}{% cycle a, b %}{% endfor %}", {"a": 1, "b": 2}, "111|121"),
@@ -301,6 +310,21 @@ BRAZE_CASES: dict[str, tuple[str, str, dict[str, Any], dict[str, str], str]] = {
         "{% if {{content_blocks.${flag}}} == 'on' %}yes{% endif %}",
         "{% capture block %}on{% endcapture %}{% if block == 'on' %}yes{% endif %}",
         {}, {"flag": "on"}, "yes"),
+    # found by the differential tier's Braze syntax
+    "lookup-after-a-filter-inside-a-tag": (
+        "{% assign p = {{t | split: ','}}.size %}{% assign q = {{t | split: ','}}[-1] %}"
+        "{% if {{n | plus: 1}}.size == 8 %}{{ p }}{{ q }}{% endif %}",
+        "{% assign s0 = t | split: ',' %}{% assign p = s0.size %}"
+        "{% assign s1 = t | split: ',' %}{% assign q = s1[-1] %}"
+        "{% assign s2 = n | plus: 1 %}{% if s2.size == 8 %}{{ p }}{{ q }}{% endif %}",
+        {"t": "a,b,c", "n": 1}, {}, "3c"),
+    "attribute-after-a-raw-holding-raw": (
+        "{% raw %}{% raw %}{% endraw %}{{custom_attribute.${rokt:account_code}}}[0]|"
+        "{% raw %}{%- endraw %}{% endraw %}{{${first_name}}}",
+        "{% raw %}{% raw %}{% endraw %}{{custom_attribute['rokt:account_code']}}[0]|"
+        "{% raw %}{%- endraw %}{% endraw %}{{first_name}}",
+        {"custom_attribute": {"rokt:account_code": "x/y"}, "first_name": "Jo"}, {},
+        "{% raw %}x/y[0]|{%- endraw %}Jo"),
 }
 
 

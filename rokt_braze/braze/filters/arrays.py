@@ -20,7 +20,9 @@ one-item list.
   compares Ruby's text with ASCII case folding;
 * `first` and `last` give nil for text (Ruby strings have neither), and `last` gives nil
   for a hash (a hash's `first` is its first `[key, value]` pair);
-* `join` writes each item as Ruby's `to_s` does: nil as nothing, `true`, `2.0`.
+* `join` writes each item as Ruby's `to_s` does: nil as nothing, `true`, `2.0`;
+* `concat` reads its input as the others do (`nil | concat: a` is `a`, not `[nil]` and
+  `a`) and appends the argument's items as they are (not flattened).
 """
 
 from __future__ import annotations
@@ -264,7 +266,15 @@ def join(value: object, separator: object = " ") -> str:
     return text.join(to_text(item) for item in items(value))
 
 
+def concat(value: object, other: object) -> list[object]:
+    if not isinstance(other, (list, tuple)):
+        raise FilterArgumentError(f"concat expected an array, found {type(other).__name__}",
+                                  token=None)
+    return [*items(value), *other]
+
+
 FILTERS: dict[str, Callable[..., object]] = {
+    "concat": concat,
     "map": map_,
     "compact": compact,
     "where": where,
