@@ -17,6 +17,7 @@ import pytest
 from compiled_templates import straight_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle.pairs import braze_side
 from oracle.strategies import data
 
 from rokt_braze.audience.compiled import CompiledTemplate, Fallback, compile_template
@@ -45,7 +46,7 @@ def test_compiled_steps_render_what_the_interpreter_renders(
     source: str, values: dict[str, Any], ruby_values: bool
 ) -> None:
     try:
-        template = parse_template(source)
+        template = parse_template(braze_side(source))  # Braze syntax included
     except TemplateError:
         return
     namespaces = rubify(values) if ruby_values else values

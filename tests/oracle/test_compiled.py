@@ -1,7 +1,8 @@
 """The compiled per-user render (`audience.compiled`, what `audience` runs per user)
 renders generated straight-line templates byte for byte as Ruby Liquid does, wherever it
 renders them at all (elsewhere it falls back to the interpreter, which
-test_differential.py holds to Ruby)."""
+test_differential.py holds to Ruby). Braze syntax in them is compared as
+test_differential.py compares it, through its standard meaning."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from compiled_templates import straight_line
 from hypothesis import given, settings
 
+from oracle.pairs import sides
 from oracle.ruby_liquid import render_in_ruby
 from oracle.strategies import data
 from oracle.test_differential import DIFFERENTIAL, EXAMPLES
@@ -23,8 +25,9 @@ from rokt_braze.errors import TemplateError
 @given(template=straight_line(), values=data())
 def test_compiled_renders_as_ruby_liquid(ruby: None, template: str,
                                          values: dict[str, Any]) -> None:
+    braze, standard = sides(template)
     try:
-        compiled = compile_template(parse_template(template), Counter())
+        compiled = compile_template(parse_template(braze), Counter())
     except TemplateError:
         return
     if not isinstance(compiled, CompiledTemplate):
@@ -33,4 +36,4 @@ def test_compiled_renders_as_ruby_liquid(ruby: None, template: str,
         text = compiled.run(values)
     except Fallback:
         return
-    assert render_in_ruby(template, values) == (True, text), (template, values)
+    assert render_in_ruby(standard, values) == (True, text), (braze, standard, values)
