@@ -70,6 +70,8 @@ CASES: dict[str, tuple[str, dict[str, Any], str | None]] = {
     "date-millisecond-epoch": ("{{ 1622740421000 | date: '%F' }}", {}, "53392-08-05"),
     "date-millisecond-epoch-string": ("{{ '1622740421000' | date: '%Y %a %s' }}", {},
                                       "53392 Sun 1622740421000"),
+    "date-of-nil-is-nil": ("{% assign d = missing | date: '%Y' %}{% if d %}set{% endif %}"
+                           "{% if d == nil %}nil{% endif %}[{{ d }}]", {}, "nil[]"),
     # join
     "join-nil-items": ("{{ x | join: ',' }}", {"x": [1, None, "s"]}, "1,,s"),
     "join-booleans": ("{{ x | join: ',' }}", {"x": [True, False]}, "true,false"),

@@ -161,8 +161,8 @@ def make_date_filter(clock: Clock = utc_now) -> Callable[[object, object], objec
 
     def date(value: object, fmt: object) -> object:
         """Format a time with a Ruby strftime format; see the module docstring for inputs."""
-        if is_nil(value):
-            return ""
+        if is_nil(value):  # nil stays nil, as in Ruby Liquid (`{% if %}` on it is false)
+            return None
         fmt_text = to_text(fmt)
         if not fmt_text:
             return value
