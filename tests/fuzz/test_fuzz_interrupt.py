@@ -70,23 +70,43 @@ def test_ctrl_c_reports_and_writes_what_was_found(tmp_path: Path, fmt: str) -> N
 
 def test_stopped_while_shrinking_keeps_shrunk_and_unshrunk_rules() -> None:
     """Stopped after discovery, part way into the second phase: the rules already shrunk
-    keep their minimal profile, the others their first sighting, and each still fails."""
-    complete = fuzz_webhook(STOCK, examples=60, seed=SEED)
+    keep their minimal profile, the others their first sighting, and each still fails.
+
+    Where the first rule's shrinking ends depends on the rules the search meets, so the
+    test counts the questions a complete run asks and stops at points spread over its
+    shrinking phase, until one stop falls between two rules."""
     asked = 0
 
-    def stop() -> bool:
+    def count() -> bool:
         nonlocal asked
         asked += 1
-        return asked > 60 + 40  # the 60 discovery profiles, then some of the shrinking
+        return False
 
-    cut = fuzz_webhook(STOCK, examples=60, seed=SEED, stop=stop)
-    assert cut.interrupted and not complete.interrupted
-    assert cut.examples == complete.examples == 60
-    assert [f.rule for f in cut.failures] == [f.rule for f in complete.failures]
-    assert [f.hits for f in cut.failures] == [f.hits for f in complete.failures]
-    assert cut.failures[0].shrunk and not cut.failures[-1].shrunk
-    for failure in cut.failures:
-        assert failure.findings and all(f.rule == failure.rule for f in failure.findings)
+    complete = fuzz_webhook(STOCK, examples=60, seed=SEED, stop=count)
+    total = asked
+    assert not complete.interrupted and len(complete.failures) >= 2 and total > 60
+    mixed = False
+    for at in range(61, total, max(1, (total - 60) // 12)):
+        asked = 0
+
+        def stop(limit: int = at) -> bool:
+            nonlocal asked
+            asked += 1
+            return asked > limit
+
+        cut = fuzz_webhook(STOCK, examples=60, seed=SEED, stop=stop)
+        assert cut.interrupted
+        assert cut.examples == complete.examples == 60
+        assert [f.rule for f in cut.failures] == [f.rule for f in complete.failures]
+        assert [f.hits for f in cut.failures] == [f.hits for f in complete.failures]
+        for failure in cut.failures:
+            assert failure.findings and all(f.rule == failure.rule for f in failure.findings)
+        shrunk = [f.shrunk for f in cut.failures]
+        assert shrunk == sorted(shrunk, reverse=True)  # rules are shrunk in order
+        if cut.failures[0].shrunk and not cut.failures[-1].shrunk:
+            mixed = True
+            break
+    assert mixed, f"no stop among {total} questions fell between two rules' shrinking"
 
 
 def test_stopped_during_discovery_counts_the_profiles_judged() -> None:
