@@ -16,6 +16,9 @@ In one run, on exports written by `make_profiles.py` (or `--profiles FILE` for b
   machine) checked with J jobs (default: every core), in a child process so that its peak
   RSS (`ru_maxrss` of the child and of its worker processes) is its own. Targets:
   1,000,000 users in under 30 s on two cores, peak RSS under 300 MB.
+
+Either part is skipped with a count of 0. The children import the rokt_braze of the
+checkout this file is in, not whichever one is installed.
 """
 
 from __future__ import annotations
@@ -84,9 +87,12 @@ def child(profiles: str, jobs: int) -> None:
 
 
 def measure(profiles: Path, jobs: int) -> dict[str, Any]:
+    # this checkout's rokt_braze, whatever is installed
+    path = os.pathsep.join(p for p in (str(HERE.parent), os.environ.get("PYTHONPATH")) if p)
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(profiles), str(jobs)],
         check=True, capture_output=True, text=True, cwd=HERE.parent,
+        env={**os.environ, "PYTHONPATH": path},
     ).stdout
     result: dict[str, Any] = json.loads(out)
     return result
@@ -124,11 +130,14 @@ def main(argv: list[str]) -> int:
         else:
             sys.stderr.write(__doc__ or "")
             return 2
+    print(f"rokt_braze: {HERE.parent} (this checkout)")
     print(f"machine: {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
           f"load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as scratch:
-        per_core(profiles or export(users, scratch))
-        big_run(profiles or export(big, scratch), jobs)
+        if users:
+            per_core(profiles or export(users, scratch))
+        if big:
+            big_run(profiles or export(big, scratch), jobs)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from rokt_braze.audience.summary import (
 from rokt_braze.connected import FixtureError, check_fixtures
 from rokt_braze.fastjson import NOT_READ
 from rokt_braze.findings import Finding, Severity
-from rokt_braze.pipeline import Pipeline, Settings
+from rokt_braze.pipeline import Outcome, Pipeline, Settings
 from rokt_braze.profiles import Profile
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (
@@ -50,6 +50,13 @@ __all__ = ["Checker", "Job", "event_id_hash", "read_line"]
 
 #: Record keys that must hold a mapping (`profile_from_record` checks them).
 _NAMESPACE_SOURCES = frozenset(MAPPING_KEYS)
+
+#: Users checked together, a stage at a time (read them all, render them all, judge them
+#: all, tally them all): each stage's code and data then stay in the CPU caches across
+#: the batch instead of being evicted by the other stages' for every user. On the stock
+#: template this is about a quarter of the per-user time (bench/audience.py); a batch
+#: holds only this many users' records and results at once.
+BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -110,11 +117,31 @@ class Checker:
         lines: array[int] = array("Q")
         stem = _stem(chunk.source) if chunk.source else self.stem
         renders_before = Counter(self.plan.counts) if self.plan is not None else Counter()
+        batch: list[tuple[int, Profile]] = []
         for line, user, extra in self.users(chunk, result.malformed):
             profile = self._profile(user, extra, line, result.malformed, stem)
             if profile is None:
                 continue
-            outcome = self.check_user(profile)
+            batch.append((line, profile))
+            if len(batch) == BATCH:
+                self._check_batch(batch, result, hashes, lines, complete)
+                batch = []
+        if batch:
+            self._check_batch(batch, result, hashes, lines, complete)
+        result.hashes, result.lines = hashes.tobytes(), lines.tobytes()
+        result.identity = self.identity
+        if self.plan is not None:
+            result.renders = dict(self.plan.counts - renders_before)
+        result.malformed.sort()
+        return result
+
+    def _check_batch(
+        self, batch: list[tuple[int, Profile]], result: ChunkResult, hashes: array[int],
+        lines: array[int], complete: frozenset[RuleKey],
+    ) -> None:
+        """Check and tally a batch of users, in input order."""
+        outcomes = self.check_users([profile for _, profile in batch])
+        for (line, profile), outcome in zip(batch, outcomes, strict=True):
             result.users += 1
             self._tally(result, profile, line, outcome, complete)
             if outcome.event_id is not None:
@@ -123,12 +150,6 @@ class Checker:
                 if result.probe is None:  # the chunk's first user with an eventId
                     found = self.pipeline.identity_probe(self.pipeline.render(profile))
                     result.probe = None if found is None else (line, found)
-        result.hashes, result.lines = hashes.tobytes(), lines.tobytes()
-        result.identity = self.identity
-        if self.plan is not None:
-            result.renders = dict(self.plan.counts - renders_before)
-        result.malformed.sort()
-        return result
 
     def users(
         self, chunk: Chunk, malformed: list[LineProblem]
@@ -195,7 +216,14 @@ class Checker:
 
     def check_user(self, profile: Profile) -> UserResult:
         """The judged (rule, severity) pairs, abort reason and eventId of one user."""
-        pipeline = self.pipeline
+        return self._judge(self._render(profile))
+
+    def check_users(self, profiles: Sequence[Profile]) -> list[UserResult]:
+        """`check_user` of each, a stage at a time: every render, then every verdict."""
+        outcomes = [self._render(profile) for profile in profiles]
+        return [self._judge(outcome) for outcome in outcomes]
+
+    def _render(self, profile: Profile) -> Outcome:
         namespaces = build_namespaces(profile.data)
         templates = None
         if self.plan is not None:
@@ -203,7 +231,10 @@ class Checker:
                 self.plan.counts["interpreted: own fixtures"] += 1
             else:
                 templates = self.plan.templates(namespaces)
-        outcome = pipeline.render(profile, namespaces=namespaces, templates=templates)
+        return self.pipeline.render(profile, namespaces=namespaces, templates=templates)
+
+    def _judge(self, outcome: Outcome) -> UserResult:
+        pipeline = self.pipeline
         out = UserResult(pipeline.rules(outcome), outcome.abort_reason)
         if outcome.result is not None and outcome.target is not None:
             out.event_id = event_id(outcome.result.request, outcome.target)

@@ -111,6 +111,24 @@ def test_jobs_1_and_2_give_identical_summaries(
     assert one.colliding_ids > 0
 
 
+@pytest.mark.parametrize("batch", [1, 4])
+def test_checking_users_in_batches_changes_nothing(
+    export: Path, webhook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    batch: int,
+) -> None:
+    """Users are checked a batch at a time, a stage at a time; one at a time, or in
+    batches that do not divide the export (30 users, a malformed line), must give the
+    same summary, examples, collisions and failing users as the default batch."""
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", 4096)  # several chunks
+    path = webhook(event_id="Reminder_{{${first_name}}}")  # collisions too
+    default = run_audience(str(path), str(export), jobs=1, failing_users=tmp_path / "a.jsonl")
+    monkeypatch.setattr("rokt_braze.audience.check.BATCH", batch)
+    other = run_audience(str(path), str(export), jobs=1, failing_users=tmp_path / "b.jsonl")
+    assert other.to_dict() == default.to_dict()
+    assert default.colliding_ids > 0 and default.users_with_findings > 0
+    assert (tmp_path / "b.jsonl").read_text() == (tmp_path / "a.jsonl").read_text() != ""
+
+
 def test_the_specialised_render_changes_nothing(
     export: Path, webhook: Callable[..., Path]
 ) -> None:
