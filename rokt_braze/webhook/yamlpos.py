@@ -96,6 +96,10 @@ class ScalarMap:
                 continue
             if self.style == "'" and char == "'":
                 found += 1  # '' stands for one quote
+            if char == "\n" and found > pos and raw[found - 1] == "\r":
+                out.append(found - 1)  # a CRLF line break starts at its CR
+                pos = found + 1
+                continue
             out.append(found)
             pos = found + 1
         return out

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rokt_braze.errors import InputError
+from rokt_braze.findings import Edit
 from rokt_braze.webhook import load_webhook
 
 
@@ -71,6 +72,17 @@ def test_escapes_in_double_quotes_keep_later_positions_right(tmp_path: Path) -> 
     hook = load_webhook(path)
     assert hook.body is not None and hook.body.source == "a\tb\n{{ here }}"
     assert hook.body.position(hook.body.source.index("{{")) == where(path, "{{ here }}")
+
+
+def test_an_edit_up_to_a_crlf_line_end_leaves_the_cr(tmp_path: Path) -> None:
+    """In a CRLF block scalar the value's line break stands for the whole CRLF, so an edit
+    of the line's last character ends before the CR (a fix keeps the line ending)."""
+    path = tmp_path / "crlf.webhook.yaml"
+    path.write_bytes(b'url: https://x.example/\r\nbody: |\r\n  "a"\r\n  "b"\r\n')
+    hook = load_webhook(path)
+    assert hook.body is not None and hook.body.source == '"a"\n"b"\n'
+    assert hook.body.edit(2, 3, "") == Edit(3, 5, 3, 6, "")  # the closing quote only
+    assert hook.body.position(3) == (3, 6)  # the line break: at the CR
 
 
 def test_a_liquid_file_is_its_body(tmp_path: Path) -> None:
