@@ -6,20 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rokt_braze.findings import Edit, Finding
+from rokt_braze.fixes import apply_edits
 from rokt_braze.webhook import load_webhook
 
 
 def apply(text: str, edits: tuple[Edit, ...]) -> str:
-    """The text with `edits` (1-based, end exclusive) applied, last first."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    for e in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        start = starts[e.line - 1] + e.column - 1
-        end = starts[e.end_line - 1] + e.end_column - 1
-        text = text[:start] + e.text + text[end:]
-    return text
+    """The text with `edits` applied, as `check --fix` applies them."""
+    return apply_edits(text, edits)
 
 
 def fix_one_by_one(path: Path, found: Callable[[Path], list[Finding]]) -> dict[str, str]:

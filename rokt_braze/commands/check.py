@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rokt_braze.cli_util import (
+    EXIT_FINDINGS,
     EXIT_INPUT,
+    EXIT_OK,
+    UsageError,
     add_config,
     add_fail_on,
     add_format,
@@ -21,6 +26,10 @@ from rokt_braze.cli_util import (
 
 if TYPE_CHECKING:
     from rokt_braze.config import Config
+    from rokt_braze.findings import CheckResult
+
+#: checks the files named by some paths (as given on the command line)
+Checker = Callable[[Sequence[str]], "CheckResult"]
 
 __all__ = ["add_arguments", "run"]
 
@@ -47,18 +56,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(build/, dist/, virtual environments, ...)")
     parser.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN",
                         help="skip these too, keeping the defaults and the config's (repeatable)")
+    fixing = parser.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply the fixes findings carry to the files in place, then "
+                        "report what remains (a summary line on stderr)")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print what --fix would change as a unified diff and write "
+                        "nothing; exit status 1 if there is anything to fix")
     add_live_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from rokt_braze.cache import check_cached, disabled_by_environment
     from rokt_braze.config import load_config
-    from rokt_braze.report import write_report
 
     config = load_config(args.config)
     _command_line_excludes(args, config)
     if not args.live:
         offline_check(args)
+    if args.diff and args.format != "text":
+        raise UsageError("--diff prints a diff, not a report: --format does not apply")
+    check = _checker(args, config)
+    if not (args.fix or args.diff):
+        return _report(args, config, check(args.paths))
+    from rokt_braze.discovery import discover
+    from rokt_braze.fixes import fix_files, unified_diff
+
+    done = fix_files(discover(args.paths, config), check, dry_run=args.diff)
+    if args.diff:
+        with report_stream(args.output) as out:
+            for fix in done.fixes:
+                out.write(unified_diff(fix))
+    else:
+        status = _report(args, config, done.result, done.failed)
+    for message in done.changed:
+        error(message)
+    if done.fixes or done.changed:
+        sys.stderr.write(done.summary(dry_run=args.diff) + "\n")
+    if args.diff:
+        for message in done.result.input_errors:
+            error(message)
+        return EXIT_INPUT if done.result.input_errors else (
+            EXIT_FINDINGS if done.fixes else EXIT_OK)
+    return status
+
+
+def _checker(args: argparse.Namespace, config: Config) -> Checker:
+    """How this run checks files (given as paths): through the result cache unless live
+    or turned off. --fix checks twice with it (the live transport made once)."""
+    from rokt_braze.cache import check_cached, disabled_by_environment
+
     if args.live or args.no_cache or disabled_by_environment():
         from rokt_braze.discovery import discover
         from rokt_braze.pipeline import Settings, check_files
@@ -66,15 +112,23 @@ def run(args: argparse.Namespace) -> int:
         transport = live_transport(args, config) if args.live else None
         settings = Settings.make(config, profiles=args.profile, fixtures_file=args.fixtures,
                                  transport=transport)
-        result = check_files(discover(args.paths, config), settings)
-    else:
-        result = check_cached(args.paths, args.profile, config=config, fixtures=args.fixtures)
+        return lambda paths: check_files(discover(paths, config), settings)
+    return lambda paths: check_cached(paths, args.profile, config=config,
+                                      fixtures=args.fixtures)
+
+
+def _report(args: argparse.Namespace, config: Config, result: CheckResult,
+            more_errors: Sequence[str] = ()) -> int:
+    """The report, then the input errors (as audience's skipped lines); the exit status."""
+    from rokt_braze.report import write_report
+
     fail_on = level(args, config)
     with report_stream(args.output) as out:
         write_report(result, args.format, out, fail_on=fail_on)
-    for message in result.input_errors:  # after the findings, as audience's skipped lines
+    errors = [*result.input_errors, *more_errors]
+    for message in errors:
         error(message)
-    if result.input_errors:
+    if errors:
         return EXIT_INPUT
     return exit_status(result.worst(), fail_on)
 

@@ -17,6 +17,7 @@ from lsprotocol import types
 
 from rokt_braze.errors import InputError
 from rokt_braze.findings import Edit, Finding
+from rokt_braze.fixes import apply_edits
 from rokt_braze.lint.source import regions
 from rokt_braze.lint.suppress import suppressions
 from rokt_braze.lsp.checking import Checked
@@ -69,7 +70,7 @@ def suppression_edit(webhook: Webhook, source: str, rule: str, line: int) -> Edi
         for index in _insertion_points(fld, source, line):
             for form in _FORMS:
                 edit = fld.edit(index, index, form.format(rule=rule))
-                if _covers(webhook.path, _apply(source, edit), rule, line):
+                if _covers(webhook.path, apply_edits(source, (edit,)), rule, line):
                     return edit
     return None
 
@@ -94,13 +95,6 @@ def _insertion_points(fld: Field, source: str, line: int) -> Iterator[int]:
     for index in (first, on_line[-1] + 1):
         if not any(s < index < e for s, e in markup):
             yield index
-
-
-def _apply(source: str, edit: Edit) -> str:
-    lines = source.split("\n")
-    start = sum(len(text) + 1 for text in lines[: edit.line - 1]) + edit.column - 1
-    end = sum(len(text) + 1 for text in lines[: edit.end_line - 1]) + edit.end_column - 1
-    return source[:start] + edit.text + source[end:]
 
 
 def _covers(path: str, text: str, rule: str, line: int) -> bool:

@@ -1,0 +1,240 @@
+"""Applying the fixes findings carry to the text they were found in: `check --fix` and
+`check --diff` for files, and the language server's trial edits.
+
+An edit's positions are those of the file as it was checked: 1-based lines split at
+"\\n" and columns in characters, of the text after a UTF-8 byte-order mark (as
+`webhook.read_text` reads it). Across the findings of one file:
+
+- an edit identical to one already taken is taken once (several profiles lacking one
+  attribute carry the same fix);
+- a fix with an edit that overlaps one already taken, or inserts where another edit
+  starts (which text would come first is a guess), is left out whole; fixes are taken
+  in file order, so the first wins and a check afterwards reports the rest;
+- only the edited spans change: the bytes decode and encode as UTF-8 losslessly, a
+  byte-order mark stays, and a line break an edit inserts is written as the file's
+  (CRLF in a CRLF file).
+
+A file is written only while its bytes are still those that were checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rokt_braze.findings import CheckResult, Edit, Finding
+from rokt_braze.report.places import by_place
+
+__all__ = ["FileFix", "FixRun", "apply_edits", "fix_files", "plan", "unified_diff"]
+
+_BOM = b"\xef\xbb\xbf"
+
+#: (start, end, text): an edit as character offsets into the text, end excluded
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """What fixing one file changes: its bytes as checked and as fixed, and the findings
+    whose fixes made the difference."""
+
+    path: str
+    before: bytes
+    after: bytes
+    fixed: tuple[Finding, ...]
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """`text` with `edits` applied; a ValueError when one is outside the text or two clash."""
+    spans = _Text(text).spans(edits)
+    if spans is None:
+        raise ValueError("an edit outside the text, or edits that overlap")
+    return _applied(text, spans)
+
+
+def plan(findings: Iterable[Finding], checked: Mapping[str, bytes]) -> list[FileFix]:
+    """The change the findings' fixes make to each file in `checked` (path -> its bytes
+    as checked), for the files they change, in the order the findings name them."""
+    fixable: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.fix is not None and f.file in checked:
+            fixable.setdefault(f.file, []).append(f)
+    out = []
+    for path, found in fixable.items():
+        before = checked[path]
+        bom = _BOM if before.startswith(_BOM) else b""
+        try:
+            text = before[len(bom):].decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # not a file the check could read, so no finding's fix is for it
+        spans, fixed = _choose(_Text(text), found)
+        after = bom + _applied(text, spans).encode("utf-8")
+        if after != before:
+            out.append(FileFix(path, before, after, tuple(fixed)))
+    return out
+
+
+@dataclass
+class FixRun:
+    """What `fix_files` did: the fixes made (or, for a dry run, that would be made), the
+    check after them, and a line for each file left alone."""
+
+    fixes: list[FileFix]
+    result: CheckResult
+    #: files whose bytes changed while they were checked: not fixed
+    changed: list[str] = field(default_factory=list)
+    #: files that could not be written: input errors
+    failed: list[str] = field(default_factory=list)
+
+    def fixed(self) -> int:
+        """How many report entries (rule and place) the fixes fixed."""
+        return len(by_place(f for fix in self.fixes for f in fix.fixed))
+
+    def summary(self, *, dry_run: bool = False) -> str:
+        """`Fixed N findings (M remaining).` as ruff says it, or `Would fix N findings.`"""
+        n = self.fixed()
+        findings = f"{n} finding{'' if n == 1 else 's'}"
+        if dry_run:
+            return f"Would fix {findings}."
+        return f"Fixed {findings} ({len(by_place(self.result.findings))} remaining)."
+
+
+def fix_files(files: Sequence[str], check: Callable[[Sequence[str]], CheckResult], *,
+              dry_run: bool = False) -> FixRun:
+    """Check `files`, apply the fixes the findings carry to the files as they were checked
+    (each read before its check, so one edited meanwhile is left alone), and check again:
+    that result is the one to report. A dry run writes nothing and checks once."""
+    checked = _read(files)
+    result = check(files)
+    planned = plan(result.findings, checked)
+    if dry_run:
+        return FixRun(planned, result)
+    run = FixRun([], result)
+    for fix in planned:
+        try:
+            with open(fix.path, "rb") as handle:
+                if handle.read() != fix.before:
+                    run.changed.append(f"{fix.path}: changed since it was checked; not fixed")
+                    continue
+            with open(fix.path, "wb") as handle:  # in place: mode and links kept
+                handle.write(fix.after)
+        except OSError as err:
+            run.failed.append(f"{fix.path}: cannot write the fix: {err.strerror}")
+            continue
+        run.fixes.append(fix)
+    if run.fixes or run.changed:  # what remains, of the files as they are now
+        run.result = check(files)
+    return run
+
+
+def _read(paths: Iterable[str]) -> dict[str, bytes]:
+    """Each file's bytes; one that cannot be read is left out (its check says why)."""
+    out = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                out[path] = handle.read()
+        except OSError:
+            continue
+    return out
+
+
+def unified_diff(fix: FileFix) -> str:
+    """The change as a unified diff (`patch -p0` and `git apply -p0` apply it), the path
+    as given on both sides."""
+    old, new = (_lines(data.decode("utf-8-sig")) for data in (fix.before, fix.after))
+    out = []
+    for line in difflib.unified_diff(old, new, fix.path, fix.path):
+        out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at "\\n" only, each with its line break (a CR stays in its line)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+class _Text:
+    """Edit positions as offsets into one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        first_break = text.find("\n")
+        self.crlf = first_break > 0 and text[first_break - 1] == "\r"
+
+    def offset(self, line: int, column: int) -> int:
+        if not 1 <= line <= len(self.starts):
+            raise ValueError(f"no line {line}")
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        if not 1 <= column <= end - start + 1:
+            raise ValueError(f"no column {column} on line {line}")
+        return start + column - 1
+
+    def span(self, edit: Edit) -> Span:
+        start = self.offset(edit.line, edit.column)
+        end = self.offset(edit.end_line, edit.end_column)
+        if end < start:
+            raise ValueError("an edit that ends before it starts")
+        text = edit.text
+        if self.crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return start, end, text
+
+    def spans(self, edits: Iterable[Edit]) -> list[Span] | None:
+        """The edits as sorted spans, once each; None when one is outside the text or
+        two clash."""
+        try:
+            spans = sorted({self.span(e) for e in edits})
+        except ValueError:
+            return None
+        if any(_clash(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
+            return None
+        return spans
+
+
+def _choose(text: _Text, found: Sequence[Finding]) -> tuple[list[Span], list[Finding]]:
+    """The spans to apply and the findings they fix: fixes in file order, each taken
+    whole when its edits are new or identical to ones taken and clash with none."""
+    candidates = []
+    for order, f in enumerate(found):
+        assert f.fix is not None
+        spans = text.spans(f.fix.edits)
+        if spans:  # None: not positions in this text (a stale fix)
+            candidates.append(((spans[0][0], spans[0][1], f.sort_key(), order), spans, f))
+    candidates.sort(key=lambda c: c[0])  # at one place: the report's order
+    taken: list[Span] = []
+    fixed = []
+    for _, spans, f in candidates:
+        new = [s for s in spans if s not in taken]
+        if any(_clash(s, t) for s in new for t in taken):
+            continue
+        taken += new
+        fixed.append(f)
+    return taken, fixed
+
+
+def _clash(a: Span, b: Span) -> bool:
+    """Do two different edits overlap, or does one insert where the other starts?"""
+    if a == b:
+        return False
+    (a_start, a_end, _), (b_start, b_end, _) = a, b
+    if a_start < b_end and b_start < a_end:
+        return True
+    return a_start == b_start and (a_start == a_end or b_start == b_end)
+
+
+def _applied(text: str, spans: Iterable[Span]) -> str:
+    """`text` with non-clashing spans applied, each at its place in the original text
+    (no edit moves another's), in one pass."""
+    pieces: list[str] = []
+    at = 0
+    for start, end, new in sorted(spans):
+        pieces += (text[at:start], new)
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
