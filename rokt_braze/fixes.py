@@ -14,7 +14,8 @@ An edit's positions are those of the file as it was checked: 1-based lines split
   byte-order mark stays, and a line break an edit inserts is written as the file's
   (CRLF in a CRLF file).
 
-A file is written only while its bytes are still those that were checked.
+A file is written only while its bytes are still those that were checked, and only if
+it still loads as a webhook with the fixes in.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class FileFix:
     before: bytes
     after: bytes
     fixed: tuple[Finding, ...]
+    #: why the fixed text would not load as a webhook (a fix with a bug): not to be written
+    broken: str = ""
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -70,10 +73,23 @@ def plan(findings: Iterable[Finding], checked: Mapping[str, bytes]) -> list[File
         except UnicodeDecodeError:
             continue  # not a file the check could read, so no finding's fix is for it
         spans, fixed = _choose(_Text(text), found)
-        after = bom + _applied(text, spans).encode("utf-8")
-        if after != before:
-            out.append(FileFix(path, before, after, tuple(fixed)))
+        new = _applied(text, spans)
+        if new != text:
+            out.append(FileFix(path, before, bom + new.encode("utf-8"), tuple(fixed),
+                               _broken(path, new)))
     return out
+
+
+def _broken(path: str, text: str) -> str:
+    """Why `text` would not load as the webhook at `path` ("" when it loads)."""
+    from rokt_braze.errors import InputError
+    from rokt_braze.webhook import parse_webhook
+
+    try:
+        parse_webhook(path, text)
+    except InputError as err:
+        return str(err)
+    return ""
 
 
 @dataclass
@@ -83,8 +99,8 @@ class FixRun:
 
     fixes: list[FileFix]
     result: CheckResult
-    #: files whose bytes changed while they were checked: not fixed
-    changed: list[str] = field(default_factory=list)
+    #: files left alone: changed while they were checked, or the fixes would break them
+    left: list[str] = field(default_factory=list)
     #: files that could not be written: input errors
     failed: list[str] = field(default_factory=list)
 
@@ -107,16 +123,21 @@ def fix_files(files: Sequence[str], check: Callable[[Sequence[str]], CheckResult
     (each read before its check, so one edited meanwhile is left alone), and check again:
     that result is the one to report. A dry run writes nothing and checks once."""
     checked = _read(files)
-    result = check(files)
-    planned = plan(result.findings, checked)
-    if dry_run:
-        return FixRun(planned, result)
-    run = FixRun([], result)
-    for fix in planned:
+    run = FixRun([], check(files))
+    edited_meanwhile = False
+    for fix in plan(run.result.findings, checked):
+        if fix.broken:
+            run.left.append(f"{fix.path}: not fixed: the fixes would leave it unreadable "
+                            f"({fix.broken}); please report it")
+            continue
+        if dry_run:
+            run.fixes.append(fix)
+            continue
         try:
             with open(fix.path, "rb") as handle:
                 if handle.read() != fix.before:
-                    run.changed.append(f"{fix.path}: changed since it was checked; not fixed")
+                    run.left.append(f"{fix.path}: changed since it was checked; not fixed")
+                    edited_meanwhile = True
                     continue
             with open(fix.path, "wb") as handle:  # in place: mode and links kept
                 handle.write(fix.after)
@@ -124,7 +145,7 @@ def fix_files(files: Sequence[str], check: Callable[[Sequence[str]], CheckResult
             run.failed.append(f"{fix.path}: cannot write the fix: {err.strerror}")
             continue
         run.fixes.append(fix)
-    if run.fixes or run.changed:  # what remains, of the files as they are now
+    if not dry_run and (run.fixes or edited_meanwhile):  # what remains, of the files now
         run.result = check(files)
     return run
 

@@ -88,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
                 out.write(unified_diff(fix))
     else:
         status = _report(args, config, done.result, done.failed)
-    for message in done.changed:
+    for message in done.left:
         error(message)
-    if done.fixes or done.changed:
+    if done.fixes or done.left:
         sys.stderr.write(done.summary(dry_run=args.diff) + "\n")
     if args.diff:
         for message in done.result.input_errors:

@@ -11,8 +11,8 @@ import pytest
 
 import rokt_braze.pipeline
 from rokt_braze.cli import main
-from rokt_braze.findings import Edit, Finding, Fix, finding
-from rokt_braze.fixes import apply_edits, plan
+from rokt_braze.findings import CheckResult, Edit, Finding, Fix, finding
+from rokt_braze.fixes import apply_edits, fix_files, plan
 
 REPO = Path(__file__).resolve().parents[2]
 CREATE = (REPO / "templates" / "rokt-create-event.webhook.yaml").read_text(encoding="utf-8")
@@ -181,6 +181,31 @@ def test_a_fix_is_made_whole_or_not_at_all() -> None:
     assert done.after == b'<a"bcdZe'
     assert done.fixed == (clashing,)
     assert plan([_finding((3, 1, 3, 1, "x"))], {"f": b"ab\n"}) == []  # no line 3: stale
+
+
+def test_fixes_that_would_break_the_file_are_not_written(tmp_path: Path) -> None:
+    """A fix with a bug (here: an unbalanced quote in a quoted YAML scalar) must not cost
+    the user their file: it is left alone, with a message."""
+    path = tmp_path / "hook.webhook.yaml"
+    path.write_bytes(b'url: "https://x.example/"\n')
+    broken = finding("curly-quotes", "m", file=str(path), line=1, column=6,
+                     fix=Fix("t", (Edit(1, 6, 1, 6, '"'),)))
+    (planned,) = plan([broken], {str(path): path.read_bytes()})
+    assert planned.broken.startswith(f"{path}:1:")
+    assert "invalid YAML" in planned.broken
+    checks = []
+
+    def check(files: object) -> CheckResult:
+        checks.append(files)
+        return CheckResult([broken], [str(path)])
+
+    done = fix_files([str(path)], check)
+    assert path.read_bytes() == b'url: "https://x.example/"\n'
+    assert done.fixes == [] and done.left == [
+        f"{path}: not fixed: the fixes would leave it unreadable ({planned.broken}); "
+        "please report it"]
+    assert done.summary() == "Fixed 0 findings (1 remaining)."
+    assert len(checks) == 1  # nothing changed: no second check
 
 
 def test_apply_edits_refuses_what_it_cannot_place() -> None:
