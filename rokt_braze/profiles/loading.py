@@ -9,8 +9,9 @@ starts with `{` or `[`, YAML otherwise. Any record that is a `/users/track` body
 A folder stands for every profile file under it (`files_under`: the same files `audience`
 reads from a folder).
 
-Errors are `ProfileError` (an `InputError`) carrying the file, and `line` where known: syntax
-errors, the line of a JSON Lines record, the start of the bad record (the offending key in YAML).
+Errors are `ProfileError` (an `InputError`) carrying the file, and `line` and `column` where
+known: a syntax error's place, else the offending key of the bad record (in every format), else
+the record's start.
 
 Streaming: JSON Lines is read line by line (memory stays flat on a multi-gigabyte export).
 `iter_profiles(path, on_error=...)` lets a caller go on past a bad record: the callback gets the
@@ -264,33 +265,54 @@ def _parse_json(text: str, source: str) -> tuple[list[Any], Locate]:
     records = top if isinstance(top, list) else [top]
 
     def locate(index: int, key: str) -> tuple[int, int]:
-        starts = _json_item_offsets(text) if isinstance(top, list) else [_first_char(text)]
+        if isinstance(top, list):
+            starts = [start for _, start in json_members(text, _first_char(text))]
+        else:
+            starts = [_first_char(text)]
         if index >= len(starts):
             return 0, 0
-        start = starts[index]
+        start = json_key_at(text, starts[index], key)
         return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
     return records, locate
 
 
 def _first_char(text: str) -> int:
-    return len(text) - len(text.lstrip())
+    return _space_end(text, 0)
 
 
-def _json_item_offsets(text: str) -> list[int]:
-    """Offsets of the elements of a top-level JSON array (used only to report an error)."""
+def _space_end(text: str, pos: int) -> int:
+    """Where the JSON whitespace at `pos` ends."""
+    while pos < len(text) and text[pos] in " \t\n\r":
+        pos += 1
+    return pos
+
+
+def json_key_at(text: str, start: int, key: str) -> int:
+    """Where `key` of the JSON object at `text[start]` is (the last of duplicates, the one a
+    decoder keeps), else `start` (not an object, no such key, or `key` empty)."""
+    if not key or text[start] != "{":
+        return start
+    return max((at for name, at in json_members(text, start) if name == key), default=start)
+
+
+def json_members(text: str, start: int) -> Iterator[tuple[str | None, int]]:
+    """Where the parts of the valid JSON array or object at `text[start]` begin: (None,
+    offset) of each element of an array, (key, offset of the key) of each member of an
+    object. For putting an error at its place: it decodes again what it passes over."""
     decoder = json.JSONDecoder()
-    offsets: list[int] = []
-    pos = _first_char(text) + 1  # past "["
-    while True:
-        pos += len(text[pos:]) - len(text[pos:].lstrip())
-        if pos >= len(text) or text[pos] == "]":
-            return offsets
-        offsets.append(pos)
-        _, end = decoder.raw_decode(text, pos)
-        pos = end + len(text[end:]) - len(text[end:].lstrip())
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
+    is_object = text[start] == "{"
+    pos = _space_end(text, start + 1)
+    while text[pos] not in "]}":
+        if is_object:
+            key, end = decoder.raw_decode(text, pos)
+            yield key, pos
+            pos = _space_end(text, _space_end(text, end) + 1)  # past ":"
+        else:
+            yield None, pos
+        pos = _space_end(text, decoder.raw_decode(text, pos)[1])
+        if text[pos] == ",":
+            pos = _space_end(text, pos + 1)
 
 
 # -- YAML -------------------------------------------------------------------------------------
@@ -357,10 +379,10 @@ def _iter_jsonl(
             if not text:
                 continue
             seen_record = True
+            indent = len(decoded) - len(decoded.lstrip())
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as err:
-                indent = len(decoded) - len(decoded.lstrip())
                 _line_error(f"invalid JSON: {err.msg}", source, line_no, on_error,
                             column=indent + err.colno)
                 continue
@@ -370,7 +392,7 @@ def _iter_jsonl(
                 continue
             if not isinstance(record, dict):
                 _line_error(f"not a JSON object (got {_json_kind(record)})", source, line_no,
-                            on_error)
+                            on_error, column=indent + 1)
                 continue
             try:
                 for user, extra in _expand(record):
@@ -379,7 +401,9 @@ def _iter_jsonl(
                         user, fallback_name=f"{stem}#{n}", source=source, fixtures=extra
                     )
             except (RecordError, TrackError) as err:
-                _line_error(str(err), source, line_no, on_error)
+                key = err.key if isinstance(err, RecordError) else ""
+                _line_error(str(err), source, line_no, on_error,
+                            column=json_key_at(decoded, indent, key) + 1)
     if not seen_record:
         raise ProfileError("empty file", path=source)
 

@@ -174,6 +174,29 @@ def test_bad_profiles_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     assert err.startswith("rokt-braze: ")
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "place"),
+    [
+        ("users.json", '[\n  {"external_id": "u1"},\n  {\n    "external_id": "u2",\n'
+                       '    "custom_attributes": [1, 2]\n  }\n]\n', "5:5: record 2: "),
+        ("user.json", '{\n  "external_id": "u2",\n  "custom_attributes": [1, 2]\n}\n', "3:3: "),
+        ("users.jsonl", '{"external_id": "u1"}\n'
+                        '{"external_id": "u2", "custom_attributes": [1, 2]}\n', "2:23: "),
+        ("users.yaml", "- external_id: u1\n- external_id: u2\n  custom_attributes: [1, 2]\n",
+         "3:3: record 2: "),
+    ],
+)
+def test_a_bad_profile_record_is_reported_at_its_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: str, place: str
+) -> None:
+    """Whatever the format, `file:line:col:` is the offending key, as `check` places findings."""
+    profile = write(tmp_path, name, content)
+    code, _, err = run(capsys, "check", str(CREATE), "--profile", str(profile))
+    assert code == 2
+    assert err == (f"rokt-braze: {profile}:{place}custom_attributes must be a mapping, "
+                   "got list\n")
+
+
 def test_bad_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--format", "xml"]) == 2
     assert "invalid choice: 'xml'" in capsys.readouterr().err

@@ -260,7 +260,7 @@ def test_yaml_list_names_the_record_as_json_does(write: Writer) -> None:
                                    '"custom_attributes": 3}]\n')
     with pytest.raises(ProfileError) as caught:
         load_profiles(json_path)
-    assert str(caught.value) == f"{json_path}:2:2: record 2: {message}"
+    assert str(caught.value) == f"{json_path}:2:24: record 2: {message}"
 
 
 def test_top_level_scalar(write: Writer) -> None:
@@ -284,12 +284,39 @@ def test_custom_attributes_not_a_mapping_json_and_jsonl(write: Writer) -> None:
     with pytest.raises(ProfileError, match="custom_attributes must be a mapping") as caught:
         load_profiles(write("ca.json", json.dumps([USER, bad], indent=2)))
     assert caught.value.record == 2
-    # the second element's opening brace
-    assert (caught.value.line, caught.value.column) == (9, 3)
-    lines = json.dumps(USER) + "\n" + json.dumps(bad) + "\n"
+    # the second element's custom_attributes key
+    assert (caught.value.line, caught.value.column) == (11, 5)
+    with pytest.raises(ProfileError, match="custom_attributes") as caught:
+        load_profiles(write("one.json", json.dumps(bad, indent=2)))
+    assert (caught.value.line, caught.value.column) == (3, 3)
+    lines = json.dumps(USER) + "\n  " + json.dumps(bad) + "\n"
     with pytest.raises(ProfileError, match="custom_attributes") as caught:
         load_profiles(write("ca.jsonl", lines))
-    assert caught.value.line == 2
+    assert (caught.value.line, caught.value.column) == (2, 25)
+
+
+def test_json_error_at_a_repeated_key_points_at_the_one_that_counts(write: Writer) -> None:
+    """A JSON decoder keeps the last of repeated keys: that is the value refused."""
+    path = write("dup.json", '{"custom_attributes": {},\n "custom_attributes": 3}\n')
+    with pytest.raises(ProfileError, match="custom_attributes must be a mapping") as caught:
+        load_profiles(path)
+    assert (caught.value.line, caught.value.column) == (2, 2)
+
+
+def test_json_errors_without_a_key_point_at_the_record(write: Writer) -> None:
+    """A nested bad fixture names connected_content; a /users/track body problem no key."""
+    path = write("track.json", '[{"external_id": "u1"},\n  {"attributes": 3}]')
+    with pytest.raises(ProfileError, match="record 2: /users/track body") as caught:
+        load_profiles(path)
+    assert (caught.value.line, caught.value.column) == (2, 3)
+    path = write("fix.json", '{"external_id": "u1", "connected_content": [{"url": 3}]}')
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(path)
+    assert (caught.value.line, caught.value.column) == (1, 23)
+    path = write("bad.jsonl", '{"external_id": "u1"}\n  [1]\n')
+    with pytest.raises(ProfileError, match="not a JSON object") as caught:
+        load_profiles(path)
+    assert (caught.value.line, caught.value.column) == (2, 3)
 
 
 @pytest.mark.parametrize("key", ["event_properties", "context", "api_trigger_properties"])
@@ -303,7 +330,7 @@ def test_jsonl_line_that_is_not_an_object(write: Writer) -> None:
     with pytest.raises(ProfileError, match="not a JSON object") as caught:
         load_profiles(path)
     assert caught.value.line == 2
-    assert str(caught.value).startswith(f"{path}:2: ")
+    assert str(caught.value).startswith(f"{path}:2:1: ")
 
 
 # -- to_profile ------------------------------------------------------------------------------

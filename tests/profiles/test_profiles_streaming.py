@@ -49,7 +49,7 @@ def test_bad_lines_are_reported_and_the_rest_yielded(tmp_path: Path, gz: bool) -
     assert "user-5001" in names and "user-7501" in names
     assert [(e.line, e.path) for e in errors] == [(5_000, str(path)), (7_500, str(path))]
     assert "invalid JSON" in str(errors[0])
-    assert str(errors[1]) == f"{path}:7500: not a JSON object (got array)"
+    assert str(errors[1]) == f"{path}:7500:1: not a JSON object (got array)"
 
 
 def test_without_a_callback_the_first_bad_line_raises_after_the_good_ones(tmp_path: Path) -> None:
