@@ -3,8 +3,8 @@
 Per file: load -> template findings (parse errors, lint) -> for each profile: render ->
 findings; then the eventId probe, once. An input problem in one file (unreadable, bad
 YAML, bad profiles) is reported and the other files still run; a file's template findings
-stand whatever its profiles do, and a problem many files share (the caller's profile file)
-is reported once.
+stand whatever its profiles and fixtures do, and a problem many files share (the caller's
+profile file, a config fixture file) is reported once.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ def check_files(files: Sequence[str | Webhook], settings: Settings) -> CheckResu
     paths = [f if isinstance(f, str) else f.path for f in files]
     result = CheckResult(findings=[], files=paths, cases=[])
     assert result.cases is not None
-    settings.config_fixtures()  # a bad config fixture file stops the run here
     for item in files:
         pipeline = None
         try:

@@ -49,10 +49,10 @@ class Settings:
     """What a caller may set; everything else comes from the config. Picklable, so an
     audience run sends it to its workers once.
 
-    Files the caller names (`make`'s profile files and fixture file) are read when a render
-    first needs them, not before: a template's own findings come first, a file that
-    does not parse never needs them, and a bad file is one error, however many webhooks
-    ask for it (the same `InputError` each time)."""
+    Files the caller names (`make`'s profile files and fixture file) and the config's
+    fixture files are read when a render first needs them, not before: a template's own
+    findings come first, a file that does not parse never needs them, and a bad file is
+    one error, however many webhooks ask for it (the same `InputError` each time)."""
 
     config: Config = field(default_factory=Config)
     #: profiles the caller gives (None: each webhook's own, else the config's, else the sample)
@@ -65,7 +65,8 @@ class Settings:
     #: files an editor holds with unsaved changes (absolute path -> text): a webhook's or
     #: the config's profile and fixture files are read from here first (the language server)
     unsaved: Mapping[str, str] = field(default_factory=dict, repr=False)
-    _config_fixtures: list[tuple[str, object]] | None = field(default=None, repr=False)
+    _config_fixtures: list[tuple[str, object]] | InputError | None = field(default=None,
+                                                                          repr=False)
     #: what `make` was given and has not read yet: profiles, the fixture file
     _unread_profiles: Sequence[ProfileLike] | None = field(default=None, repr=False)
     _unread_fixtures: str | None = field(default=None, repr=False)
@@ -104,11 +105,16 @@ class Settings:
         return self
 
     def config_fixtures(self) -> list[tuple[str, object]]:
-        """The config's fixture files, read once."""
+        """The config's fixture files, read once (a bad one: the same InputError every time)."""
         if self._config_fixtures is None:
             cfg = self.config
-            self._config_fixtures = [(f, load_fixture_file(f, self._unsaved(f)))
-                                     for f in cfg.resolve(cfg.fixtures)]
+            try:
+                self._config_fixtures = [(f, load_fixture_file(f, self._unsaved(f)))
+                                         for f in cfg.resolve(cfg.fixtures)]
+            except InputError as err:
+                self._config_fixtures = err
+        if isinstance(self._config_fixtures, InputError):
+            raise self._config_fixtures
         return self._config_fixtures
 
     def resources(self, profile: Profile | None = None, webhook: Webhook | None = None,

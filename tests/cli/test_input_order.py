@@ -98,6 +98,32 @@ def test_a_bad_profile_is_reported_once_in_json_too(
     assert {f["rule"] for f in doc["findings"]} == {"json-unescaped"}
 
 
+def test_a_bad_config_fixture_file_is_one_error_after_every_template_finding(
+    capsys: pytest.CaptureFixture[str], files: Path, cache: list[str]
+) -> None:
+    """The config's fixture files are read when a render needs them, as `--profile` is."""
+    (files / "fixtures.yaml").write_text('connected_content:\n  - url: "https://x\n    '
+                                         "status: 200\n", encoding="utf-8")
+    config = files / ".rokt-braze.toml"
+    config.write_text('fixtures = ["fixtures.yaml"]\n', encoding="utf-8")
+    webhooks = [str(files / n) for n in ("bad.webhook.yaml", "good.webhook.yaml",
+                                         "other.webhook.yaml")]
+    code, out, err = run(capsys, "check", *webhooks, "--config", str(config), *cache)
+    assert code == 2
+    assert err == (f"rokt-braze: {files / 'fixtures.yaml'}:4:1: invalid YAML: found "
+                   "unexpected end of stream (in a quoted scalar opened at 2:10)\n")
+    lines = out.splitlines()
+    assert lines[0].endswith(SYNTAX)
+    assert len([line for line in lines if "json-unescaped (warning)" in line]) == 4
+    assert lines[-2:] == ["1 input error (see the errors): nothing that needs it was rendered.",
+                          "Found 1 error, 4 warnings in 3 files (0 renders)."]
+    code, out, _ = run(capsys, "check", *webhooks, "--config", str(config), "--format",
+                       "json", *cache)
+    doc = json.loads(out)
+    assert code == 2 and len(doc["input_errors"]) == 1
+    assert {f["rule"] for f in doc["findings"]} == {"liquid-syntax", "json-unescaped"}
+
+
 def test_render_reports_the_syntax_error_before_reading_the_profile(
     capsys: pytest.CaptureFixture[str], files: Path
 ) -> None:
