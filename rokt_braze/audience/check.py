@@ -35,6 +35,7 @@ from rokt_braze.fastjson import NOT_READ
 from rokt_braze.findings import Finding, Severity
 from rokt_braze.pipeline import Outcome, Pipeline, Settings
 from rokt_braze.profiles import Profile
+from rokt_braze.profiles.loading import json_key_at
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (
     MAPPING_KEYS,
@@ -47,6 +48,9 @@ from rokt_braze.targets import event_id, event_id_policy
 from rokt_braze.webhook import load_webhook
 
 __all__ = ["Checker", "Job", "event_id_hash", "read_line"]
+
+#: Where a record is: (line, column, its JSON text), see `Checker._records`.
+Where = tuple[int, int, str | bytes]
 
 #: Record keys that must hold a mapping (`profile_from_record` checks them).
 _NAMESPACE_SOURCES = frozenset(MAPPING_KEYS)
@@ -112,17 +116,17 @@ class Checker:
 
     def check_chunk(self, chunk: Chunk, complete: frozenset[RuleKey] = frozenset()) -> ChunkResult:
         """Check every user in `chunk`; look for examples only of rules not in `complete`."""
-        result = ChunkResult(malformed=[(line, 0, why) for line, why in chunk.errors])
+        result = ChunkResult(malformed=list(chunk.errors))
         hashes: array[int] = array("Q")
         lines: array[int] = array("Q")
         stem = _stem(chunk.source) if chunk.source else self.stem
         renders_before = Counter(self.plan.counts) if self.plan is not None else Counter()
         batch: list[tuple[int, Profile]] = []
-        for line, user, extra in self.users(chunk, result.malformed):
-            profile = self._profile(user, extra, line, result.malformed, stem)
+        for where, user, extra in self.users(chunk, result.malformed):
+            profile = self._profile(user, extra, where, result.malformed, stem)
             if profile is None:
                 continue
-            batch.append((line, profile))
+            batch.append((where[0], profile))
             if len(batch) == BATCH:
                 self._check_batch(batch, result, hashes, lines, complete)
                 batch = []
@@ -153,27 +157,30 @@ class Checker:
 
     def users(
         self, chunk: Chunk, malformed: list[LineProblem]
-    ) -> Iterator[tuple[int, object, list[dict[str, Any]]]]:
-        """(line, user record, file-level fixtures) for each user; bad input to `malformed`."""
-        for line, record in self._records(chunk, malformed):
+    ) -> Iterator[tuple[Where, object, list[dict[str, Any]]]]:
+        """(where, user record, file-level fixtures) for each user; bad input to `malformed`."""
+        for line, column, text, record in self._records(chunk, malformed):
+            where = (line, column, text)
             if not isinstance(record, dict):
-                malformed.append((line, 0, f"not a JSON object (got {_json_kind(record)})"))
+                malformed.append((*_place(where), f"not a JSON object (got {_json_kind(record)})"))
                 continue
             if not is_track_body(record):
-                yield line, record, []
+                yield where, record, []
                 continue
             try:
                 extra = check_fixtures(record.get("connected_content"))
                 users = users_from_track(record)
             except (TrackError, FixtureError) as err:
-                malformed.append((line, 0, f"/users/track body: {err}"))
+                malformed.append((*_place(where), f"/users/track body: {err}"))
                 continue
             for user in users:
-                yield line, user, extra
+                yield where, user, extra
 
     def _records(
         self, chunk: Chunk, malformed: list[LineProblem]
-    ) -> Iterator[tuple[int, object]]:
+    ) -> Iterator[tuple[int, int, str | bytes, object]]:
+        """(line, column, JSON text, value) of each record (a JSON Lines record's text is its
+        line, from column 1)."""
         if chunk.records:
             yield from chunk.records
             return
@@ -181,16 +188,16 @@ class Checker:
             line = chunk.first_line + offset
             value = fastjson.loads(raw)
             if value is not NOT_READ:
-                yield line, value
+                yield line, 1, raw, value
                 continue
             value, column, error = read_line(raw, line)
             if error:
                 malformed.append((line, column, error))
             elif value is not _BLANK:
-                yield line, value
+                yield line, 1, raw, value
 
     def _profile(
-        self, user: object, extra: list[dict[str, Any]], line: int,
+        self, user: object, extra: list[dict[str, Any]], where: Where,
         malformed: list[LineProblem], stem: str = "",
     ) -> Profile | None:
         if isinstance(user, dict) and not extra and "connected_content" not in user:
@@ -202,14 +209,14 @@ class Checker:
                 # record was just parsed and nothing else holds it.
                 name = user.get("external_id")
                 if type(name) is not str or not name:  # (the usual case, as profile_name)
-                    name = profile_name(user, "") or f"{stem or self.stem}:{line}"
+                    name = profile_name(user, "") or f"{stem or self.stem}:{where[0]}"
                 return Profile(name, user, self.job.profiles)
-        fallback = f"{stem or self.stem}:{line}"
+        fallback = f"{stem or self.stem}:{where[0]}"
         try:
             return profile_from_record(user, fallback_name=fallback, source=self.job.profiles,
                                        fixtures=extra)
         except RecordError as err:
-            malformed.append((line, 0, str(err)))
+            malformed.append((*_place(where, err.key), str(err)))
             return None
 
     # -- a user ----------------------------------------------------------------------------
@@ -295,14 +302,14 @@ class Checker:
         """(line, user, eventId) of the users on the `wanted` lines of `chunk`."""
         ignored: list[LineProblem] = []
         stem = _stem(chunk.source) if chunk.source else self.stem
-        for line, user, extra in self.users(chunk, ignored):
-            if line not in wanted:
+        for where, user, extra in self.users(chunk, ignored):
+            if where[0] not in wanted:
                 continue
-            profile = self._profile(user, extra, line, ignored, stem)
+            profile = self._profile(user, extra, where, ignored, stem)
             if profile is not None:
                 found = self.check_user(profile).event_id
                 if found is not None:
-                    yield line, profile.name, found
+                    yield where[0], profile.name, found
 
 
 _BLANK = object()
@@ -325,6 +332,19 @@ def read_line(raw: bytes, line: int) -> tuple[object, int, str]:
         return None, indent + err.colno, f"invalid JSON: {err.msg}"
     except RecursionError:
         return None, 0, "invalid JSON: nested too deeply"
+
+
+def _place(where: Where, key: str = "") -> tuple[int, int]:
+    """(line, column) of a record's `key` (its start without one, or on a Parquet row)."""
+    line, column, raw = where
+    if not raw:
+        return line, column
+    text = raw.decode("utf-8-sig", "replace") if isinstance(raw, bytes) else raw
+    at = json_key_at(text, len(text) - len(text.lstrip()), key)
+    newline = text.rfind("\n", 0, at)
+    if newline < 0:
+        return line, column + at
+    return line + text.count("\n", 0, at), at - newline
 
 
 def _stem(source: str) -> str:

@@ -135,12 +135,12 @@ def _parquet_chunk(rows: list[dict[str, Any]], columns: list[str], whole: bool, 
                 record = {key: _cell(key, value)
                           for key, value in zip(columns, values.values(), strict=True)}
         except ValueError as err:
-            chunk.errors.append((number, f"invalid JSON: {err}"))
+            chunk.errors.append((number, 0, f"invalid JSON: {err}"))
             continue
         except RecursionError:
-            chunk.errors.append((number, "invalid JSON: nested too deeply"))
+            chunk.errors.append((number, 0, "invalid JSON: nested too deeply"))
             continue
-        chunk.records.append((number, record))
+        chunk.records.append((number, 0, "", record))
     return chunk
 
 

@@ -13,7 +13,8 @@ Two forms, optionally gzipped (told by the gzip magic bytes, whatever the name):
 
 Problems with the stream as a whole (unreadable, binary, not gzip, empty, a pretty-printed
 JSON object, not JSON at all) raise `ProfileError` with what to do; problems with one record
-are the caller's to report, with the line number.
+are the caller's to report, with the line number (and, in an array, the column: an array's
+elements may share a line).
 """
 
 from __future__ import annotations
@@ -57,9 +58,11 @@ class Chunk:
     data: bytes = b""
     #: the file, or `archive.zip!member`, the lines are in (names users without an id)
     source: str = ""
-    records: list[tuple[int, object]] = field(default_factory=list)  # (line, element)
-    #: (line, message) for input the reader could not turn into a record
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    #: (line, column, its JSON text, element) of each array element: the text is kept to
+    #: place a problem with the element at its key (Parquet rows: (row, 0, "", row))
+    records: list[tuple[int, int, str, object]] = field(default_factory=list)
+    #: (line, column or 0, message) for input the reader could not turn into a record
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
 
     def last_line(self) -> int:
         if self.records:
@@ -107,8 +110,8 @@ class ExportReader:
         )
         if not self.is_array:
             self._check_json_lines(start)
-        #: set when an array could not be read to its end: (line, message)
-        self.stopped: tuple[int, str] | None = None
+        #: set when an array could not be read to its end: (line, column, message)
+        self.stopped: tuple[int, int, str] | None = None
 
     def _check_json_lines(self, start: bytes) -> None:
         """Refuse, with what to do, what is plainly not JSON Lines."""
@@ -194,11 +197,12 @@ class ExportReader:
         pos = 0  # where the next token starts in `text`
         line = 1  # line number at `pos`
         counted = 0  # `line` counts newlines in text[:counted]
+        line_start = 0  # where line `line` starts in `text` (below 0: before the buffer)
         eof = False
         chunk = Chunk(1, source=self.path)
 
         def more() -> bool:
-            nonlocal text, pos, counted, eof
+            nonlocal text, pos, counted, line_start, eof
             if eof:
                 return False
             block = next(blocks, None)
@@ -210,6 +214,7 @@ class ExportReader:
             eof = block is None
             text = text[pos:] + added
             counted -= pos
+            line_start -= pos
             pos = 0
             return True
 
@@ -223,9 +228,19 @@ class ExportReader:
                     return
 
         def advance(to: int) -> None:
-            nonlocal pos, line, counted
-            line += text.count("\n", counted, to)
+            nonlocal pos, line, counted, line_start
+            newline = text.rfind("\n", counted, to)
+            if newline >= 0:
+                line += text.count("\n", counted, to)
+                line_start = newline + 1
             counted = pos = to
+
+        def place(at: int) -> tuple[int, int]:
+            """(line, column) of `text[at]`, at or after `counted`."""
+            newline = text.rfind("\n", counted, at)
+            if newline < 0:
+                return line, at - line_start + 1
+            return line + text.count("\n", counted, at), at - newline
 
         more()
         envelope = _ENVELOPE.match(text)
@@ -236,18 +251,18 @@ class ExportReader:
             skip_ws()
             advance(pos)
             if pos >= len(text):
-                self.stopped = (line, "the array is not closed: ']' expected")
+                self.stopped = (*place(pos), "the array is not closed: ']' expected")
                 break
             if text[pos] == "]":
                 advance(pos + 1)
                 skip_ws()
                 advance(pos)
                 if not envelope and pos < len(text):
-                    self.stopped = (line, "extra data after the array")
+                    self.stopped = (*place(pos), "extra data after the array")
                 break
             if not first:
                 if text[pos] != ",":
-                    self.stopped = (line, f"',' or ']' expected, found {text[pos]!r}")
+                    self.stopped = (*place(pos), f"',' or ']' expected, found {text[pos]!r}")
                     break
                 advance(pos + 1)
                 skip_ws()
@@ -260,13 +275,12 @@ class ExportReader:
                 except json.JSONDecodeError as err:
                     if len(text) - pos < MAX_RECORD_CHARS and more():
                         continue
-                    self.stopped = (line + text.count("\n", pos, err.pos),
-                                    f"invalid JSON: {err.msg}")
+                    self.stopped = (*place(err.pos), f"invalid JSON: {err.msg}")
                     value = None
                     break
             if self.stopped:
                 break
-            chunk.records.append((line, value))
+            chunk.records.append((*place(pos), text[pos:end], value))
             advance(end)
             if len(chunk.records) >= ARRAY_CHUNK_RECORDS:
                 yield chunk

@@ -290,6 +290,8 @@ def test_an_unreachable_object_store_is_an_input_error(
     b'{"external_id": "u2", oops}',
     b'   {"external_id": "u2",\t"x": tru}',  # indented: columns count from the line's start
     b'{"external_id": [1, 2',
+    b'  42',  # not an object: at its first character
+    b'{"external_id": "u2", "custom_attributes": [1, 2]}',  # a record's shape: at the key
 ])
 def test_a_malformed_line_is_placed_as_check_places_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, line: bytes
@@ -307,3 +309,32 @@ def test_a_malformed_line_is_placed_as_check_places_it(
                          "--format", "json")
     [entry] = json.loads(out)["malformed"]["first"]
     assert f"{entry['source']}:{entry['line']}:{entry['column']}: {entry['message']}" == by_check
+
+
+@pytest.mark.parametrize("text", [
+    '[\n  {"external_id": "u1"},\n  42\n]\n',
+    '[{"external_id": "u1"}, "u2"]',
+    '[\n  {"external_id": "u1"},\n  {\n    "external_id": "u2",\n'
+    '    "custom_attributes": [1, 2]\n  }\n]\n',
+    '[{"external_id": "u1"}, {"external_id": "u2", "context": 3}]',
+    '[{"external_id": "u1"},\n {"external_id": "u2", "connected_content": [{"url": 1}]}]',
+])
+def test_a_malformed_array_element_is_placed_as_check_places_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+) -> None:
+    """A JSON array's bad element: `file:line:col:` where `check --profile` puts it (its first
+    character, or the offending key), in the text and the JSON report."""
+    export = tmp_path / "users.json"
+    export.write_text(text, encoding="utf-8")
+    assert main(["check", str(CREATE), "--profile", str(export)]) == 2
+    by_check = capsys.readouterr().err.removeprefix(f"rokt-braze: {export}:")
+    line, column, _ = by_check.split(":", 2)
+    place = f"{export}:{line}:{column}: "
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1")
+    assert status == 2
+    [reported] = [row for row in out.splitlines() if row.startswith(f"    {export}:")]
+    assert reported.startswith(f"    {place}")
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1",
+                         "--format", "json")
+    [entry] = json.loads(out)["malformed"]["first"]
+    assert (entry["line"], entry["column"]) == (int(line), int(column))

@@ -78,7 +78,7 @@ def read(checker: Checker, data: bytes, fast: bool, monkeypatch: pytest.MonkeyPa
         if not fast:
             patch.setattr(fastjson, "_orjson", None)
         malformed: list[tuple[int, int, str]] = []
-        records = [(line, typed(value)) for line, value in
+        records = [(line, typed(value)) for line, _, _, value in
                    checker._records(Chunk(first_line=1, data=data), malformed)]
     return records, malformed
 

@@ -19,16 +19,17 @@ from rokt_braze.audience.check import Checker, Job
 from rokt_braze.audience.source import ExportReader, count_range_lines, range_chunks
 
 
-def records(path: Path) -> list[tuple[int, object]]:
-    """(line, record) as a worker sees them, all chunks, in order."""
+def records(path: Path) -> list[tuple[int, object] | tuple[int, int, str]]:
+    """(line, record) as a worker sees them, all chunks, in order; then (line, column,
+    message) of each problem."""
     checker = Checker(Job(str(CREATE), str(path)))
-    out: list[tuple[int, object]] = []
+    out: list[tuple[int, object] | tuple[int, int, str]] = []
     bad: list[tuple[int, int, str]] = []  # (line, column, message)
     with ExportReader(path) as reader:
         for chunk in reader.chunks():
-            out += [(line, user) for line, user, _ in checker.users(chunk, bad)]
-            bad += [(line, 0, message) for line, message in chunk.errors]
-    return out + [(line, message) for line, _, message in bad]
+            out += [(where[0], user) for where, user, _ in checker.users(chunk, bad)]
+            bad += chunk.errors
+    return out + bad
 
 
 @pytest.mark.parametrize("chunk", [5, 64, 1 << 20])
@@ -48,7 +49,7 @@ def test_json_lines_keep_their_numbers_across_chunks(
 def test_a_bom_and_bad_bytes(tmp_path: Path) -> None:
     path = tmp_path / "u.jsonl"
     path.write_bytes(b'\xef\xbb\xbf{"external_id": "a"}\n{"external_id": "\xff"}\n')
-    assert records(path) == [(1, {"external_id": "a"}), (2, "not UTF-8 text")]
+    assert records(path) == [(1, {"external_id": "a"}), (2, 0, "not UTF-8 text")]
 
 
 @pytest.mark.parametrize("chunk", [3, 50, 1 << 20])
@@ -76,20 +77,44 @@ def test_array_elements_can_be_gzipped_and_enveloped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[{"a": 1}', (1, "the array is not closed: ']' expected")),
-        ('[{"a": 1}\n{"b": 2}]', (2, "',' or ']' expected, found '{'")),
-        ('[{"a": 1}] trailing', (1, "extra data after the array")),
-        ('[{"a": 1},\n\n{"b": }]', (3, "invalid JSON: Expecting value")),
+        ('[{"a": 1}', (1, 10, "the array is not closed: ']' expected")),
+        ('[{"a": 1}\n  {"b": 2}]', (2, 3, "',' or ']' expected, found '{'")),
+        ('[{"a": 1}] trailing', (1, 12, "extra data after the array")),
+        ('[{"a": 1},\n\n{"b": }]', (3, 7, "invalid JSON: Expecting value")),
+        ('[{"a": 1}, {"b":\n\t}]', (2, 2, "invalid JSON: Expecting value")),
     ],
 )
 def test_a_broken_array_is_reported_where_it_breaks(
-    tmp_path: Path, text: str, expected: tuple[int, str]
+    tmp_path: Path, text: str, expected: tuple[int, int, str]
 ) -> None:
     path = tmp_path / "u.json"
     path.write_text(text)
     got = records(path)
     assert got[-1] == expected
     assert got[0] == (1, {"a": 1})
+
+
+@pytest.mark.parametrize("chunk", [3, 50, 1 << 20])
+@pytest.mark.parametrize("separator", [", ", ",\n  ", ",\r\n\n\t"])
+def test_array_elements_are_placed_at_line_and_column_whatever_the_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, separator: str
+) -> None:
+    """Elements that are not objects are reported at their first character, counted in
+    characters (not bytes) from the start of their line, across buffer refills."""
+    monkeypatch.setattr("rokt_braze.audience.source.CHUNK_BYTES", chunk)
+    monkeypatch.setattr("rokt_braze.audience.source.ARRAY_CHUNK_RECORDS", 2)
+    elements = ['{"external_id": "é"}', "42", '"text"', '{"external_id": "b"}', "[1, 2]",
+                "null"]
+    text, starts = "[\n  ", []
+    for n, element in enumerate(elements):
+        text += separator if n else ""
+        starts.append(len(text))
+        text += element
+    path = tmp_path / "u.json"
+    path.write_text(text + "\n]\n", encoding="utf-8")
+    expected = [(text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+                for n, at in enumerate(starts) if elements[n][0] != "{"]
+    assert [place[:2] for place in records(path)[2:]] == expected
 
 
 def test_a_huge_broken_element_does_not_fill_memory(
@@ -102,7 +127,7 @@ def test_a_huge_broken_element_does_not_fill_memory(
     with ExportReader(path) as reader:
         chunks = list(reader.chunks())
         assert reader.position() < 40_000  # it gave up without reading the rest
-    assert chunks[-1].errors == [(1, "invalid JSON: Unterminated string starting at")]
+    assert chunks[-1].errors == [(1, 8, "invalid JSON: Unterminated string starting at")]
 
 
 def test_the_export_is_read_in_bounded_chunks(tmp_path: Path,

@@ -174,7 +174,7 @@ def test_a_broken_array_stops_where_it_breaks(tmp_path: Path) -> None:
     path.write_text("[\n" + users[0] + ",\n" + users[1] + ",\n{broken\n" + users[2] + "]")
     summary = run_audience(str(CREATE), str(path), jobs=1)
     assert summary.users == 2
-    assert summary.malformed == [(str(path), 4, 0, "invalid JSON: Expecting property name "
+    assert summary.malformed == [(str(path), 4, 2, "invalid JSON: Expecting property name "
                                                    "enclosed in double quotes")]
 
 
@@ -279,16 +279,16 @@ def test_an_export_of_only_blank_lines_and_arrays_holds_no_users(tmp_path: Path)
     path.write_text('"just text"\n\n[1, 2]\n')
     summary = run_audience(str(CREATE), str(path), jobs=1)
     assert summary.users == 0
-    assert summary.malformed == [(str(path), 1, 0, "not a JSON object (got string)"),
-                                 (str(path), 3, 0, "not a JSON object (got array)")]
+    assert summary.malformed == [(str(path), 1, 1, "not a JSON object (got string)"),
+                                 (str(path), 3, 1, "not a JSON object (got array)")]
 
 
 def test_an_array_of_non_objects_reports_each_element(tmp_path: Path) -> None:
     path = tmp_path / "users.json"
     path.write_text("[1,\n null]")
     summary = run_audience(str(CREATE), str(path), jobs=1)
-    assert summary.malformed == [(str(path), 1, 0, "not a JSON object (got number)"),
-                                 (str(path), 2, 0, "not a JSON object (got null)")]
+    assert summary.malformed == [(str(path), 1, 2, "not a JSON object (got number)"),
+                                 (str(path), 2, 2, "not a JSON object (got null)")]
 
 
 def test_an_empty_array_holds_no_users(tmp_path: Path) -> None:
@@ -303,8 +303,9 @@ def test_a_record_of_the_wrong_shape_is_a_malformed_line(tmp_path: Path) -> None
     export = write_jsonl(tmp_path / "u.jsonl", [make_user(1, seeded=False), bad])
     summary = run_audience(str(CREATE), str(export), jobs=1)
     assert summary.users == 1
+    key = json.dumps(bad).index('"custom_attributes"') + 1  # at the key, as check puts it
     assert summary.malformed == [
-        (str(export), 2, 0, "custom_attributes must be a mapping, got list")]
+        (str(export), 2, key, "custom_attributes must be a mapping, got list")]
 
 
 def test_a_user_with_own_fixtures_is_rendered_with_them(tmp_path: Path) -> None:
