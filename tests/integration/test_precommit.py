@@ -80,8 +80,10 @@ class HookRepo:
     path: Path
     env: dict[str, str]
 
-    def run(self, *files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*pre_commit_command(), "run", "rokt-braze", "--files", *files],
+    def run(self, *files: str, config: str = ".pre-commit-config.yaml"
+            ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*pre_commit_command(), "run", "-c", config, "rokt-braze",
+                               "--files", *files],
                               cwd=self.path, env=self.env, capture_output=True, text=True)
 
 
@@ -140,6 +142,27 @@ def test_files_not_named_like_webhooks_are_left_alone(hook_repo: HookRepo) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"^rokt-braze\.+\(no files to check\)Skipped$", done.stdout, re.M), \
         done.stdout
+
+
+def test_the_hook_with_fix_fixes_and_stops_the_commit(hook_repo: HookRepo) -> None:
+    """`args: [--fix]` (the example config's option): the stock template's fixable
+    warnings are fixed in the working tree, and pre-commit fails the hook because files
+    changed, so the user reviews and stages them; the next run passes untouched."""
+    config = yaml.safe_load((hook_repo.path / ".pre-commit-config.yaml").read_text())
+    config["repos"][0]["hooks"][0]["args"] = ["--fix"]
+    (hook_repo.path / "fix.pre-commit-config.yaml").write_text(yaml.safe_dump(config),
+                                                               encoding="utf-8")
+    path = hook_repo.path / "fixable.webhook.yaml"
+    path.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+    git("add", "fixable.webhook.yaml", cwd=hook_repo.path)
+    done = hook_repo.run("fixable.webhook.yaml", config="fix.pre-commit-config.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "- files were modified by this hook" in done.stdout
+    assert re.search(r"^Fixed 2 findings \(1 remaining\)\.$", done.stdout, re.M), done.stdout
+    assert '"notifyBefore": {{notifyBefore}}' in path.read_text(encoding="utf-8")
+    git("add", "fixable.webhook.yaml", cwd=hook_repo.path)
+    again = hook_repo.run("fixable.webhook.yaml", config="fix.pre-commit-config.yaml")
+    assert again.returncode == 0, again.stdout + again.stderr
 
 
 def test_manifest_and_example_config_are_valid() -> None:
