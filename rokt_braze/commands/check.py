@@ -27,6 +27,7 @@ from rokt_braze.cli_util import (
 if TYPE_CHECKING:
     from rokt_braze.config import Config
     from rokt_braze.findings import CheckResult
+    from rokt_braze.fixes import FixRun
 
 #: checks the files named by some paths (as given on the command line)
 Checker = Callable[[Sequence[str]], "CheckResult"]
@@ -76,28 +77,47 @@ def run(args: argparse.Namespace) -> int:
     if args.diff and args.format != "text":
         raise UsageError("--diff prints a diff, not a report: --format does not apply")
     check = _checker(args, config)
-    if not (args.fix or args.diff):
-        return _report(args, config, check(args.paths))
+    if args.diff:
+        return _diff(args, config, check)
+    if args.fix:
+        return _fix(args, config, check)
+    return _report(args, config, check(args.paths))
+
+
+def _fix(args: argparse.Namespace, config: Config, check: Checker) -> int:
+    """--fix: the report and exit status are of what remains after the fixes."""
+    from rokt_braze.discovery import discover
+    from rokt_braze.fixes import fix_files
+
+    done = fix_files(discover(args.paths, config), check)
+    status = _report(args, config, done.result, done.failed)
+    _summary(done)
+    return status
+
+
+def _diff(args: argparse.Namespace, config: Config, check: Checker) -> int:
+    """--diff: the diff instead of the report; 1 when there is something to fix."""
     from rokt_braze.discovery import discover
     from rokt_braze.fixes import fix_files, unified_diff
 
-    done = fix_files(discover(args.paths, config), check, dry_run=args.diff)
-    if args.diff:
-        with report_stream(args.output) as out:
-            for fix in done.fixes:
-                out.write(unified_diff(fix))
-    else:
-        status = _report(args, config, done.result, done.failed)
+    done = fix_files(discover(args.paths, config), check, dry_run=True)
+    with report_stream(args.output) as out:
+        for fix in done.fixes:
+            out.write(unified_diff(fix))
+    for message in done.result.input_errors:
+        error(message)
+    _summary(done, dry_run=True)
+    if done.result.input_errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if done.fixes else EXIT_OK
+
+
+def _summary(done: FixRun, *, dry_run: bool = False) -> None:
+    """The files left alone, then ruff's summary line; nothing when nothing was to fix."""
     for message in done.left:
         error(message)
     if done.fixes or done.left:
-        sys.stderr.write(done.summary(dry_run=args.diff) + "\n")
-    if args.diff:
-        for message in done.result.input_errors:
-            error(message)
-        return EXIT_INPUT if done.result.input_errors else (
-            EXIT_FINDINGS if done.fixes else EXIT_OK)
-    return status
+        sys.stderr.write(done.summary(dry_run=dry_run) + "\n")
 
 
 def _checker(args: argparse.Namespace, config: Config) -> Checker:
