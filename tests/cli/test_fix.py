@@ -240,6 +240,28 @@ def test_a_file_changed_while_it_was_checked_is_left_alone(
     assert err.endswith(f"Fixed 0 findings ({remaining} remaining).\n")
 
 
+def test_a_file_that_cannot_be_written_is_an_input_error(
+    here: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file turns into a folder while it is checked (a permission error reads the
+    same, but root, as tests often run, may write anywhere): one line, exit status 2."""
+    path = here / "hook.webhook.yaml"
+    real = rokt_braze.pipeline.check_files
+
+    def check_then_replace(*args: object) -> object:
+        result = real(*args)  # type: ignore[arg-type]
+        if path.is_file():
+            path.unlink()
+            path.mkdir()
+        return result
+
+    monkeypatch.setattr(rokt_braze.pipeline, "check_files", check_then_replace)
+    code, _, err = run(capsys, "--fix", "hook.webhook.yaml", "--profile", "no-name.yaml")
+    assert code == 2
+    assert err == "rokt-braze: hook.webhook.yaml: cannot write the fix: Is a directory\n"
+    assert path.is_dir()
+
+
 def test_yaml_errors_exit_2_and_are_not_touched(
     here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
