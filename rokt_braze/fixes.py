@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from rokt_braze.findings import CheckResult, Edit, Finding
 from rokt_braze.report.places import by_place
 
-__all__ = ["FileFix", "FixRun", "apply_edits", "fix_files", "plan", "unified_diff"]
+__all__ = ["FileFix", "FixRun", "apply_edits", "choose", "fix_files", "plan", "unified_diff"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -51,10 +51,10 @@ class FileFix:
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """`text` with `edits` applied; a ValueError when one is outside the text or two clash."""
-    spans = _Text(text).spans(edits)
-    if spans is None:
+    pairs = _Text(text).spans(edits)
+    if pairs is None:
         raise ValueError("an edit outside the text, or edits that overlap")
-    return _applied(text, spans)
+    return _applied(text, (span for span, _ in pairs))
 
 
 def plan(findings: Iterable[Finding], checked: Mapping[str, bytes]) -> list[FileFix]:
@@ -73,7 +73,7 @@ def plan(findings: Iterable[Finding], checked: Mapping[str, bytes]) -> list[File
         except UnicodeDecodeError:
             continue  # not a file the check could read, so no finding's fix is for it
         spans, fixed = _choose(_Text(text), found)
-        new = _applied(text, spans)
+        new = _applied(text, (span for span, _ in spans))
         if new != text:
             out.append(FileFix(path, before, bom + new.encode("utf-8"), tuple(fixed),
                                _broken(path, new)))
@@ -206,37 +206,46 @@ class _Text:
             text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         return start, end, text
 
-    def spans(self, edits: Iterable[Edit]) -> list[Span] | None:
-        """The edits as sorted spans, once each; None when one is outside the text or
-        two clash."""
+    def spans(self, edits: Iterable[Edit]) -> list[tuple[Span, Edit]] | None:
+        """The edits as sorted spans, each with its edit, once each; None when one is
+        outside the text or two clash."""
         try:
-            spans = sorted({self.span(e) for e in edits})
+            pairs = sorted({self.span(e): e for e in edits}.items(), key=lambda p: p[0])
         except ValueError:
             return None
-        if any(_clash(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
+        if any(_clash(a, b) for i, (a, _) in enumerate(pairs) for b, _ in pairs[i + 1:]):
             return None
-        return spans
+        return pairs
 
 
-def _choose(text: _Text, found: Sequence[Finding]) -> tuple[list[Span], list[Finding]]:
+def choose(text: str, findings: Iterable[Finding]) -> tuple[list[Edit], list[Finding]]:
+    """The edits that fixing `text` makes, for the findings of that one text (the rules
+    in the module doc; the language server's "fix all"), and the findings they fix."""
+    spans, fixed = _choose(_Text(text), [f for f in findings if f.fix is not None])
+    return [edit for _, edit in spans], fixed
+
+
+def _choose(text: _Text, found: Sequence[Finding],
+            ) -> tuple[list[tuple[Span, Edit]], list[Finding]]:  # fmt: skip
     """The spans to apply and the findings they fix: fixes in file order, each taken
     whole when its edits are new or identical to ones taken and clash with none."""
     candidates = []
     for order, f in enumerate(found):
         assert f.fix is not None
-        spans = text.spans(f.fix.edits)
-        if spans:  # None: not positions in this text (a stale fix)
-            candidates.append(((spans[0][0], spans[0][1], f.sort_key(), order), spans, f))
+        pairs = text.spans(f.fix.edits)
+        if pairs:  # None: not positions in this text (a stale fix)
+            first = pairs[0][0]
+            candidates.append(((first[0], first[1], f.sort_key(), order), pairs, f))
     candidates.sort(key=lambda c: c[0])  # at one place: the report's order
-    taken: list[Span] = []
+    taken: dict[Span, Edit] = {}
     fixed = []
-    for _, spans, f in candidates:
-        new = [s for s in spans if s not in taken]
-        if any(_clash(s, t) for s in new for t in taken):
+    for _, pairs, f in candidates:
+        new = [(s, e) for s, e in pairs if s not in taken]
+        if any(_clash(s, t) for s, _ in new for t in taken):
             continue
-        taken += new
+        taken.update(new)
         fixed.append(f)
-    return taken, fixed
+    return sorted(taken.items(), key=lambda p: p[0]), fixed
 
 
 def _clash(a: Span, b: Span) -> bool:

@@ -26,7 +26,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from rokt_braze import __version__
-from rokt_braze.lsp.actions import code_actions
+from rokt_braze.lsp.actions import FIX_ALL, code_actions
 from rokt_braze.lsp.checking import Checked, Problem, Sources, TransportFor, check_text
 from rokt_braze.lsp.completion import complete, to_lsp
 from rokt_braze.lsp.diagnostics import to_diagnostics
@@ -156,7 +156,7 @@ def build_server(options: Options) -> RoktBrazeServer:
         ls.recheck_users_of(path_of(uri), saved=False)  # edits not saved are dropped
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix]))
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: RoktBrazeServer, params: types.CodeActionParams,
                           ) -> list[types.CodeAction]:  # fmt: skip
         uri = params.text_document.uri
@@ -167,7 +167,8 @@ def build_server(options: Options) -> RoktBrazeServer:
         text = Text(document.source, document.position_codec)
         first = text.line_column(text.offset(params.range.start))[0]
         last = text.line_column(text.offset(params.range.end))[0]
-        return await ls.in_worker(code_actions, checked, text, uri, first, last)
+        return await ls.in_worker(code_actions, checked, text, uri, first, last,
+                                  params.context.only)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: RoktBrazeServer, params: types.HoverParams) -> types.Hover | None:

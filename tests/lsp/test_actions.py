@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import ROOT, Session
 from lsprotocol import types
@@ -162,3 +166,38 @@ async def test_the_stock_notify_before_loses_its_quotes(session: Session) -> Non
     after = await session.change(name, text)
     assert [d.code for d in after] == [d.code for d in diagnostics
                                        if d.code != "rokt-notify-before"]
+
+
+async def kinds(session: Session, name: str, only: list[str]) -> list[types.CodeAction]:
+    """The actions of the kinds `only` for the whole document (as a save runs them)."""
+    result = await session.client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=session.uri(name)),
+        range=types.Range(start=types.Position(line=0, character=0),
+                          end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=[], only=only)))
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def test_fix_all_makes_the_fixes_check_fix_makes(session: Session) -> None:
+    """"Fix all" (source.fixAll.rokt-braze, which an editor may run on save) edits the
+    text just as `rokt-braze check --fix` edits the file: the same choice of edits."""
+    text = (ROOT / "templates" / "rokt-create-event.webhook.yaml").read_text(encoding="utf-8")
+    name = "all.webhook.yaml"
+    diagnostics = await session.open(name, text)
+    [fix_all] = await kinds(session, name, ["source.fixAll"])
+    assert fix_all.kind == "source.fixAll.rokt-braze"
+    assert fix_all.title == "Fix all rokt-braze findings (2 fixes)"
+    assert await kinds(session, name, ["source"]) == [fix_all]
+    assert all(a.kind == types.CodeActionKind.QuickFix
+               for a in await kinds(session, name, ["quickfix"]))
+    fixed = apply(text, edits(session, name, fix_all))
+    copy = session.write("copy.webhook.yaml", text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ROKT_BRAZE_NO_CACHE": "1"}
+    done = subprocess.run([sys.executable, "-m", "rokt_braze.cli", "check", "--fix",
+                           copy.name], cwd=copy.parent, env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stderr == "Fixed 2 findings (1 remaining).\n"
+    assert copy.read_text(encoding="utf-8") == fixed
+    after = await session.change(name, fixed)
+    assert len(after) == len(diagnostics) - 2
+    assert await kinds(session, name, ["source.fixAll"]) == []  # nothing left to fix
