@@ -112,6 +112,16 @@ def test_diff_is_the_change_fix_makes_and_writes_nothing(
     assert (copy / "hook.webhook.yaml").read_text(encoding="utf-8") == FIXED
 
 
+def test_diff_of_a_last_line_without_a_line_break(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (here / "body.liquid").write_bytes(b'{"name": "{{${first_name}}}"}')
+    code, out, _ = run(capsys, "--diff", "body.liquid")
+    assert code == 1 and out.endswith('"}\n\\ No newline at end of file\n')
+    subprocess.run(["git", "apply", "-p0", "-"], input=out, text=True, cwd=here, check=True)
+    assert (here / "body.liquid").read_bytes() == b'{"name": "{{${first_name} | json_escape}}"}'
+
+
 def test_several_profiles_make_one_edit(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "json", "hook.webhook.yaml",
                        "--profile", "no-name.yaml", "--profile", "no-name-2.yaml")
