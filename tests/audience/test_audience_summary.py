@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -127,6 +128,22 @@ def test_checking_users_in_batches_changes_nothing(
     assert other.to_dict() == default.to_dict()
     assert default.colliding_ids > 0 and default.users_with_findings > 0
     assert (tmp_path / "b.jsonl").read_text() == (tmp_path / "a.jsonl").read_text() != ""
+
+
+def test_settling_the_garbage_collector_is_undone_after_the_run(
+    export: Path, webhook: Callable[..., Path]
+) -> None:
+    """The command line's `settle_gc` freezes what is loaded and collects less often
+    during the run only: a library caller's process is left as it was, even on an error."""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    summary = run_audience(str(webhook()), str(export), jobs=1, settle_gc=True)
+    assert summary.users == USERS
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    empty = export.with_name("empty.jsonl")
+    empty.write_text("\n")
+    with pytest.raises(InputError, match="empty file"):  # found by a worker, during the run
+        run_audience(str(webhook()), str(empty), jobs=1, settle_gc=True)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_the_specialised_render_changes_nothing(
