@@ -263,12 +263,13 @@ def _parse_json(text: str, source: str) -> tuple[list[Any], Locate]:
         raise ProfileError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels",
                            path=source) from None
     records = top if isinstance(top, list) else [top]
+    starts: list[int] = []  # of the records, found at the first error
 
     def locate(index: int, key: str) -> tuple[int, int]:
-        if isinstance(top, list):
-            starts = [start for _, start in json_members(text, _first_char(text))]
-        else:
-            starts = [_first_char(text)]
+        if not starts:
+            first = _first_char(text)
+            starts.extend([at for _, at in json_members(text, first)] if isinstance(top, list)
+                          else [first])
         if index >= len(starts):
             return 0, 0
         start = json_key_at(text, starts[index], key)
@@ -332,8 +333,11 @@ def _parse_yaml(text: str, source: str) -> tuple[list[Any], Locate]:
         elif document is not None:
             records.append(document)
 
+    nodes: list[yaml.Node] = []  # of the records, composed at the first error
+
     def locate(index: int, key: str) -> tuple[int, int]:
-        nodes = _yaml_record_nodes(text)
+        if not nodes:
+            nodes.extend(_yaml_record_nodes(text))
         if index >= len(nodes):
             return 0, 0
         node = nodes[index]

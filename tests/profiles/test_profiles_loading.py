@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -384,6 +385,33 @@ def test_on_error_continues_past_bad_records_in_whole_file_formats(write: Writer
     assert names == ["u1", "u2"]
     assert [(e.record, e.path) for e in errors] == [(2, str(path)), (3, str(path))]
     assert all(e.line > 0 for e in errors)
+
+
+@pytest.mark.parametrize("name", ["many.json", "many.yaml"])
+def test_many_bad_records_are_placed_from_one_pass_over_the_file(
+    write: Writer, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placing each bad record must not read the whole file again (it was once per record
+    for YAML: quadratic, minutes for a few thousand bad records)."""
+    from rokt_braze.profiles import loading
+
+    passes: list[str] = []
+    for helper in ("_yaml_record_nodes", "json_members"):
+        real = getattr(loading, helper)
+
+        def counted(text: str, *args: int, _real: Any = real, _name: str = helper) -> Any:
+            if not args or text[args[0]] == "[":  # a pass over the whole file, not one record
+                passes.append(_name)
+            return _real(text, *args)
+
+        monkeypatch.setattr(loading, helper, counted)
+    records = [{"external_id": f"u{n}", "custom_attributes": n} for n in range(50)]
+    path = write(name, json.dumps(records, indent=1))
+    errors: list[ProfileError] = []
+    assert list(iter_profiles(path, on_error=errors.append)) == []
+    assert [(e.record, e.line, e.column) for e in errors] == [
+        (n + 1, 4 * n + 4, 3) for n in range(50)]
+    assert len(passes) == 1
 
 
 # -- an editor's unsaved text ---------------------------------------------------------------
