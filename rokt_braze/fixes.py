@@ -15,12 +15,15 @@ An edit's positions are those of the file as it was checked: 1-based lines split
   (CRLF in a CRLF file).
 
 A file is written only while its bytes are still those that were checked, and only if
-it still loads as a webhook with the fixes in.
+it still loads as a webhook with the fixes in. A symbolic link is written through (it
+stays a link, as ruff leaves it), and a file reached by two names (a link and its
+target, both found in a folder) is fixed once.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,7 +128,11 @@ def fix_files(files: Sequence[str], check: Callable[[Sequence[str]], CheckResult
     checked = _read(files)
     run = FixRun([], check(files))
     edited_meanwhile = False
+    seen: set[tuple[int, int] | str] = set()
     for fix in plan(run.result.findings, checked):
+        if _identity(fix.path) in seen:
+            continue  # the same file by another name: its fixes are made (or shown) once
+        seen.add(_identity(fix.path))
         if fix.broken:
             run.left.append(f"{fix.path}: not fixed: the fixes would leave it unreadable "
                             f"({fix.broken}); please report it")
@@ -150,6 +157,15 @@ def fix_files(files: Sequence[str], check: Callable[[Sequence[str]], CheckResult
     return run
 
 
+def _identity(path: str) -> tuple[int, int] | str:
+    """The file a path names (a link and its target, or two hard links, are one)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return path
+    return found.st_dev, found.st_ino
+
+
 def _read(paths: Iterable[str]) -> dict[str, bytes]:
     """Each file's bytes; one that cannot be read is left out (its check says why)."""
     out = {}
@@ -164,12 +180,25 @@ def _read(paths: Iterable[str]) -> dict[str, bytes]:
 
 def unified_diff(fix: FileFix) -> str:
     """The change as a unified diff (`patch -p0` and `git apply -p0` apply it), the path
-    as given on both sides."""
+    as given on both sides unless it goes through a symbolic link (see `_diff_name`)."""
     old, new = (_lines(data.decode("utf-8-sig")) for data in (fix.before, fix.after))
+    name = _diff_name(fix.path)
     out = []
-    for line in difflib.unified_diff(old, new, fix.path, fix.path):
+    for line in difflib.unified_diff(old, new, name, name):
         out.append(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _diff_name(path: str) -> str:
+    """`path`, or when it goes through a symbolic link the file it names, relative to the
+    working folder when under it: patch refuses to change a link and git apply a path
+    beyond one, while --fix writes through it."""
+    here = os.getcwd()
+    real = os.path.realpath(path)
+    if real == os.path.normpath(os.path.join(here, path)):
+        return path
+    relative = os.path.relpath(real, here)
+    return real if relative.split(os.sep)[0] == os.pardir else relative
 
 
 def _lines(text: str) -> list[str]:

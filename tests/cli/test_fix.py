@@ -122,6 +122,36 @@ def test_diff_of_a_last_line_without_a_line_break(
     assert (here / "body.liquid").read_bytes() == b'{"name": "{{${first_name} | json_escape}}"}'
 
 
+def test_a_file_reached_by_several_names_is_fixed_once_through_its_links(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder holding a webhook, a symbolic link to it and a hard link: --fix writes
+    through the links (they stay links) once, and --diff shows the change once, naming
+    the file itself, which patch and git apply change (they refuse a link)."""
+    real = here / "hooks" / "hook.webhook.yaml"
+    real.parent.mkdir()
+    (here / "hook.webhook.yaml").rename(real)
+    (here / "link.webhook.yaml").symlink_to(real.relative_to(here))
+    (here / "hard.webhook.yaml").hardlink_to(real)
+    code, out, err = run(capsys, "--diff", ".", "--profile", "no-name.yaml")
+    assert code == 1 and err == "Would fix 3 findings.\n"
+    assert out.count("\n--- ") + out.startswith("--- ") == 1
+    assert out.startswith("--- hard.webhook.yaml\n+++ hard.webhook.yaml\n")  # first found
+    apply = ["git", "apply", "--check", "-p0", "-"]
+    subprocess.run(apply, input=out, text=True, cwd=here, check=True, capture_output=True)
+    code, out, err = run(capsys, "--fix", ".", "--profile", "no-name.yaml")
+    assert code == 0
+    assert err == "Fixed 3 findings (3 remaining).\n"  # the subscriptionIds join, by 3 names
+    assert (here / "link.webhook.yaml").is_symlink()
+    assert (here / "hard.webhook.yaml").samefile(real)
+    assert real.read_text(encoding="utf-8") == FIXED
+    # given as the link alone: the diff names the file it points to
+    real.write_text(WEBHOOK, encoding="utf-8")
+    code, out, _ = run(capsys, "--diff", "link.webhook.yaml", "--profile", "no-name.yaml")
+    assert code == 1 and out.startswith("--- hooks/hook.webhook.yaml\n")
+    subprocess.run(apply, input=out, text=True, cwd=here, check=True, capture_output=True)
+
+
 def test_several_profiles_make_one_edit(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "json", "hook.webhook.yaml",
                        "--profile", "no-name.yaml", "--profile", "no-name-2.yaml")
