@@ -35,7 +35,7 @@ from rokt_braze.fastjson import NOT_READ
 from rokt_braze.findings import Finding, Severity
 from rokt_braze.pipeline import Outcome, Pipeline, Settings
 from rokt_braze.profiles import Profile
-from rokt_braze.profiles.loading import json_key_at
+from rokt_braze.profiles.loading import json_key_at, not_an_object
 from rokt_braze.profiles.namespaces import build_namespaces
 from rokt_braze.profiles.profile import (
     MAPPING_KEYS,
@@ -162,7 +162,7 @@ class Checker:
         for line, column, text, record in self._records(chunk, malformed):
             where = (line, column, text)
             if not isinstance(record, dict):
-                malformed.append((*_place(where), f"not a JSON object (got {_json_kind(record)})"))
+                malformed.append((*_place(where), not_an_object(record)))
                 continue
             if not is_track_body(record):
                 yield where, record, []
@@ -352,10 +352,3 @@ def _stem(source: str) -> str:
     stem = source.replace("\\", "/").rsplit("/", 1)[-1]
     return stem[: -len(".gz")] if stem.endswith(".gz") else stem
 
-
-def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    return {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
-        type(value), type(value).__name__
-    )

@@ -125,6 +125,8 @@ def iter_profiles(
     for n, (index, user, extra) in enumerate(users, 1):
         fallback = stem if len(users) == 1 else f"{stem}#{n}"
         try:
+            if kind == "json" and not isinstance(user, dict):  # as JSON Lines and audience say
+                raise RecordError(not_an_object(user))
             yield profile_from_record(user, fallback_name=fallback, source=source, fixtures=extra)
         except RecordError as err:
             _report(err, source, index, len(records), locate, on_error)
@@ -395,7 +397,7 @@ def _iter_jsonl(
                             line_no, on_error)
                 continue
             if not isinstance(record, dict):
-                _line_error(f"not a JSON object (got {_json_kind(record)})", source, line_no,
+                _line_error(not_an_object(record), source, line_no,
                             on_error, column=indent + 1)
                 continue
             try:
@@ -432,9 +434,8 @@ def _line_error(message: str, source: str, line: int, on_error: OnError | None,
     on_error(error)
 
 
-def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    return {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
-        type(value), type(value).__name__
-    )
+def not_an_object(value: object) -> str:
+    """Why a JSON record that is not an object is no profile, in JSON's own terms."""
+    kinds = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    kind = "null" if value is None else kinds.get(type(value), type(value).__name__)
+    return f"not a JSON object (got {kind})"

@@ -334,6 +334,8 @@ def test_a_malformed_array_element_is_placed_as_check_places_it(
     assert status == 2
     [reported] = [row for row in out.splitlines() if row.startswith(f"    {export}:")]
     assert reported.startswith(f"    {place}")
+    # and worded alike (check names the record of a longer array: "record 2: ...")
+    assert by_check.rstrip().endswith(reported.removeprefix(f"    {place}"))
     status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1",
                          "--format", "json")
     [entry] = json.loads(out)["malformed"]["first"]

@@ -240,7 +240,8 @@ def test_json_list_of_non_mappings_reports_record_and_line(write: Writer) -> Non
         load_profiles(path)
     assert caught.value.record == 2
     assert (caught.value.line, caught.value.column) == (3, 3)
-    assert "record 2: a profile must be a mapping, got string" in str(caught.value)
+    # worded as a JSON Lines line and as `audience` word it
+    assert "record 2: not a JSON object (got string)" in str(caught.value)
 
 
 def test_yaml_list_of_non_mappings_reports_line(write: Writer) -> None:
