@@ -4,8 +4,9 @@ Every user goes through the pipeline (`rokt_braze.pipeline`), as in `check`: the
 resources, the same render-outcome-to-findings step, the same severities and
 suppressions. What differs is the schedule: per user the fast path renders the specialised
 message (`plan`) and keeps only the judged (rule, severity) pairs, the abort reason and an
-8-byte hash of the eventId. A finding's message and position need a traced render, so
-they are worked out only for the users that become examples: the first three per rule.
+8-byte hash of the eventId, for a batch of users at a time, a stage at a time (`BATCH`).
+A finding's message and position need a traced render, so they are worked out only for
+the users that become examples: the first three per rule.
 """
 
 from __future__ import annotations
