@@ -15,7 +15,8 @@ Rather than fork python-liquid's lexer, we rewrite the source before lexing:
 * `{{` / `}}` / stray braces inside markup -> spaces
 * `{{ x | f }}` inside tag markup (a filter inside: Braze's own use-case library writes
   `{% if {{uniq_cat | size}} == 1 %}`) -> `_braze_sub_N`, a placeholder the parsed
-  template evaluates as that filtered expression (`subexpressions`)
+  template evaluates as that filtered expression (`subexpressions`), whose positions
+  map back into `x | f`
 
 Text outside markup, `{% raw %}`, comments and quoted strings are never altered. Every
 edit is recorded, so an index into the rewritten text maps back to the user's original
@@ -321,7 +322,18 @@ def _subexpression(out: _Writer, start: int, close: int) -> None:
     out.result.attributes.extend(rewritten.attributes)
     placeholder = f"{SUBEXPRESSION_PREFIX}{len(out.result.subexpressions)}"
     out.result.subexpressions.append(rewritten.text)
-    out.replace(start, close + 2, placeholder.ljust(close + 2 - start))
+    # The placeholder stands for the `{{`; the rewritten text is parsed as if it followed
+    # those two characters (`bind_subexpressions`), so its positions map back into the
+    # original `x | f` as the rest of the text's do, then the text after `}}` resumes.
+    width = max(close + 2 - start, len(placeholder), 2 + len(rewritten.text))
+    at = out.length
+    out.result.edits += [_Edit(at, at + 2, start, start + 2),
+                         _Edit(at + 2, at + 2, start + 2, start + 2)]
+    out.result.edits += [_Edit(at + 2 + e.new_start, at + 2 + e.new_end, e.old_start, e.old_end)
+                         for e in rewritten.edits]
+    out.result.edits.append(_Edit(at + width, at + width, close + 2, close + 2))
+    out.parts.append(placeholder.ljust(width))
+    out.length += width
 
 
 def _atom(out: _Writer, dollar: int, close: int, dotted: bool) -> None:

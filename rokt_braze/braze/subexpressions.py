@@ -66,7 +66,9 @@ def bind_subexpressions(
         if isinstance(head, str) and head.startswith(SUBEXPRESSION_PREFIX):
             number = int(head[len(SUBEXPRESSION_PREFIX) :])
             text = subexpressions[number]
-            token = Token(TOKEN_EXPRESSION, text, item.token.start_index, item.token.source)
+            # positioned after the placeholder's first two characters (see `rewrite`)
+            token = Token(TOKEN_EXPRESSION, text, item.token.start_index + 2,
+                          item.token.source)
             parsed = FilteredExpression.parse(env, TokenStream(tokenize(text, token)))
             item.path = [parsed, *item.path[1:]]  # type: ignore[list-item]
             item.__class__ = SubExpression

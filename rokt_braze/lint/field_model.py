@@ -352,7 +352,8 @@ class _Walker:
 
     def refs(self, expression: Expression) -> Iterator[Ref]:
         """Every variable read in `expression`, outermost first, recorded on the model."""
-        if isinstance(expression, Path):
+        if isinstance(expression, Path) and not isinstance(expression.path[0], Expression):
+            # (a `{{ x | f }}` in tag markup is its reads, below, not a variable)
             index = self.orig(expression.token.start_index)
             root = str(expression.path[0])
             attribute = self.attributes.get(index)

@@ -152,6 +152,27 @@ def test_a_file_reached_by_several_names_is_fixed_once_through_its_links(
     subprocess.run(apply, input=out, text=True, cwd=here, check=True, capture_output=True)
 
 
+def test_a_default_in_an_output_nested_in_tag_markup_leaves_no_new_finding(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stock URL's `{% assign accountCode = {{custom_attribute.${rokt:account_code}}}[0]
+    ... %}` for a profile without an account code: the fix puts `| default: ''` inside the
+    nested output, which then reads as a filtered expression; the check afterwards
+    reports neither the missing attribute nor a variable named after the whole of it."""
+    no_account = "".join(line for line in SUBSCRIBER.splitlines(keepends=True)
+                         if "rokt:account_code" not in line)
+    assert no_account != SUBSCRIBER
+    (here / "no-account.yaml").write_text(no_account, encoding="utf-8")
+    before = rules(capsys, "hook.webhook.yaml", "--profile", "no-account.yaml")
+    assert ("missing-attribute", 7, 33) in before
+    code, _, err = run(capsys, "--fix", "hook.webhook.yaml", "--profile", "no-account.yaml")
+    assert code == 1 and err.startswith("Fixed ")  # rokt-url: the account code is empty
+    text = (here / "hook.webhook.yaml").read_text(encoding="utf-8")
+    assert "{{custom_attribute.${rokt:account_code} | default: ''}}[0]" in text
+    after = rules(capsys, "hook.webhook.yaml", "--profile", "no-account.yaml")
+    assert [r for r in after if r[1] == 7] == [("rokt-url", 7, 163)]
+
+
 def test_several_profiles_make_one_edit(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "json", "hook.webhook.yaml",
                        "--profile", "no-name.yaml", "--profile", "no-name-2.yaml")

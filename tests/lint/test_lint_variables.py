@@ -177,3 +177,19 @@ def test_reads_in_call_options_are_positioned_at_their_own_text(lint: LintFn) ->
         body: "{% connected_content https://a.example/{{ who }} :method post :body {{ who }} %}"
     """)
     assert r.where("undefined-variable") == [r.at("who"), r.at("who", nth=1)]
+
+
+def test_reads_in_a_filtered_output_nested_in_tag_markup(lint: LintFn) -> None:
+    """`{% if {{cats | size}} == 2 %}` (Braze's own idiom) reads `cats`, a variable that
+    is assigned: no finding, and `cats` is used. A read in one is placed at itself, as
+    anywhere else (it was the whole `x | f` as one name, placed at the `{{`)."""
+    r = lint("""
+        url: https://example.com/
+        body: "{% assign cats = 'a,b' | split: ',' %}{% if {{cats | size}} == 2 %}x{% endif %}{% assign n = {{ ${first_nme} | upcase }} %}{% assign m = {{ nope | upcase }}[0] %}{{ n }}{{ m }}"
+    """)
+    assert r.of("unused-assign") == []
+    [typo, undefined] = r.of("undefined-variable")
+    assert (typo.line, typo.column) == r.at("${first_nme}")
+    assert "did you mean ${first_name}" in typo.message
+    assert (undefined.line, undefined.column) == r.at("nope")
+    assert undefined.message == "nope is never assigned or captured in the body field"
