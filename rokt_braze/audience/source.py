@@ -6,7 +6,8 @@ Two forms, optionally gzipped (told by the gzip magic bytes, whatever the name):
   whole lines, about a megabyte each, passed on undecoded: parsing, like rendering, happens
   in the checker. `range_chunks` reads just the lines that start inside a byte range of a
   plain file, so several workers can share one large file.
-* **a JSON array** of user objects, or the `/users/export/ids` answer `{"users": [...]}`.
+* **a JSON array** of user objects, or the `/users/export/ids` answer
+  `{"message": "success", "users": [...]}` (its other members are not read).
   It is decoded element by element (`JSONDecoder.raw_decode` over a sliding buffer), so
   memory stays flat however long the array; a syntax error ends the read, as nothing after
   it can be trusted.
@@ -39,7 +40,10 @@ ARRAY_CHUNK_RECORDS = 500
 #: An array element still incomplete after this many characters is taken as malformed.
 MAX_RECORD_CHARS = 16 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
-_ENVELOPE = re.compile(r'\s*\{\s*"users"\s*:\s*\[')
+#: The `/users/export/ids` answer up to its users array: Braze writes `"message"` first
+#: (`{"message": "success", "users": [...]}`), so scalar members may come before it.
+_ENVELOPE = re.compile(r'\s*\{(?:\s*"(?:[^"\\]|\\.)*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[-\w.+]+)\s*,)*'
+                       r'\s*"users"\s*:\s*\[')
 _WS = re.compile(r"\s*")
 #: How a JSON text may start (a JSON Lines file whose first line is broken still reads).
 _JSON_START = re.compile(rb'[{\["]|-?[0-9]|true|false|null')
@@ -106,7 +110,7 @@ class ExportReader:
             self.close()
             raise ProfileError("empty file", path=self.path)
         self.is_array = start[:1] == b"[" or bool(
-            _ENVELOPE.match(start[:200].decode("utf-8", "replace"))
+            _ENVELOPE.match(start.decode("utf-8", "replace"))
         )
         if not self.is_array:
             self._check_json_lines(start)

@@ -1,6 +1,7 @@
 """Reading profile files: JSON, YAML, JSON Lines, optionally gzipped; `/users/track` bodies.
 
-Formats by extension (`.gz` on top of any): `.json` - one object, or an array of objects;
+Formats by extension (`.gz` on top of any): `.json` - one object, an array of objects, or
+Braze's `/users/export/ids` answer (`{"message": "success", "users": [...]}`: its users);
 `.yaml`/`.yml` - each document one profile, a document that is a list holds many;
 `.jsonl`/`.ndjson` - one object per line, blank lines skipped; anything else - JSON when it
 starts with `{` or `[`, YAML otherwise. Any record that is a `/users/track` body (`attributes`
@@ -264,14 +265,19 @@ def _parse_json(text: str, source: str) -> tuple[list[Any], Locate]:
     except RecursionError:
         raise ProfileError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels",
                            path=source) from None
-    records = top if isinstance(top, list) else [top]
+    envelope = isinstance(top, dict) and isinstance(top.get("users"), list)
+    records = top if isinstance(top, list) else top["users"] if envelope else [top]
     starts: list[int] = []  # of the records, found at the first error
 
     def locate(index: int, key: str) -> tuple[int, int]:
         if not starts:
             first = _first_char(text)
-            starts.extend([at for _, at in json_members(text, first)] if isinstance(top, list)
-                          else [first])
+            if envelope:  # the users array: the value after the "users" key
+                first = json_key_at(text, first, "users")
+                first = _space_end(text, _space_end(text, json.JSONDecoder().raw_decode(
+                    text, first)[1]) + 1)
+            starts.extend([at for _, at in json_members(text, first)]
+                          if isinstance(top, list) or envelope else [first])
         if index >= len(starts):
             return 0, 0
         start = json_key_at(text, starts[index], key)

@@ -318,6 +318,10 @@ def test_a_malformed_line_is_placed_as_check_places_it(
     '    "custom_attributes": [1, 2]\n  }\n]\n',
     '[{"external_id": "u1"}, {"external_id": "u2", "context": 3}]',
     '[{"external_id": "u1"},\n {"external_id": "u2", "connected_content": [{"url": 1}]}]',
+    # Braze's /users/export/ids answer, "message" first, as curl and as jq print it
+    '{"message":"success","users":[{"external_id":"u1"},{"external_id":"u2",'
+    '"custom_attributes":[1]}],"invalid_user_ids":["u3"]}',
+    json.dumps({"message": "success", "users": [{"external_id": "u1"}, 42]}, indent=2),
 ])
 def test_a_malformed_array_element_is_placed_as_check_places_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
@@ -340,3 +344,21 @@ def test_a_malformed_array_element_is_placed_as_check_places_it(
                          "--format", "json")
     [entry] = json.loads(out)["malformed"]["first"]
     assert (entry["line"], entry["column"]) == (int(line), int(column))
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_the_users_export_ids_answer_is_its_users_for_audience_and_check(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, indent: int | None
+) -> None:
+    """The answer Braze gives `/users/export/ids` (`{"message": "success", "users": [...]}`,
+    message first) saved to a file: both commands check its users (audience took it for
+    one JSON Lines user, or refused it pretty-printed; check for one empty profile)."""
+    users = [make_user(n, seeded=False) for n in (1, 2, 3)]
+    export = tmp_path / "answer.json"
+    export.write_text(json.dumps({"message": "success", "users": users}, indent=indent),
+                      encoding="utf-8")
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1",
+                         "--format", "json")
+    assert status == 0 and json.loads(out)["summary"]["users"] == 3
+    assert main(["check", str(CREATE), "--profile", str(export), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["renders"] == 3
