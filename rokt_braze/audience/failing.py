@@ -3,7 +3,10 @@
 A row per user: `external_id` (blank for a user without one), `source` and `line` (where
 the user is in the export), `rules` (the rule ids, space-separated in CSV). Braze's CSV
 user import reads `external_id`, so the file can build an exclusion segment. Rows are
-written as partitions finish, in input order, so memory does not grow with the audience.
+written as partitions finish, in partition order, so memory does not grow with the
+audience: input order for JSON Lines, but a JSON array, gzip stream or zip shared by
+several workers is read in interleaved chunks (each partition every `parts`-th one), so
+its rows come a partition at a time (sort by source and line for input order).
 They go to a temporary file beside FILE that replaces it only when the run finishes: an
 interrupted or failed run leaves the previous list as it was, never a partial one that
 would exclude only some of the failing users.
