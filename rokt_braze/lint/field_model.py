@@ -352,8 +352,17 @@ class _Walker:
 
     def refs(self, expression: Expression) -> Iterator[Ref]:
         """Every variable read in `expression`, outermost first, recorded on the model."""
-        if isinstance(expression, Path) and not isinstance(expression.path[0], Expression):
-            # (a `{{ x | f }}` in tag markup is its reads, below, not a variable)
+        if isinstance(expression, Path) and isinstance(expression.path[0], FilteredExpression):
+            # a `{{ x | f }}` in tag markup: its reads and filters, as an output's
+            sub = self.expr(expression.path[0])
+            yield from sub.refs
+            for use in sub.filters:
+                yield from use.args
+            for segment in expression.path[1:]:
+                if isinstance(segment, Expression):
+                    yield from self.refs(segment)
+            return
+        if isinstance(expression, Path):
             index = self.orig(expression.token.start_index)
             root = str(expression.path[0])
             attribute = self.attributes.get(index)

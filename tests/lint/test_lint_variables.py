@@ -193,3 +193,17 @@ def test_reads_in_a_filtered_output_nested_in_tag_markup(lint: LintFn) -> None:
     assert "did you mean ${first_name}" in typo.message
     assert (undefined.line, undefined.column) == r.at("nope")
     assert undefined.message == "nope is never assigned or captured in the body field"
+
+
+
+def test_a_filter_in_an_output_nested_in_tag_markup_is_checked_as_an_outputs(
+    lint: LintFn,
+) -> None:
+    r = lint("""
+        url: https://example.com/
+        body: "{% assign cats = 'a,b' | split: ',' %}{% if {{cats | sizze}} == 2 %}x{% endif %}"
+    """)
+    [f] = r.of("unknown-filter")
+    assert (f.line, f.column) == r.at("sizze")
+    assert f.message == "unknown filter 'sizze': did you mean size?"
+    assert f.fix is not None and [e.text for e in f.fix.edits] == ["size"]
