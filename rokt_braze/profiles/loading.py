@@ -79,9 +79,12 @@ def load_profiles(path: str | os.PathLike[str], *, unsaved: str | None = None) -
 
 
 def files_under(path: str) -> list[tuple[str, int]]:
-    """(name, size) of the non-empty files at or under `path`, sorted by name, hidden ones
-    and `_`-prefixed markers (Spark's `_SUCCESS`) left out: what a folder of profiles, or
-    of an export, stands for."""
+    """(name, size) of the non-empty files at or under `path`, sorted by name, hidden ones,
+    `_`-prefixed markers (Spark's `_SUCCESS`) and the templates `check` reads (webhook and
+    Liquid files: `check . --profile .`) left out: what a folder of profiles, or of an
+    export, stands for."""
+    from rokt_braze.discovery import is_template_path
+
     if os.path.isfile(path):
         size = os.path.getsize(path)
         return [(path, size)] if size else []
@@ -90,7 +93,8 @@ def files_under(path: str) -> list[tuple[str, int]]:
         dirs[:] = sorted(d for d in dirs if not hidden_name(d))
         for name in sorted(files):
             full = os.path.join(root, name)
-            if not hidden_name(name) and os.path.isfile(full) and os.path.getsize(full):
+            if not hidden_name(name) and not is_template_path(name) and os.path.isfile(full) \
+                    and os.path.getsize(full):
                 out.append((full, os.path.getsize(full)))
     return out
 

@@ -173,6 +173,19 @@ def test_a_default_in_an_output_nested_in_tag_markup_leaves_no_new_finding(
     assert [r for r in after if r[1] == 7] == [("rokt-url", 7, 163)]
 
 
+def test_a_profile_folder_holding_the_webhooks_renders_with_its_profiles_only(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check --fix . --profile .` in a folder of webhooks and profiles: the webhook is
+    not also a profile (it was, a user with none of the attributes, and --fix put a
+    `| default:` after each of them)."""
+    code, out, _ = run(capsys, "--format", "json", ".", "--profile", ".")
+    assert code == 0 and json.loads(out)["summary"]["renders"] == 2
+    code, _, err = run(capsys, "--fix", ".", "--profile", ".")
+    assert code == 0 and err == "Fixed 3 findings (1 remaining).\n"
+    assert (here / "hook.webhook.yaml").read_text(encoding="utf-8") == FIXED
+
+
 def test_several_profiles_make_one_edit(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "json", "hook.webhook.yaml",
                        "--profile", "no-name.yaml", "--profile", "no-name-2.yaml")
