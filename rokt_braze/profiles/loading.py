@@ -269,25 +269,40 @@ def _parse_json(text: str, source: str) -> tuple[list[Any], Locate]:
     except RecursionError:
         raise ProfileError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels",
                            path=source) from None
-    envelope = isinstance(top, dict) and isinstance(top.get("users"), list)
-    records = top if isinstance(top, list) else top["users"] if envelope else [top]
+    envelope = _envelope_users(top)
+    records = top if isinstance(top, list) else envelope if envelope is not None else [top]
     starts: list[int] = []  # of the records, found at the first error
 
     def locate(index: int, key: str) -> tuple[int, int]:
         if not starts:
             first = _first_char(text)
-            if envelope:  # the users array: the value after the "users" key
+            if envelope is not None:  # the users array: the value after the "users" key
                 first = json_key_at(text, first, "users")
                 first = _space_end(text, _space_end(text, json.JSONDecoder().raw_decode(
                     text, first)[1]) + 1)
             starts.extend([at for _, at in json_members(text, first)]
-                          if isinstance(top, list) or envelope else [first])
+                          if isinstance(top, list) or envelope is not None else [first])
         if index >= len(starts):
             return 0, 0
         start = json_key_at(text, starts[index], key)
         return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
     return records, locate
+
+
+def _envelope_users(top: object) -> list[Any] | None:
+    """The users of Braze's `/users/export/ids` answer, as `audience` recognises it when
+    it streams the file: an object whose members before `"users"` are scalars
+    (`{"message": "success", "users": [...]}`), `"users"` an array. None for anything else,
+    a profile with a `users` attribute of its own among them."""
+    if not isinstance(top, dict):
+        return None
+    for key, value in top.items():
+        if key == "users":
+            return value if isinstance(value, list) else None
+        if isinstance(value, (dict, list)):
+            return None
+    return None
 
 
 def _first_char(text: str) -> int:

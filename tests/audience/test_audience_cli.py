@@ -362,3 +362,19 @@ def test_the_users_export_ids_answer_is_its_users_for_audience_and_check(
     assert status == 0 and json.loads(out)["summary"]["users"] == 3
     assert main(["check", str(CREATE), "--profile", str(export), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["renders"] == 3
+
+
+def test_a_profile_with_its_own_users_list_is_one_user_for_audience_and_check(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Only an object of scalars then `"users"` is the `/users/export/ids` answer, for both
+    commands alike: a profile whose own attributes come before a `users` key of its own
+    is that one user (check took any object with a `users` list for the answer)."""
+    user = {**make_user(1, seeded=False), "users": [make_user(n, seeded=False) for n in (2, 3)]}
+    export = tmp_path / "one.json"
+    export.write_text(json.dumps(user), encoding="utf-8")
+    status, out, _ = run(capsys, str(CREATE), "--profile", str(export), "-j", "1",
+                         "--format", "json")
+    assert status == 0 and json.loads(out)["summary"]["users"] == 1
+    assert main(["check", str(CREATE), "--profile", str(export), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["renders"] == 1
